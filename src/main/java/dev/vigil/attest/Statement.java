@@ -1,0 +1,170 @@
+package dev.vigil.attest;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+
+/**
+ * An in-toto Statement v1 carrying Vigil's constitutional-hash predicate (attestation-v1 section 4).
+ *
+ * <p>{@code subjectDigest}, {@code nonce}, {@code version}, {@code sequence} and {@code slo} may be
+ * null where the spec makes them optional. Immutable and thread-safe.
+ */
+public record Statement(
+    String subjectName,
+    String subjectDigest,
+    String service,
+    String environment,
+    String constitutionalHash,
+    String complianceStatus,
+    String nonce,
+    Instant issuedAt,
+    String version,
+    Long sequence,
+    Slo slo) {
+
+  public static final String TYPE = "https://in-toto.io/Statement/v1";
+  public static final String PREDICATE_TYPE = "urn:vigil:predicate:constitutional-hash:v1";
+  public static final String ACTIVE = "active";
+
+  /** The service's own signed report of its service levels; any field may be null. */
+  public record Slo(Double p95LatencyMs, Double requestsPerSecond, Double errorRate) {}
+
+  /** Serialises to the payload bytes a signer signs. */
+  public byte[] toJson() {
+    ObjectNode root = Json.MAPPER.createObjectNode();
+    root.put("_type", TYPE);
+    ObjectNode subject = root.putArray("subject").addObject();
+    subject.put("name", subjectName);
+    ObjectNode digest = subject.putObject("digest");
+    if (subjectDigest != null) {
+      digest.put("sha256", subjectDigest);
+    }
+    root.put("predicateType", PREDICATE_TYPE);
+    ObjectNode p = root.putObject("predicate");
+    p.put("service", service);
+    p.put("environment", environment);
+    p.put("constitutionalHash", constitutionalHash);
+    p.put("complianceStatus", complianceStatus);
+    if (nonce != null) {
+      p.put("nonce", nonce);
+    }
+    p.put("issuedAt", DateTimeFormatter.ISO_INSTANT.format(issuedAt));
+    if (version != null) {
+      p.put("version", version);
+    }
+    if (sequence != null) {
+      p.put("sequence", sequence);
+    }
+    if (slo != null) {
+      ObjectNode s = p.putObject("slo");
+      putIfPresent(s, "p95LatencyMs", slo.p95LatencyMs());
+      putIfPresent(s, "requestsPerSecond", slo.requestsPerSecond());
+      putIfPresent(s, "errorRate", slo.errorRate());
+    }
+    return root.toString().getBytes(StandardCharsets.UTF_8);
+  }
+
+  private static void putIfPresent(ObjectNode node, String field, Double value) {
+    if (value != null) {
+      node.put(field, value);
+    }
+  }
+
+  static Statement parse(byte[] payload) throws Malformed {
+    JsonNode root = Json.read(payload, "statement");
+    if (!root.isObject()) {
+      throw new Malformed("statement must be a JSON object");
+    }
+    String type = Json.text(root, "_type", "_type");
+    if (!TYPE.equals(type)) {
+      throw new Malformed("_type is '" + clip(type) + "', expected " + TYPE);
+    }
+    String predicateType = Json.text(root, "predicateType", "predicateType");
+    if (!PREDICATE_TYPE.equals(predicateType)) {
+      throw new Malformed("predicateType is '" + clip(predicateType) + "', expected " + PREDICATE_TYPE);
+    }
+    JsonNode subjects = root.get("subject");
+    if (subjects == null || !subjects.isArray() || subjects.isEmpty()) {
+      throw new Malformed("subject must be a non-empty array");
+    }
+    JsonNode first = subjects.get(0);
+    if (!first.isObject()) {
+      throw new Malformed("subject[0] must be an object");
+    }
+    String subjectName = Json.text(first, "name", "subject[0].name");
+    JsonNode digest = Json.object(first, "digest", "subject[0].digest");
+    String subjectDigest = Json.optionalText(digest, "sha256", "subject[0].digest.sha256");
+
+    JsonNode p = Json.object(root, "predicate", "predicate");
+    String issuedAtText = Json.text(p, "issuedAt", "predicate.issuedAt");
+    return new Statement(
+        subjectName,
+        subjectDigest,
+        Json.text(p, "service", "predicate.service"),
+        Json.text(p, "environment", "predicate.environment"),
+        Json.text(p, "constitutionalHash", "predicate.constitutionalHash"),
+        Json.text(p, "complianceStatus", "predicate.complianceStatus"),
+        Json.optionalText(p, "nonce", "predicate.nonce"),
+        parseInstant(issuedAtText),
+        Json.optionalText(p, "version", "predicate.version"),
+        sequence(p),
+        slo(p));
+  }
+
+  private static Instant parseInstant(String text) throws Malformed {
+    try {
+      return OffsetDateTime.parse(text, DateTimeFormatter.ISO_OFFSET_DATE_TIME).toInstant();
+    } catch (DateTimeParseException e) {
+      throw new Malformed("predicate.issuedAt '" + clip(text) + "' is not an RFC 3339 timestamp");
+    }
+  }
+
+  private static Long sequence(JsonNode p) throws Malformed {
+    JsonNode n = p.get("sequence");
+    if (n == null || n.isNull()) {
+      return null;
+    }
+    if (!n.isIntegralNumber() || !n.canConvertToLong() || n.longValue() < 0) {
+      throw new Malformed("predicate.sequence must be a non-negative integer");
+    }
+    return n.longValue();
+  }
+
+  private static Slo slo(JsonNode p) throws Malformed {
+    JsonNode n = p.get("slo");
+    if (n == null || n.isNull()) {
+      return null;
+    }
+    if (!n.isObject()) {
+      throw new Malformed("predicate.slo must be an object");
+    }
+    return new Slo(
+        number(n, "p95LatencyMs"), number(n, "requestsPerSecond"), number(n, "errorRate"));
+  }
+
+  private static Double number(JsonNode slo, String field) throws Malformed {
+    JsonNode n = slo.get(field);
+    if (n == null || n.isNull()) {
+      return null;
+    }
+    if (!n.isNumber()) {
+      throw new Malformed("predicate.slo." + field + " must be a number");
+    }
+    BigDecimal d = n.decimalValue();
+    double v = d.doubleValue();
+    if (d.signum() < 0 || Double.isInfinite(v)) {
+      throw new Malformed("predicate.slo." + field + " must be a finite non-negative number");
+    }
+    return v;
+  }
+
+  static String clip(String s) {
+    return s.length() > 80 ? s.substring(0, 80) + "…" : s;
+  }
+}

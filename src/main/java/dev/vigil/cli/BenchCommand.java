@@ -1,0 +1,87 @@
+package dev.vigil.cli;
+
+import dev.vigil.attest.Scheme;
+import dev.vigil.bench.VerifyBenchmark;
+import java.io.PrintWriter;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** {@code vigil bench}: benchmarks that print their figures. */
+@Command(
+    name = "bench",
+    mixinStandardHelpOptions = true,
+    description = "Run a benchmark and print its figures.",
+    subcommands = {BenchCommand.Verify.class, CommandLine.HelpCommand.class})
+final class BenchCommand implements Runnable {
+  @Spec CommandSpec spec;
+
+  @Override
+  public void run() {
+    spec.commandLine().usage(spec.commandLine().getOut());
+  }
+
+  /** {@code vigil bench verify}. */
+  @Command(
+      name = "verify",
+      mixinStandardHelpOptions = true,
+      description = {
+          "Measure the whole verify() (parse, signature, statement checks) per scheme on one thread,",
+          "beside the bare Bouncy Castle signature check of the same bytes."
+      })
+  static final class Verify implements Callable<Integer> {
+    @Spec CommandSpec spec;
+
+    @Option(names = "--scheme", paramLabel = "SCHEME", split = ",", converter = Converters.SchemeName.class,
+        description = "Schemes to measure, comma-separated (default: all three).")
+    List<Scheme> schemes = Arrays.asList(Scheme.values());
+
+    @Option(names = "--warmup", paramLabel = "DURATION", defaultValue = "3s", converter = Converters.HumanDuration.class,
+        description = "Warm-up per scheme and variant (default: ${DEFAULT-VALUE}).")
+    Duration warmup;
+
+    @Option(names = "--round", paramLabel = "DURATION", defaultValue = "2s", converter = Converters.HumanDuration.class,
+        description = "Length of one measured round (default: ${DEFAULT-VALUE}).")
+    Duration round;
+
+    @Option(names = "--rounds", paramLabel = "N", defaultValue = "5", description = "Measured rounds (default: ${DEFAULT-VALUE}).")
+    int rounds;
+
+    @Override
+    public Integer call() {
+      if (rounds < 1) {
+        throw new Main.InputException("--rounds must be at least 1");
+      }
+      PrintWriter out = spec.commandLine().getOut();
+      out.printf(Locale.ROOT, "vigil bench verify: 1 thread, warm-up %s, %d rounds of %s, Java %s%n",
+          warmup, rounds, round, System.getProperty("java.version"));
+      out.printf(Locale.ROOT, "%-20s %14s %10s %16s %10s %9s%n",
+          "scheme", "verify() op/s", "µs/op", "signature op/s", "µs/op", "overhead");
+      VerifyBenchmark bench = new VerifyBenchmark(warmup, round, rounds);
+      for (Scheme s : schemes) {
+        VerifyBenchmark.Result r = bench.run(s);
+        out.printf(Locale.ROOT, "%-20s %14.0f %10.1f %16.0f %10.1f %8.1f%%%n",
+            s.wireName(), r.fullMedian(), 1e6 / r.fullMedian(), r.rawMedian(), 1e6 / r.rawMedian(),
+            100 * r.overhead());
+        out.printf(Locale.ROOT, "  rounds verify(): %s%n", format(r.fullOpsPerSec()));
+        out.flush();
+      }
+      return 0;
+    }
+
+    private static String format(double[] xs) {
+      StringBuilder b = new StringBuilder();
+      for (double x : xs) {
+        b.append(String.format(Locale.ROOT, "%.0f ", x));
+      }
+      return b.toString().trim();
+    }
+  }
+}

@@ -1,7 +1,9 @@
 package dev.vigil.attest;
 
 import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
@@ -33,17 +35,44 @@ final class Json {
   private Json() {}
 
   static JsonNode read(byte[] bytes, String what) throws Malformed {
+    JsonParser parser = null;
     try {
-      JsonNode node = MAPPER.readTree(bytes);
+      parser = MAPPER.createParser(bytes);
+      JsonNode node = MAPPER.readTree(parser);
       if (node == null || node.isMissingNode()) {
         throw new Malformed(what + " is empty");
       }
       return node;
     } catch (StreamConstraintsException e) {
-      throw new Malformed(what + " exceeds a parser limit: " + firstLine(e.getOriginalMessage()));
+      throw new Malformed(what + " exceeds a parser limit" + where(parser) + ": " + firstLine(e.getOriginalMessage()));
+    } catch (JsonProcessingException e) {
+      throw new Malformed(what + " is not valid JSON" + where(parser) + ": " + firstLine(e.getOriginalMessage()));
     } catch (IOException e) {
-      throw new Malformed(what + " is not valid JSON: " + firstLine(e.getMessage()));
+      throw new Malformed(what + " cannot be read: " + firstLine(e.getMessage()));
+    } finally {
+      closeQuietly(parser);
     }
+  }
+
+  private static void closeQuietly(JsonParser parser) {
+    if (parser != null) {
+      try {
+        parser.close();
+      } catch (IOException ignored) {
+        // a parser over a byte array holds no resource that can fail to close
+      }
+    }
+  }
+
+  /** The JSON pointer and position the parser had reached, e.g. " at /predicate/slo (line 1, column 80)". */
+  private static String where(JsonParser parser) {
+    if (parser == null) {
+      return "";
+    }
+    JsonLocation loc = parser.currentLocation();
+    String pointer = parser.getParsingContext().pathAsPointer().toString();
+    return " at " + (pointer.isEmpty() ? "/" : Statement.clip(pointer))
+        + " (line " + loc.getLineNr() + ", column " + loc.getColumnNr() + ")";
   }
 
   static JsonNode object(JsonNode parent, String field, String path) throws Malformed {

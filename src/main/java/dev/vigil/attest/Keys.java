@@ -141,7 +141,8 @@ public final class Keys {
     if (oid.equals(EdECObjectIdentifiers.id_Ed25519)) {
       scheme = Scheme.ED25519;
     } else if (oid.equals(X9ObjectIdentifiers.id_ecPublicKey)) {
-      if (!(alg.getParameters() instanceof ASN1ObjectIdentifier curve)
+      if (alg.getParameters() == null
+          || !(alg.getParameters().toASN1Primitive() instanceof ASN1ObjectIdentifier curve)
           || !curve.equals(SECObjectIdentifiers.secp256r1)) {
         throw new KeyException("EC key is not on the named curve P-256 (secp256r1)");
       }

@@ -102,6 +102,16 @@ final class VerifyCommand implements Callable<Integer> {
     if (maxBytes < 1) {
       throw new Main.InputException("--max-bytes must be positive, got " + maxBytes);
     }
+    if (source.url != null) {
+      String scheme = source.url.getScheme();
+      if (scheme == null || !(scheme.equalsIgnoreCase("http") || scheme.equalsIgnoreCase("https"))
+          || source.url.getHost() == null) {
+        throw new Main.InputException("--url " + source.url + ": expected an http:// or https:// URL with a host");
+      }
+      if (timeout.isZero() || timeout.isNegative()) {
+        throw new Main.InputException("--timeout must be positive, got " + timeout);
+      }
+    }
     List<TrustedKey> trusted = new ArrayList<>();
     for (Path k : keys) {
       trusted.add(TrustedKey.of(CliFiles.publicKey(k, "--key")));

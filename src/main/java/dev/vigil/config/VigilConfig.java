@@ -1,0 +1,33 @@
+package dev.vigil.config;
+
+import dev.vigil.score.Rule;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The whole monitor configuration, validated once at load ({@link ConfigLoader}). Immutable.
+ *
+ * @param monitorId this instance's name, used in events ({@code monitor}) and logs
+ * @param policies policy per environment name; environments without an entry use {@code defaultPolicy}
+ */
+public record VigilConfig(
+    String monitorId,
+    ServerConfig server,
+    PollingConfig polling,
+    ScoringConfig scoring,
+    PolicyConfig defaultPolicy,
+    Map<String, PolicyConfig> policies,
+    List<Rule> rules,
+    List<TargetConfig> targets) {
+
+  public VigilConfig {
+    policies = Map.copyOf(policies);
+    rules = List.copyOf(rules);
+    targets = List.copyOf(targets);
+  }
+
+  /** The policy that applies to {@code environment}. */
+  public PolicyConfig policyFor(String environment) {
+    return policies.getOrDefault(environment, defaultPolicy);
+  }
+}

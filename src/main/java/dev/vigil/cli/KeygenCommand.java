@@ -44,6 +44,9 @@ final class KeygenCommand implements Callable<Integer> {
     if (!name.matches("[A-Za-z0-9._-]+")) {
       throw new Main.InputException("--name may hold only letters, digits, '.', '_' and '-', got '" + name + "'");
     }
+    if (Files.exists(out) && !Files.isDirectory(out)) {
+      throw new Main.InputException("--out " + out + " is not a directory");
+    }
     Path priv = out.resolve(name + ".key.pem");
     Path pub = out.resolve(name + ".pub.pem");
     for (Path p : new Path[] {priv, pub}) {

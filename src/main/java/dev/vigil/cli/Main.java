@@ -9,13 +9,15 @@ import picocli.CommandLine.Command;
 
 /**
  * The {@code vigil} command. Each subcommand is its own class; exit codes are 0 for success, 1 for
- * a negative finding (a verdict other than compliant), 2 for usage or input errors.
+ * a negative finding (a verdict other than compliant), 2 for usage or input errors, 3 for an
+ * internal error.
  */
 @Command(
     name = "vigil",
     mixinStandardHelpOptions = true,
     versionProvider = Main.Version.class,
     description = "Continuous compliance and hash-integrity monitor: verifies signed constitutional attestations.",
+    footer = {"", "Exit status: 0 success or compliant, 1 a verdict other than compliant, 2 usage or input error, 3 internal error."},
     subcommands = {
         VerifyCommand.class,
         AttestCommand.class,
@@ -26,6 +28,8 @@ import picocli.CommandLine.Command;
 public final class Main implements Runnable {
   /** Exit code for usage and input errors (picocli's default for usage errors, too). */
   static final int INPUT_ERROR = 2;
+  /** Exit code for a bug: an unexpected exception, never to be confused with a finding (1). */
+  static final int INTERNAL_ERROR = 3;
 
   @CommandLine.Spec
   CommandLine.Model.CommandSpec spec;
@@ -49,7 +53,9 @@ public final class Main implements Runnable {
         cmd.getErr().println(cmd.getCommandSpec().qualifiedName() + ": " + ex.getMessage());
         return INPUT_ERROR;
       }
-      throw ex;
+      cmd.getErr().println(cmd.getCommandSpec().qualifiedName() + ": internal error: " + ex);
+      ex.printStackTrace(cmd.getErr());
+      return INTERNAL_ERROR;
     });
     int code = cl.execute(args);
     out.flush();

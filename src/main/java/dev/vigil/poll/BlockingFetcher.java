@@ -48,8 +48,10 @@ public final class BlockingFetcher {
 
   /** The request URI for {@code baseUrl} (which may already carry the path) and a nonce. */
   public static URI attestationUri(String baseUrl, String nonce) {
-    String sep = baseUrl.contains("?") ? "&" : "?";
-    return URI.create(baseUrl + sep + "nonce=" + URLEncoder.encode(nonce, StandardCharsets.UTF_8));
+    int hash = baseUrl.indexOf('#');
+    String base = hash < 0 ? baseUrl : baseUrl.substring(0, hash);
+    String sep = base.contains("?") ? "&" : "?";
+    return URI.create(base + sep + "nonce=" + URLEncoder.encode(nonce, StandardCharsets.UTF_8));
   }
 
   /**

@@ -1,0 +1,118 @@
+package dev.vigil.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class CliHelpTest {
+
+  @Nested
+  class Help {
+    static Stream<Arguments> commands() {
+      return Stream.of(
+          Arguments.of(List.of("--help"), List.of("--help", "--version", "verify", "attest", "keygen", "bench")),
+          Arguments.of(List.of("verify", "--help"), List.of(
+              "--url", "--file", "--service", "--environment", "--key", "--expected-hash", "--expected-digest",
+              "--nonce", "--now", "--max-clock-skew", "--threshold", "--timeout", "--max-bytes", "--json")),
+          Arguments.of(List.of("attest", "--help"), List.of(
+              "--key", "--service", "--environment", "--hash", "--nonce", "--digest", "--compliance-status",
+              "--issued-at", "--sequence", "--release")),
+          Arguments.of(List.of("keygen", "--help"), List.of("--scheme", "--out", "--name")),
+          Arguments.of(List.of("bench", "--help"), List.of("verify", "--help", "--version")),
+          Arguments.of(List.of("bench", "verify", "--help"), List.of("--scheme", "--warmup", "--round", "--rounds")));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("commands")
+    void helpExitsZeroAndListsEveryDeclaredOption(List<String> args, List<String> expected) {
+      Cli.Result r = Cli.run(args);
+
+      assertThat(r.code()).as(r.toString()).isZero();
+      assertThat(r.out()).startsWith("Usage: vigil");
+      for (String option : expected) {
+        assertThat(r.out()).as("help of %s names %s", args, option).contains(option);
+      }
+    }
+
+    @Test
+    void verifyHelpStatesTheExitCodesAndDefaults() {
+      String help = Cli.run("verify", "--help").out().replaceAll("\\s+", " ");
+
+      assertThat(help).contains("0 compliant", "1 any other verdict", "2 usage or input error");
+      assertThat(help).contains("(default: 60s)", "(default: 65536)", "(default: cdd01ef066bc6cf2)", "(default: 10s)");
+    }
+
+    @Test
+    void helpSubcommandPrintsTheSubcommandsUsage() {
+      Cli.Result r = Cli.run("help", "keygen");
+
+      assertThat(r.code()).isZero();
+      assertThat(r.out()).startsWith("Usage: vigil keygen").contains("--scheme");
+    }
+  }
+
+  @Nested
+  class Version {
+    @ParameterizedTest
+    @ValueSource(strings = {"--version", "-V"})
+    void printsVigilAndAVersion(String flag) {
+      Cli.Result r = Cli.run(flag);
+
+      assertThat(r.code()).isZero();
+      assertThat(r.out().lines().findFirst()).hasValueSatisfying(line ->
+          assertThat(line).matches("vigil \\d+\\.\\d+\\.\\d+\\S*"));
+      assertThat(r.out()).doesNotContain("${project.version}", "unknown");
+    }
+  }
+
+  @Nested
+  class UsageErrors {
+    @Test
+    void unknownSubcommandExitsTwoNamingIt() {
+      Cli.Result r = Cli.run("frobnicate");
+
+      assertThat(r.code()).isEqualTo(2);
+      assertThat(r.err()).contains("frobnicate");
+      assertThat(r.out()).isEmpty();
+    }
+
+    @Test
+    void unknownOptionExitsTwoNamingIt() {
+      Cli.Result r = Cli.run("keygen", "--scheme", "ed25519", "--out", "target/never", "--frobnicate");
+
+      assertThat(r.code()).isEqualTo(2);
+      assertThat(r.err()).contains("Unknown option", "--frobnicate");
+    }
+
+    @Test
+    void unknownTopLevelOptionExitsTwoNamingIt() {
+      Cli.Result r = Cli.run("--frobnicate");
+
+      assertThat(r.code()).isEqualTo(2);
+      assertThat(r.err()).contains("--frobnicate");
+    }
+
+    @Test
+    void missingRequiredOptionsExitTwoNamingThem() {
+      Cli.Result r = Cli.run("verify", "--file", "x.json");
+
+      assertThat(r.code()).isEqualTo(2);
+      assertThat(r.err()).contains("--service", "--environment", "--key");
+    }
+
+    @Test
+    void noArgumentsPrintsUsageAndExitsZero() {
+      Cli.Result r = Cli.run();
+
+      assertThat(r.code()).isZero();
+      assertThat(r.out()).startsWith("Usage: vigil");
+    }
+  }
+}

@@ -13,6 +13,7 @@ import static dev.vigil.score.BreachTransition.Kind.RESOLVED;
 import static dev.vigil.score.ScoreFixtures.BAD_HASH;
 import static dev.vigil.score.ScoreFixtures.HASH;
 import static dev.vigil.score.ScoreFixtures.INTEGRITY_GREEN;
+import static dev.vigil.score.ScoreFixtures.disabled;
 import static dev.vigil.score.ScoreFixtures.green;
 import static dev.vigil.score.ScoreFixtures.obs;
 import static dev.vigil.score.ScoreFixtures.rule;
@@ -28,11 +29,15 @@ import static dev.vigil.score.ScoreFixtures.withSlo;
 import static dev.vigil.score.ScoreFixtures.withWindow;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
 import static org.assertj.core.api.Assertions.within;
 
 import dev.vigil.attest.Verdict;
 import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -134,8 +139,8 @@ class ScorerTest {
       List<BreachTransition> ts = run(s, INTEGRITY_GREEN, 1, HASH_MISMATCH);
 
       assertThat(ts).extracting(BreachTransition::kind, tr -> tr.breach().rule())
-          .containsExactly(org.assertj.core.groups.Tuple.tuple(OPENED, "hash_mismatch"),
-              org.assertj.core.groups.Tuple.tuple(RESOLVED, "integrity"));
+          .containsExactly(tuple(OPENED, "hash_mismatch"),
+              tuple(RESOLVED, "integrity"));
     }
 
     @ParameterizedTest
@@ -258,7 +263,7 @@ class ScorerTest {
 
     /** n observations with probe times n, n-1, ..., 1 seconds (unsorted on purpose). */
     private List<Observation> probes(int n) {
-      return java.util.stream.IntStream.range(0, n)
+      return IntStream.range(0, n)
           .mapToObj(i -> withProbe(obs(INTEGRITY_GREEN, t(i), COMPLIANT), Duration.ofSeconds(n - i)))
           .toList();
     }
@@ -328,8 +333,7 @@ class ScorerTest {
 
     @Test
     void disabledRulesAreNeverEvaluated() {
-      Scorer off = scorer(List.of(ScoreFixtures.disabled(rule("hash_mismatch")), ScoreFixtures.disabled(rule("availability"))),
-          INTEGRITY_GREEN);
+      Scorer off = scorer(List.of(disabled(rule("hash_mismatch")), disabled(rule("availability"))), INTEGRITY_GREEN);
       assertThat(run(off, INTEGRITY_GREEN, 0, HASH_MISMATCH, UNREACHABLE, HASH_MISMATCH)).isEmpty();
       assertThat(off.openBreaches()).isEmpty();
     }
@@ -395,7 +399,7 @@ class ScorerTest {
       run(s, c, 0, UNREACHABLE, UNREACHABLE);
 
       assertThat(s.fleetScores(t(1))).containsExactly(
-          java.util.Map.entry("blue", 0.0), java.util.Map.entry("green", 0.75));
+          Map.entry("blue", 0.0), Map.entry("green", 0.75));
       assertThat(s.fleetScores(t(1).plusSeconds(3600))).isEmpty();
     }
   }
@@ -479,9 +483,9 @@ class ScorerTest {
 
     @Test
     void valuesAreFormattedWithAtMostThreeDecimalsWhateverTheLocale() {
-      java.util.Locale before = java.util.Locale.getDefault();
+      Locale before = Locale.getDefault();
       try {
-        java.util.Locale.setDefault(java.util.Locale.GERMANY);
+        Locale.setDefault(Locale.GERMANY);
         assertThat(RuleEvaluator.format(5.0 / 6)).isEqualTo("0.833");
         assertThat(RuleEvaluator.format(0.95)).isEqualTo("0.95");
         assertThat(RuleEvaluator.format(0.9995)).isEqualTo("1");
@@ -489,7 +493,7 @@ class ScorerTest {
         assertThat(RuleEvaluator.format(0)).isEqualTo("0");
         assertThat(RuleEvaluator.format(2.0005)).isEqualTo("2.001");
       } finally {
-        java.util.Locale.setDefault(before);
+        Locale.setDefault(before);
       }
     }
   }

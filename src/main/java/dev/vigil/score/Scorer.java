@@ -1,0 +1,321 @@
+package dev.vigil.score;
+
+import dev.vigil.attest.Verdict;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.OptionalDouble;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * Turns poll observations into compliance scores and breach transitions: sliding windows per
+ * target, the breach rules, open/resolved breach state, and partition detection.
+ *
+ * <p><b>Pure and single-threaded.</b> No I/O, no clock, no Vert.x: every time is passed in
+ * ({@link Observation#at()} or a {@code now} argument). Not thread-safe: call it from one context
+ * only (e.g. one Vert.x event loop or verticle).
+ *
+ * <h2>Targets and windows</h2>
+ * Only the targets given to {@link #setTargets} are known; observations of any other target are
+ * ignored. Per target the scorer keeps the observations younger than the <em>retention</em>, the
+ * longest of the scoring window and every rule's window, pruned on each {@link #observe}. A window
+ * of length {@code w} ending at {@code t} holds the observations with {@code t - w < at <= t}, so
+ * with 30 s polls a 180 s window holds 6 of them. An observation older than the target's newest
+ * recorded one is ignored (per target, time only moves forward); one at the same instant is
+ * recorded.
+ *
+ * <h2>Score</h2>
+ * A target's score at {@code now} is the share of {@link Verdict#COMPLIANT} observations in the
+ * scoring window ending at {@code now}; every other verdict, including the transport ones, counts
+ * against it.
+ *
+ * <h2>Partition</h2>
+ * After each observation is recorded (and after {@link #setTargets}), the monitor is
+ * <em>partitioned</em> when at least {@code partitionMinTargets} targets are known and the share of
+ * known targets whose last observation has an availability verdict ({@link
+ * Verdict#isAvailability()}) is at least {@code partitionThreshold}; a known target with no
+ * observation yet counts as not unreachable. While partitioned, rules of kind {@link
+ * RuleKind#AVAILABILITY} and {@link RuleKind#LATENCY_P95} are not evaluated at all: their counts
+ * are not touched, and their breaches are neither opened nor resolved. Every other rule is
+ * evaluated as usual. {@link #partitionChanged()} tells whether the last call flipped the flag.
+ * The transport failures attributed to a partition (each target's last observation when a
+ * partition begins, if it has an availability verdict, and every observation with an availability
+ * verdict recorded while partitioned) also stay out of the windows of those two kinds after the
+ * partition ends: they are evidence of the monitor's reachability, not the target's, and counting
+ * them would open availability and latency breaches on every target the moment the partition
+ * heals. They still count in the score and in every other rule.
+ *
+ * <h2>Rules and breaches</h2>
+ * Each enabled rule is evaluated once per recorded observation of a target, in the order the
+ * rules were given, to FAILING, HOLDING or NO_EVIDENCE:
+ * <ul>
+ *   <li>{@code HASH_MISMATCH}: failing on {@code hash_mismatch}; holding on {@code compliant} or
+ *       {@code compliance_inactive} (the hash was verified); otherwise no evidence.
+ *   <li>{@code INTEGRITY}: failing on any other integrity verdict; holding on {@code compliant},
+ *       {@code compliance_inactive} or {@code hash_mismatch}; otherwise no evidence. An
+ *       unreachable service is never an integrity failure.
+ *   <li>{@code COMPLIANCE_SCORE}: the score over the rule's window; failing below the threshold.
+ *   <li>{@code AVAILABILITY}: the share of observations with {@link Observation#responded()};
+ *       failing below the threshold.
+ *   <li>{@code LATENCY_P95}: in seconds, the larger of the nearest-rank p95 of the probe durations
+ *       and the largest signed {@code slo.p95LatencyMs}; failing above the threshold.
+ *   <li>{@code ERROR_RATE}: the mean signed {@code slo.errorRate}; failing above the threshold;
+ *       no evidence when no observation in the window carries one.
+ *   <li>{@code THROUGHPUT}: the mean signed {@code slo.requestsPerSecond}; failing below the
+ *       threshold; no evidence likewise.
+ * </ul>
+ * Per (target, rule) the scorer counts consecutive failing evaluations: no evidence leaves the
+ * count alone, holding resets it to 0. When the count reaches {@link Rule#consecutive()} and no
+ * breach of that (target, rule name) is open, one is opened (see {@link #observe} for its fields).
+ * An open breach is never opened again; the first holding evaluation resolves it. So per (target,
+ * rule) the transitions alternate opened, resolved, opened, ... starting with opened. Disabled
+ * rules are never evaluated. A target removed by {@link #setTargets} has its open breaches
+ * resolved and its state dropped.
+ */
+public final class Scorer {
+  private final List<Rule> rules;
+  private final Duration scoringWindow;
+  private final Duration retention;
+  private final double partitionThreshold;
+  private final int partitionMinTargets;
+  private final Map<TargetId, TargetState> targets = new TreeMap<>();
+  private boolean partitioned;
+  private boolean partitionChanged;
+
+  /**
+   * @param rules the breach rules, evaluated in this order; names must be unique
+   * @param scoringWindow the window of {@link #score}, positive
+   * @param partitionThreshold share of unreachable targets, in (0, 1], at which the monitor judges
+   *     itself cut off
+   * @param partitionMinTargets fewest known targets (at least 1) for which a partition is detected
+   * @throws IllegalArgumentException for a duplicate rule name, a windowed rule without a positive
+   *     window, a non-finite threshold, or a parameter out of range
+   */
+  public Scorer(List<Rule> rules, Duration scoringWindow, double partitionThreshold, int partitionMinTargets) {
+    this.rules = List.copyOf(Objects.requireNonNull(rules, "rules"));
+    this.scoringWindow = Objects.requireNonNull(scoringWindow, "scoringWindow");
+    if (scoringWindow.isNegative() || scoringWindow.isZero()) {
+      throw new IllegalArgumentException("scoringWindow must be positive, got " + scoringWindow);
+    }
+    if (!(partitionThreshold > 0 && partitionThreshold <= 1)) {
+      throw new IllegalArgumentException("partitionThreshold must be in (0, 1], got " + partitionThreshold);
+    }
+    if (partitionMinTargets < 1) {
+      throw new IllegalArgumentException("partitionMinTargets must be at least 1, got " + partitionMinTargets);
+    }
+    Set<String> names = new HashSet<>();
+    Duration longest = scoringWindow;
+    for (Rule r : this.rules) {
+      if (!names.add(r.name())) {
+        throw new IllegalArgumentException("duplicate rule name '" + r.name() + "'");
+      }
+      if (!Double.isFinite(r.threshold())) {
+        throw new IllegalArgumentException("rule '" + r.name() + "': threshold must be finite");
+      }
+      if (!RuleEvaluator.isVerdictKind(r.kind()) && (r.window().isNegative() || r.window().isZero())) {
+        throw new IllegalArgumentException("rule '" + r.name() + "': window must be positive");
+      }
+      if (r.window().compareTo(longest) > 0) {
+        longest = r.window();
+      }
+    }
+    this.retention = longest;
+    this.partitionThreshold = partitionThreshold;
+    this.partitionMinTargets = partitionMinTargets;
+  }
+
+  /**
+   * Sets the known targets, e.g. at start and on every configuration reload. New targets start
+   * with no observations; targets no longer present drop their state, and their open breaches are
+   * resolved at {@code now} (with the target's last verdict and its score at {@code now}, 0 if
+   * none). The partition flag is re-evaluated.
+   *
+   * @return the RESOLVED transitions of removed targets, by target then rule name
+   */
+  public List<BreachTransition> setTargets(Collection<TargetId> targets, Instant now) {
+    Objects.requireNonNull(now, "now");
+    Set<TargetId> wanted = new HashSet<>(Objects.requireNonNull(targets, "targets"));
+    if (wanted.contains(null)) {
+      throw new NullPointerException("targets contains null");
+    }
+    List<BreachTransition> resolved = new ArrayList<>();
+    for (Iterator<Map.Entry<TargetId, TargetState>> it = this.targets.entrySet().iterator(); it.hasNext();) {
+      Map.Entry<TargetId, TargetState> e = it.next();
+      if (wanted.contains(e.getKey())) {
+        continue;
+      }
+      TargetState state = e.getValue();
+      double score = scoreOf(state, now).orElse(0);
+      for (TargetState.RuleState rs : state.rules().values()) {
+        if (rs.open != null) {
+          Verdict last = state.window.last().map(Observation::verdict).orElse(rs.open.verdict());
+          resolved.add(new BreachTransition(BreachTransition.Kind.RESOLVED, rs.open.resolved(now, last, score)));
+        }
+      }
+      it.remove();
+    }
+    for (TargetId id : wanted) {
+      this.targets.putIfAbsent(id, new TargetState());
+    }
+    updatePartition();
+    return List.copyOf(resolved);
+  }
+
+  /**
+   * Records {@code o}, re-evaluates the partition flag, then evaluates every enabled rule (not
+   * suspended by a partition) for {@code o.target()} at {@code o.at()}.
+   *
+   * <p>An opened breach has: {@code breachId = Breach.idFor(target, rule name, o.at())}; the
+   * verdict of {@code o}; {@code observed}/{@code expected} = for {@code HASH_MISMATCH} the
+   * reported hash and {@code expectedHash} ({@code "unknown"} when null), for {@code INTEGRITY} the
+   * verdict label and {@code "compliant"}, for windowed rules the value and the threshold with at
+   * most 3 decimals, locale-independent ({@code "0.833"}, {@code "0.95"}); the target's score over
+   * the scoring window (0 if none); the rule's window in seconds (the scoring window for the two
+   * verdict rules); the consecutive count; {@code openedAt = o.at()}. A resolved breach is {@link
+   * Breach#resolved} at {@code o.at()} with {@code o}'s verdict and the target's current score.
+   *
+   * @param expectedHash the constitutional hash this target should report, or null if unknown
+   * @return the OPENED transitions, then the RESOLVED ones, each in rule order; empty when the
+   *     target is unknown or {@code o} is older than the target's newest observation
+   */
+  public List<BreachTransition> observe(Observation o, String expectedHash) {
+    Objects.requireNonNull(o, "o");
+    partitionChanged = false;
+    TargetState state = targets.get(o.target());
+    if (state == null) {
+      return List.of();
+    }
+    Optional<Observation> newest = state.window.last();
+    if (newest.isPresent() && o.at().isBefore(newest.get().at())) {
+      return List.of();
+    }
+    state.window.add(o);
+    state.window.prune(o.at(), retention);
+    updatePartition();
+    if (partitioned) {
+      state.window.attributeNewestToPartition();
+    }
+
+    double score = scoreOf(state, o.at()).orElse(0);
+    List<BreachTransition> opened = new ArrayList<>();
+    List<BreachTransition> resolved = new ArrayList<>();
+    for (Rule rule : rules) {
+      if (!rule.enabled() || (partitioned && RuleEvaluator.suspendedByPartition(rule.kind()))) {
+        continue;
+      }
+      Evaluation e = RuleEvaluator.evaluate(rule, o, state.window, expectedHash);
+      BreachTransition t = state.rule(rule.name())
+          .apply(rule, e, o, score, RuleEvaluator.windowSeconds(rule, scoringWindow));
+      if (t != null) {
+        (t.kind() == BreachTransition.Kind.OPENED ? opened : resolved).add(t);
+      }
+    }
+    opened.addAll(resolved);
+    return List.copyOf(opened);
+  }
+
+  /**
+   * The share of compliant observations of {@code id} in the scoring window ending at {@code now};
+   * empty when the target is unknown or has no observation in that window. Meant for {@code now}
+   * at or after the newest observation: older ones are pruned relative to the newest, so a window
+   * ending further back than the retention may miss some.
+   */
+  public OptionalDouble score(TargetId id, Instant now) {
+    Objects.requireNonNull(now, "now");
+    TargetState state = targets.get(id);
+    return state == null ? OptionalDouble.empty() : scoreOf(state, now);
+  }
+
+  /**
+   * Per environment, the mean of the {@link #score}s at {@code now} of its known targets that have
+   * one; environments none of whose targets has a score are omitted. Sorted by environment,
+   * unmodifiable.
+   */
+  public Map<String, Double> fleetScores(Instant now) {
+    Objects.requireNonNull(now, "now");
+    Map<String, double[]> sums = new TreeMap<>();
+    targets.forEach((id, state) -> scoreOf(state, now).ifPresent(s -> {
+      double[] acc = sums.computeIfAbsent(id.environment(), env -> new double[2]);
+      acc[0] += s;
+      acc[1]++;
+    }));
+    Map<String, Double> out = new TreeMap<>();
+    sums.forEach((env, acc) -> out.put(env, acc[0] / acc[1]));
+    return Collections.unmodifiableMap(out);
+  }
+
+  /** Whether the monitor judges itself cut off, as of the last {@link #observe} or {@link #setTargets}. */
+  public boolean partitioned() {
+    return partitioned;
+  }
+
+  /**
+   * True when the last call to {@link #observe} or {@link #setTargets} flipped {@link
+   * #partitioned()} (entering or leaving a partition); false after an ignored observation.
+   */
+  public boolean partitionChanged() {
+    return partitionChanged;
+  }
+
+  /** The newest recorded observation of {@code id}; empty for an unknown or never-observed target. */
+  public Optional<Observation> last(TargetId id) {
+    TargetState state = targets.get(id);
+    return state == null ? Optional.empty() : state.window.last();
+  }
+
+  /** Every open breach, sorted by target then rule name. */
+  public List<Breach> openBreaches() {
+    List<Breach> out = new ArrayList<>();
+    targets.values().forEach(state -> collectOpen(state, out));
+    return List.copyOf(out);
+  }
+
+  /** The open breaches of {@code id}, sorted by rule name; empty for an unknown target. */
+  public List<Breach> openBreaches(TargetId id) {
+    TargetState state = targets.get(id);
+    if (state == null) {
+      return List.of();
+    }
+    List<Breach> out = new ArrayList<>();
+    collectOpen(state, out);
+    return List.copyOf(out);
+  }
+
+  private static void collectOpen(TargetState state, List<Breach> out) {
+    for (TargetState.RuleState rs : state.rules().values()) {
+      if (rs.open != null) {
+        out.add(rs.open);
+      }
+    }
+  }
+
+  private OptionalDouble scoreOf(TargetState state, Instant now) {
+    return RuleEvaluator.complianceShare(state.window.within(now, scoringWindow));
+  }
+
+  private void updatePartition() {
+    boolean was = partitioned;
+    int known = targets.size();
+    if (known < partitionMinTargets) {
+      partitioned = false;
+    } else {
+      long unreachable = targets.values().stream()
+          .filter(s -> s.window.last().map(o -> o.verdict().isAvailability()).orElse(false))
+          .count();
+      partitioned = (double) unreachable / known >= partitionThreshold;
+    }
+    partitionChanged = partitioned != was;
+    if (partitionChanged && partitioned) {
+      targets.values().forEach(t -> t.window.attributeNewestToPartition());
+    }
+  }
+}

@@ -1,0 +1,65 @@
+package dev.vigil.score;
+
+import java.util.TreeMap;
+import java.util.Map;
+
+/**
+ * Everything the {@link Scorer} remembers about one known target: its recent observations and, per
+ * rule name, the count of consecutive failing evaluations and the open breach, if any.
+ *
+ * <p>Not thread-safe: owned by one {@link Scorer}.
+ */
+final class TargetState {
+  final TargetWindow window = new TargetWindow();
+  private final Map<String, RuleState> rules = new TreeMap<>();
+
+  RuleState rule(String name) {
+    return rules.computeIfAbsent(name, n -> new RuleState());
+  }
+
+  /** Rule states by rule name, in name order. */
+  Map<String, RuleState> rules() {
+    return rules;
+  }
+
+  /** Per (target, rule): consecutive failing evaluations and the breach they opened. */
+  static final class RuleState {
+    int consecutiveFailures;
+    /** The open breach of this (target, rule), or null. */
+    Breach open;
+
+    /**
+     * Applies one evaluation of {@code rule} for {@code o}: counts it, and opens or resolves the
+     * breach as the {@link Scorer} documents.
+     *
+     * @param score the target's current compliance score (0 if none), for the breach
+     * @return the transition it caused, or null
+     */
+    BreachTransition apply(Rule rule, Evaluation e, Observation o, double score, long windowSeconds) {
+      switch (e.status()) {
+        case FAILING:
+          if (consecutiveFailures < Integer.MAX_VALUE) {
+            consecutiveFailures++;
+          }
+          if (open != null || consecutiveFailures < rule.consecutive()) {
+            return null;
+          }
+          open = new Breach(Breach.idFor(o.target(), rule.name(), o.at()), o.target(), rule.name(),
+              rule.severity(), o.verdict(), e.observed(), e.expected(), score, windowSeconds,
+              consecutiveFailures, o.at(), null);
+          return new BreachTransition(BreachTransition.Kind.OPENED, open);
+        case HOLDING:
+          consecutiveFailures = 0;
+          if (open == null) {
+            return null;
+          }
+          Breach resolved = open.resolved(o.at(), o.verdict(), score);
+          open = null;
+          return new BreachTransition(BreachTransition.Kind.RESOLVED, resolved);
+        case NO_EVIDENCE:
+        default:
+          return null;
+      }
+    }
+  }
+}

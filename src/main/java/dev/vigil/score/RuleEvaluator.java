@@ -17,7 +17,7 @@ import java.util.function.Function;
  * <p>The verdict kinds look only at the observation's verdict; the windowed kinds compute a value
  * over the observations in the window of {@link Rule#window()} ending at the observation's time
  * (see {@link TargetWindow} for the window's bounds). The kinds a partition suspends
- * ({@code availability}, {@code latency_p95}) leave out the transport failures attributed to a
+ * ({@code availability}, {@code latency_p95}, {@code compliance_score}) leave out the transport failures attributed to a
  * partition: those measure the monitor's own reachability, not the target's. Pure and stateless.
  */
 final class RuleEvaluator {
@@ -152,6 +152,6 @@ final class RuleEvaluator {
    * attributed to a partition.
    */
   static boolean suspendedByPartition(RuleKind kind) {
-    return kind == RuleKind.AVAILABILITY || kind == RuleKind.LATENCY_P95;
+    return kind == RuleKind.AVAILABILITY || kind == RuleKind.LATENCY_P95 || kind == RuleKind.COMPLIANCE_SCORE;
   }
 }

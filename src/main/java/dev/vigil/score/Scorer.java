@@ -44,15 +44,19 @@ import java.util.TreeMap;
  * known targets whose last observation has an availability verdict ({@link
  * Verdict#isAvailability()}) is at least {@code partitionThreshold}; a known target with no
  * observation yet counts as not unreachable. While partitioned, rules of kind {@link
- * RuleKind#AVAILABILITY} and {@link RuleKind#LATENCY_P95} are not evaluated at all: their counts
+ * RuleKind#AVAILABILITY}, {@link RuleKind#LATENCY_P95} and {@link RuleKind#COMPLIANCE_SCORE} (the
+ * kinds a cut-off monitor cannot judge) are not evaluated at all: their counts
  * are not touched, and their breaches are neither opened nor resolved. Every other rule is
  * evaluated as usual. {@link #partitionChanged()} tells whether the last call flipped the flag.
  * The transport failures attributed to a partition (each target's last observation when a
  * partition begins, if it has an availability verdict, and every observation with an availability
- * verdict recorded while partitioned) also stay out of the windows of those two kinds after the
+ * verdict recorded while partitioned) also stay out of the windows of those three kinds after the
  * partition ends: they are evidence of the monitor's reachability, not the target's, and counting
  * them would open availability and latency breaches on every target the moment the partition
- * heals. They still count in the score and in every other rule.
+ * heals. They still count in the score and in every other rule. Where partition detection applies,
+ * those kinds also need at least two consecutive failing evaluations (whatever the rule says), so
+ * the first targets of the poll round that cuts the monitor off do not open breaches before the
+ * partition is recognised: a single target that is down opens one poll later.
  *
  * <h2>Rules and breaches</h2>
  * Each enabled rule is evaluated once per recorded observation of a target, in the order the
@@ -82,11 +86,11 @@ import java.util.TreeMap;
  * resolved and its state dropped.
  */
 public final class Scorer {
-  private final List<Rule> rules;
-  private final Duration scoringWindow;
-  private final Duration retention;
-  private final double partitionThreshold;
-  private final int partitionMinTargets;
+  private List<Rule> rules;
+  private Duration scoringWindow;
+  private Duration retention;
+  private double partitionThreshold;
+  private int partitionMinTargets;
   private final Map<TargetId, TargetState> targets = new TreeMap<>();
   private boolean partitioned;
   private boolean partitionChanged;
@@ -101,20 +105,60 @@ public final class Scorer {
    *     window, a non-finite threshold, or a parameter out of range
    */
   public Scorer(List<Rule> rules, Duration scoringWindow, double partitionThreshold, int partitionMinTargets) {
-    this.rules = List.copyOf(Objects.requireNonNull(rules, "rules"));
-    this.scoringWindow = Objects.requireNonNull(scoringWindow, "scoringWindow");
-    if (scoringWindow.isNegative() || scoringWindow.isZero()) {
-      throw new IllegalArgumentException("scoringWindow must be positive, got " + scoringWindow);
+    configure(rules, scoringWindow, partitionThreshold, partitionMinTargets);
+  }
+
+  /**
+   * Replaces the rules, scoring window and partition settings (a configuration reload), keeping
+   * every target's observations, counts and open breaches. Open breaches of rules that are gone or
+   * now disabled are resolved at {@code now}.
+   *
+   * @return the RESOLVED transitions of those breaches, by target then rule name
+   * @throws IllegalArgumentException as the constructor; then nothing changes
+   */
+  public List<BreachTransition> reconfigure(List<Rule> newRules, Duration newScoringWindow, double newPartitionThreshold,
+      int newPartitionMinTargets, Instant now) {
+    configure(newRules, newScoringWindow, newPartitionThreshold, newPartitionMinTargets);
+    Set<String> active = new HashSet<>();
+    for (Rule r : rules) {
+      if (r.enabled()) {
+        active.add(r.name());
+      }
     }
-    if (!(partitionThreshold > 0 && partitionThreshold <= 1)) {
-      throw new IllegalArgumentException("partitionThreshold must be in (0, 1], got " + partitionThreshold);
+    List<BreachTransition> out = new ArrayList<>();
+    targets.forEach((id, state) -> {
+      double score = scoreOf(state, now).orElse(0);
+      for (Map.Entry<String, TargetState.RuleState> e : state.rules().entrySet()) {
+        TargetState.RuleState rs = e.getValue();
+        if (!active.contains(e.getKey()) && rs.open != null) {
+          Breach b = rs.open.resolved(now, state.window.last().map(Observation::verdict).orElse(rs.open.verdict()), score);
+          rs.open = null;
+          rs.consecutiveFailures = 0;
+          out.add(new BreachTransition(BreachTransition.Kind.RESOLVED, b));
+        }
+      }
+      state.rules().keySet().removeIf(name -> !active.contains(name) && state.rules().get(name).open == null);
+    });
+    updatePartition();
+    return List.copyOf(out);
+  }
+
+  private void configure(List<Rule> newRules, Duration newScoringWindow, double newPartitionThreshold,
+      int newPartitionMinTargets) {
+    List<Rule> checkedRules = List.copyOf(Objects.requireNonNull(newRules, "rules"));
+    Objects.requireNonNull(newScoringWindow, "scoringWindow");
+    if (newScoringWindow.isNegative() || newScoringWindow.isZero()) {
+      throw new IllegalArgumentException("scoringWindow must be positive, got " + newScoringWindow);
     }
-    if (partitionMinTargets < 1) {
-      throw new IllegalArgumentException("partitionMinTargets must be at least 1, got " + partitionMinTargets);
+    if (!(newPartitionThreshold > 0 && newPartitionThreshold <= 1)) {
+      throw new IllegalArgumentException("partitionThreshold must be in (0, 1], got " + newPartitionThreshold);
+    }
+    if (newPartitionMinTargets < 1) {
+      throw new IllegalArgumentException("partitionMinTargets must be at least 1, got " + newPartitionMinTargets);
     }
     Set<String> names = new HashSet<>();
-    Duration longest = scoringWindow;
-    for (Rule r : this.rules) {
+    Duration longest = newScoringWindow;
+    for (Rule r : checkedRules) {
       if (!names.add(r.name())) {
         throw new IllegalArgumentException("duplicate rule name '" + r.name() + "'");
       }
@@ -128,9 +172,24 @@ public final class Scorer {
         longest = r.window();
       }
     }
+    this.rules = checkedRules;
+    this.scoringWindow = newScoringWindow;
     this.retention = longest;
-    this.partitionThreshold = partitionThreshold;
-    this.partitionMinTargets = partitionMinTargets;
+    this.partitionThreshold = newPartitionThreshold;
+    this.partitionMinTargets = newPartitionMinTargets;
+  }
+
+  /**
+   * The rule as applied: where partition detection applies (at least {@code partitionMinTargets}
+   * targets), a kind a partition suspends needs at least two consecutive failing evaluations, so
+   * that a monitor being cut off is recognised (one poll round later) before any such breach opens.
+   */
+  private Rule applied(Rule rule) {
+    if (rule.consecutive() >= 2 || !RuleEvaluator.suspendedByPartition(rule.kind())
+        || targets.size() < partitionMinTargets) {
+      return rule;
+    }
+    return new Rule(rule.name(), rule.kind(), rule.enabled(), rule.threshold(), rule.window(), 2, rule.severity());
   }
 
   /**
@@ -214,7 +273,7 @@ public final class Scorer {
       }
       Evaluation e = RuleEvaluator.evaluate(rule, o, state.window, expectedHash);
       BreachTransition t = state.rule(rule.name())
-          .apply(rule, e, o, score, RuleEvaluator.windowSeconds(rule, scoringWindow));
+          .apply(applied(rule), e, o, score, RuleEvaluator.windowSeconds(rule, scoringWindow));
       if (t != null) {
         (t.kind() == BreachTransition.Kind.OPENED ? opened : resolved).add(t);
       }

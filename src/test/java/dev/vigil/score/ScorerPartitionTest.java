@@ -154,32 +154,57 @@ class ScorerPartitionTest {
 
   /** Behaviour the brief prescribes that the caller must know about. */
   @Nested
-  class Limits {
+  class HoldBack {
     @Test
-    void withOneFailingEvaluationTheFirstTargetsOfTheRoundOpenBeforeThePartitionIsDetected() {
+    void withOneConfiguredFailingEvaluationNoTargetOpensBeforeThePartitionIsRecognised() {
       Scorer s = scorer(List.of(rule("availability")), SIX.toArray(TargetId[]::new));
       round(s, 0, SIX, COMPLIANT);
 
-      List<BreachTransition> cutOff = round(s, 1, SIX.subList(0, 5), UNREACHABLE);
-      assertThat(cutOff).extracting(tr -> tr.breach().target()).containsExactlyElementsOf(SIX.subList(0, 4));
+      assertThat(round(s, 1, SIX.subList(0, 5), UNREACHABLE)).as("held for one round").isEmpty();
+      assertThat(s.partitioned()).isTrue();
       assertThat(round(s, 2, SIX.subList(0, 5), UNREACHABLE)).as("frozen while partitioned").isEmpty();
-
-      List<BreachTransition> healed = round(s, 3, SIX, COMPLIANT);
-      assertThat(healed).extracting(BreachTransition::kind).containsOnly(RESOLVED);
-      assertThat(healed).extracting(tr -> tr.breach().target()).containsExactlyElementsOf(SIX.subList(0, 4));
+      assertThat(round(s, 3, SIX, COMPLIANT)).isEmpty();
     }
 
     @Test
-    void theComplianceScoreRuleIsNotSuspendedSoALongPartitionOpensIt() {
+    void oneTargetDownOpensOneRoundLater() {
+      Scorer s = scorer(List.of(rule("availability")), SIX.toArray(TargetId[]::new));
+      round(s, 0, SIX, COMPLIANT);
+      assertThat(round(s, 1, SIX.subList(0, 1), UNREACHABLE)).isEmpty();
+      List<BreachTransition> second = round(s, 2, SIX.subList(0, 1), UNREACHABLE);
+      assertThat(second).extracting(tr -> tr.breach().target()).containsExactly(SIX.get(0));
+      assertThat(second.get(0).breach().consecutiveFailures()).isEqualTo(2);
+    }
+
+    @Test
+    void theComplianceScoreRuleIsSuspendedSoALongPartitionOpensNothing() {
       Scorer s = new Scorer(List.of(rule("compliance_score")), SCORING_WINDOW, 0.8, 3);
       s.setTargets(SIX, T0);
       round(s, 0, SIX, COMPLIANT);
       List<BreachTransition> ts = new ArrayList<>();
-      for (int n = 1; n <= 3; n++) {
+      for (int n = 1; n <= 6; n++) {
         ts.addAll(round(s, n, SIX, UNREACHABLE));
       }
       assertThat(s.partitioned()).isTrue();
-      assertThat(rules(ts, OPENED)).hasSize(6).containsOnly("compliance_score");
+      assertThat(ts).isEmpty();
+      assertThat(s.score(SIX.get(0), t(6)).orElseThrow()).as("the score itself still shows the failures").isLessThan(0.5);
+    }
+  }
+
+  @Nested
+  class Reconfigure {
+    @Test
+    void keepsHistoryAndOpenBreachesAndResolvesThoseOfRemovedRules() {
+      Scorer s = scorer(List.of(rule("hash_mismatch"), rule("integrity")), SIX.toArray(TargetId[]::new));
+      TargetId id = SIX.get(0);
+      assertThat(s.observe(obs(id, t(0), Verdict.HASH_MISMATCH), HASH)).hasSize(1);
+      assertThat(s.observe(obs(SIX.get(1), t(0), SIGNATURE_INVALID), HASH)).hasSize(1);
+      List<BreachTransition> gone = s.reconfigure(List.of(rule("hash_mismatch")), SCORING_WINDOW, 0.8, 3, t(1));
+      assertThat(gone).extracting(BreachTransition::kind).containsExactly(RESOLVED);
+      assertThat(gone.get(0).breach().rule()).isEqualTo("integrity");
+      assertThat(s.openBreaches()).extracting(b -> b.rule()).containsExactly("hash_mismatch");
+      assertThat(s.observe(obs(id, t(2), Verdict.HASH_MISMATCH), HASH))
+          .as("still open: not opened again").isEmpty();
     }
   }
 }

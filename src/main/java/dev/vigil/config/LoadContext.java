@@ -1,0 +1,35 @@
+package dev.vigil.config;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/** The state of one load: the environment, the directory relative paths resolve against, and the errors so far. */
+final class LoadContext {
+  private final Map<String, String> env;
+  private final Path baseDir;
+  private final List<ConfigError> errors = new ArrayList<>();
+
+  LoadContext(Map<String, String> env, Path baseDir) {
+    this.env = Map.copyOf(env);
+    this.baseDir = baseDir;
+  }
+
+  Map<String, String> env() {
+    return env;
+  }
+
+  /** {@code file} resolved against the configuration file's directory (absolute paths stay as they are). */
+  Path resolve(String file) {
+    return baseDir.resolve(file).normalize();
+  }
+
+  void error(String path, String message) {
+    errors.add(new ConfigError(path, message));
+  }
+
+  List<ConfigError> errors() {
+    return List.copyOf(errors);
+  }
+}

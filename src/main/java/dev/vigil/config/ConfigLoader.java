@@ -50,7 +50,7 @@ public final class ConfigLoader {
   }
 
   /** Why {@code file} cannot be read, in words: "cannot read FILE: no such file". */
-  private static String readProblem(Path file, IOException e) {
+  static String readProblem(Path file, IOException e) {
     String why;
     if (e instanceof NoSuchFileException) {
       why = "no such file";

@@ -5,9 +5,7 @@ import dev.vigil.attest.Scheme;
 import dev.vigil.attest.TrustedKey;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -88,19 +86,13 @@ final class KeySection {
   private static Keys.PublicKeyMaterial material(Path path, Mapping m) {
     String problem;
     try {
-      if (Files.isDirectory(path)) {
-        problem = "cannot read " + path + ": it is a directory";
-      } else if (Files.size(path) > MAX_KEY_FILE_BYTES) {
+      if (Files.size(path) > MAX_KEY_FILE_BYTES) {
         problem = "cannot read " + path + ": larger than 1 MiB, not a key file";
       } else {
         return Keys.readPublic(new String(Files.readAllBytes(path), StandardCharsets.UTF_8));
       }
-    } catch (NoSuchFileException e) {
-      problem = "cannot read " + path + ": no such file";
-    } catch (AccessDeniedException e) {
-      problem = "cannot read " + path + ": permission denied";
     } catch (IOException e) {
-      problem = "cannot read " + path + ": " + e.getMessage();
+      problem = ConfigLoader.readProblem(path, e);
     } catch (Keys.KeyException e) {
       problem = "no usable key in " + path + ": " + e.getMessage();
     }

@@ -100,15 +100,11 @@ final class Node {
     if (json.isIntegralNumber()) {
       value = json.bigIntegerValue();
     } else if (json.isTextual()) {
-      String t = text();
+      String t = text(INTEGER, expected);
       if (t == null) {
         return null;
       }
-      if (!INTEGER.matcher(t.strip()).matches()) {
-        error("expected " + expected + ", got " + quote(t));
-        return null;
-      }
-      value = new BigInteger(t.strip());
+      value = new BigInteger(t);
     } else {
       error("expected " + expected + ", got " + describe());
       return null;
@@ -126,15 +122,11 @@ final class Node {
     if (json.isNumber()) {
       value = json.doubleValue();
     } else if (json.isTextual()) {
-      String t = text();
+      String t = text(DECIMAL, "a number");
       if (t == null) {
         return null;
       }
-      if (!DECIMAL.matcher(t.strip()).matches()) {
-        error("expected a number, got " + quote(t));
-        return null;
-      }
-      value = Double.parseDouble(t.strip());
+      value = Double.parseDouble(t);
     } else {
       error("expected a number, got " + describe());
       return null;
@@ -223,5 +215,18 @@ final class Node {
 
   private String text() {
     return EnvSubstitution.apply(json.textValue(), ctx.env(), this::error);
+  }
+
+  /** The substituted text, stripped, when it matches {@code form}; null after reporting otherwise. */
+  private String text(Pattern form, String expected) {
+    String t = text();
+    if (t == null) {
+      return null;
+    }
+    if (!form.matcher(t.strip()).matches()) {
+      error("expected " + expected + ", got " + quote(t));
+      return null;
+    }
+    return t.strip();
   }
 }

@@ -57,6 +57,7 @@ final class RuleSection {
     } else if (!m.has("kind")) {
       m.check("kind", false, "required for a rule that is not built in; one of: " + KIND_LABELS);
     }
+    // Without a kind the rule cannot be built, but its other fields are still read for their errors.
     Rule base = builtIn != null ? builtIn : kind == null ? Rule.defaults().get(0) : builtInOfKind(kind);
     boolean enabled = m.bool("enabled", base.enabled());
     double threshold = m.number("threshold", base.threshold());

@@ -10,6 +10,7 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.config.MeterFilter;
 import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
@@ -95,6 +96,16 @@ public final class MonitorMetrics implements AutoCloseable {
 
   public MonitorMetrics() {
     registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    // process.cpu.time is exported in nanoseconds, which promtool rejects as an abbreviated unit;
+    // process_cpu_usage carries the same information.
+    registry.config().meterFilter(MeterFilter.deny(id -> id.getName().equals("process.cpu.time")));
+    // system_cpu_count reads as a summary's _count to promtool: export it as system_cpu_logical.
+    registry.config().meterFilter(new MeterFilter() {
+      @Override
+      public Meter.Id map(Meter.Id id) {
+        return id.getName().equals("system.cpu.count") ? id.withName("system.cpu.logical") : id;
+      }
+    });
     new JvmMemoryMetrics().bindTo(registry);
     gc.bindTo(registry);
     new JvmThreadMetrics().bindTo(registry);

@@ -78,6 +78,19 @@ public final class MonitorVerticle extends VerticleBase {
     });
   }
 
+  /** Reads the monitor on its own context, from any thread. */
+  public <T> Future<T> inspect(java.util.function.Function<Monitor, T> read) {
+    io.vertx.core.Promise<T> p = io.vertx.core.Promise.promise();
+    context.runOnContext(v -> {
+      try {
+        p.complete(read.apply(monitor));
+      } catch (RuntimeException e) {
+        p.fail(e);
+      }
+    });
+    return p.future();
+  }
+
   /** Runs {@code reload} on this verticle's context, from any thread (e.g. a SIGHUP handler). */
   public void reloadFromAnyThread() {
     context.runOnContext(v -> reload());

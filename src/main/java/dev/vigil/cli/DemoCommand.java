@@ -1,0 +1,201 @@
+package dev.vigil.cli;
+
+import dev.vigil.attest.Verdict;
+import dev.vigil.config.ConfigLoader;
+import dev.vigil.config.ConfigResult;
+import dev.vigil.config.Durations;
+import dev.vigil.config.VigilConfig;
+import dev.vigil.events.LoggingEventSink;
+import dev.vigil.monitor.ConfigSource;
+import dev.vigil.monitor.MonitorMetrics;
+import dev.vigil.monitor.MonitorVerticle;
+import dev.vigil.monitor.TargetStatus;
+import dev.vigil.score.TargetId;
+import dev.vigil.sim.Fault;
+import dev.vigil.sim.FleetSimulator;
+import dev.vigil.sim.SimulatorOptions;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** {@code vigil demo}: the simulator and a monitor in one process, a tamper, and a readable timeline. */
+@Command(
+    name = "demo",
+    mixinStandardHelpOptions = true,
+    description = {
+        "Run the simulated ACGS-PGP fleet (7 services, green and blue) and a monitor on the shipped demo",
+        "configuration, tamper with integrity-service/green's constitutional hash, and print the timeline.",
+        "Ctrl-C ends it cleanly."
+    })
+final class DemoCommand implements Callable<Integer> {
+  static final TargetId TAMPERED = new TargetId("integrity-service", "green");
+
+  @Spec CommandSpec spec;
+
+  @Option(names = "--duration", paramLabel = "DURATION", defaultValue = "90s", converter = Converters.HumanDuration.class,
+      description = "How long to run (default: ${DEFAULT-VALUE}; 0s runs until Ctrl-C).")
+  Duration duration;
+
+  @Option(names = "--interval", paramLabel = "DURATION", defaultValue = "5s", converter = Converters.HumanDuration.class,
+      description = "Poll interval (default: ${DEFAULT-VALUE}).")
+  Duration interval;
+
+  @Option(names = "--tamper-at", paramLabel = "DURATION", defaultValue = "30s", converter = Converters.HumanDuration.class,
+      description = "When to tamper with integrity-service/green's hash (default: ${DEFAULT-VALUE}).")
+  Duration tamperAt;
+
+  @Option(names = "--clear-after", paramLabel = "DURATION", defaultValue = "30s", converter = Converters.HumanDuration.class,
+      description = "How long the tamper lasts before it is cleared (default: ${DEFAULT-VALUE}; 0s keeps it).")
+  Duration clearAfter;
+
+  @Option(names = "--host", paramLabel = "HOST", defaultValue = "127.0.0.1", description = "Address to bind (default: ${DEFAULT-VALUE}).")
+  String host;
+
+  @Option(names = "--port", paramLabel = "PORT", defaultValue = "9470", description = "Monitor HTTP port (default: ${DEFAULT-VALUE}; 0 picks a free one).")
+  int port;
+
+  @Option(names = "--base-port", paramLabel = "PORT", defaultValue = "8000",
+      description = "Simulator green ports start here, blue at +100 (default: ${DEFAULT-VALUE}; 0 picks free ones).")
+  int basePort;
+
+  @Option(names = "--admin-port", paramLabel = "PORT", defaultValue = "8099",
+      description = "Simulator fault-injection API port (default: ${DEFAULT-VALUE}; 0 picks a free one).")
+  int adminPort;
+
+  @Override
+  public Integer call() throws Exception {
+    if (interval.compareTo(Duration.ofMillis(200)) < 0) {
+      throw new Main.InputException("--interval must be at least 200ms");
+    }
+    PrintWriter out = spec.commandLine().getOut();
+    Clock clock = Clock.systemUTC();
+    Vertx vertx = Vertx.vertx();
+    CountDownLatch stop = new CountDownLatch(1);
+    CountDownLatch finished = new CountDownLatch(1);
+    Thread hook = new Thread(() -> {
+      stop.countDown();
+      awaitQuietly(finished, 15);
+    }, "vigil-demo-shutdown");
+    Runtime.getRuntime().addShutdownHook(hook);
+    try {
+      FleetSimulator sim = await(FleetSimulator.start(vertx, SimulatorOptions.defaults()
+          .withHost(host).withBasePort(basePort).withAdminPort(adminPort)), "start the simulator");
+      Path dir = Files.createTempDirectory("vigil-demo-");
+      sim.writePublicKeys(dir);
+      VigilConfig config = config(sim, dir);
+      DemoTimeline timeline = new DemoTimeline(out, clock);
+      MonitorMetrics metrics = new MonitorMetrics();
+      MonitorVerticle verticle = new MonitorVerticle(config, () -> new ConfigSource.Loaded(config, List.of()), clock,
+          new LoggingEventSink(), metrics, new SecureRandom(), List.of(timeline));
+      await(vertx.deployVerticle(verticle), "start the monitor");
+      header(out, sim, verticle.port());
+      vertx.setPeriodic(interval.toMillis(), interval.toMillis(), id -> verticle.inspect(m -> {
+        List<TargetStatus> ts = m.targets();
+        long ok = ts.stream().filter(t -> t.verdict() == Verdict.COMPLIANT).count();
+        timeline.cycle(m.fleetScores(), ok, ts.size());
+        return null;
+      }));
+      vertx.setTimer(Math.max(1, tamperAt.toMillis()), id -> sim.setFault(TAMPERED, Fault.TAMPERED_HASH)
+          .onSuccess(v -> timeline.fault(TAMPERED, "tampering " + TAMPERED + ": its constitutional hash is now deadbeefdeadbeef")));
+      if (!clearAfter.isZero()) {
+        vertx.setTimer(tamperAt.plus(clearAfter).toMillis(), id -> sim.clearFault(TAMPERED)
+            .onSuccess(v -> timeline.note("cleared the tamper on " + TAMPERED + ": it attests the approved hash again")));
+      }
+      if (duration.isZero()) {
+        stop.await();
+      } else {
+        stop.await(duration.toMillis(), TimeUnit.MILLISECONDS);
+      }
+      List<String> summary = await(verticle.inspect(m -> List.of(
+          m.openBreaches().size() + " breach(es) open, " + m.recentlyResolved().size() + " resolved")), "summarise");
+      timeline.note("demo over: " + summary.get(0));
+      await(vertx.undeploy(verticle.deploymentID()), "stop the monitor");
+      await(sim.stop(), "stop the simulator");
+      metrics.close();
+      return 0;
+    } finally {
+      vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+      finished.countDown();
+      try {
+        Runtime.getRuntime().removeShutdownHook(hook);
+      } catch (IllegalStateException shuttingDown) {
+        // the hook is already running: it waits for `finished`
+      }
+    }
+  }
+
+  private VigilConfig config(FleetSimulator sim, Path keys) throws IOException {
+    Map<String, String> env = new HashMap<>();
+    env.put("DEMO_KEYS", keys.toString());
+    env.put("DEMO_HOST", host);
+    env.put("DEMO_PORT", Integer.toString(port));
+    byte[] token = new byte[24];
+    new SecureRandom().nextBytes(token);
+    env.put("DEMO_ADMIN_TOKEN", HexFormat.of().formatHex(token));
+    env.put("DEMO_INTERVAL", Durations.format(interval));
+    Duration timeout = interval.dividedBy(2).compareTo(Duration.ofSeconds(2)) < 0 ? interval.dividedBy(2) : Duration.ofSeconds(2);
+    env.put("DEMO_TIMEOUT", Durations.format(timeout));
+    List<String> services = SimulatorOptions.ACGS_SERVICES;
+    for (int i = 0; i < services.size(); i++) {
+      env.put("DEMO_GREEN_" + i, Integer.toString(sim.baseUrl(new TargetId(services.get(i), "green")).getPort()));
+      env.put("DEMO_BLUE_" + i, Integer.toString(sim.baseUrl(new TargetId(services.get(i), "blue")).getPort()));
+    }
+    String yaml;
+    try (InputStream in = DemoCommand.class.getResourceAsStream("/dev/vigil/demo/demo.yaml")) {
+      yaml = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    }
+    ConfigResult r = ConfigLoader.parse(yaml, keys, env);
+    if (!r.isValid()) {
+      throw new IllegalStateException("the shipped demo configuration is invalid: " + r.errors());
+    }
+    return r.orElseThrow();
+  }
+
+  private void header(PrintWriter out, FleetSimulator sim, int monitorPort) {
+    String base = "http://" + host + ":" + monitorPort;
+    out.println("Vigil demo: " + sim.targets().size() + " simulated services sign attestations; the monitor polls every "
+        + Durations.format(interval) + ".");
+    out.println("  status page     " + base + "/");
+    out.println("  metrics         " + base + "/metrics");
+    out.println("  API             " + base + "/api/v1/targets");
+    out.println("  fault injection " + sim.adminUrl() + "/faults");
+    out.println("  tamper with " + TAMPERED + " at " + Durations.format(tamperAt)
+        + (duration.isZero() ? "; runs until Ctrl-C" : "; ends after " + Durations.format(duration)));
+    out.flush();
+  }
+
+  private static <T> T await(Future<T> f, String what) throws Exception {
+    try {
+      return f.toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    } catch (java.util.concurrent.ExecutionException e) {
+      throw new Main.InputException("cannot " + what + ": " + e.getCause().getMessage());
+    }
+  }
+
+  private static void awaitQuietly(CountDownLatch latch, int seconds) {
+    try {
+      latch.await(seconds, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}

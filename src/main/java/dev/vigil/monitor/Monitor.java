@@ -1,0 +1,260 @@
+package dev.vigil.monitor;
+
+import dev.vigil.attest.Verdict;
+import dev.vigil.config.PolicyConfig;
+import dev.vigil.config.TargetConfig;
+import dev.vigil.config.VigilConfig;
+import dev.vigil.events.EventSink;
+import dev.vigil.poll.HttpProbe;
+import dev.vigil.poll.PollResult;
+import dev.vigil.poll.PollTarget;
+import dev.vigil.poll.Poller;
+import dev.vigil.poll.Scheduler;
+import dev.vigil.score.Breach;
+import dev.vigil.score.BreachTransition;
+import dev.vigil.score.Scorer;
+import dev.vigil.score.TargetId;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.WorkerExecutor;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalDouble;
+import java.util.Random;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The monitor: polls every configured target on its schedule, verifies, scores, opens and resolves
+ * breaches, updates metrics and hands breach transitions to the {@link EventSink}.
+ *
+ * <p>Confined to the Vert.x context it was started on: call every method there (the HTTP server
+ * of the same verticle does). Verification runs on a worker pool, never on the event loop.
+ */
+public final class Monitor {
+  private static final Logger LOG = LoggerFactory.getLogger(Monitor.class);
+  private static final int RECENT_RESOLVED = 50;
+
+  private final Vertx vertx;
+  private final Clock clock;
+  private final EventSink sink;
+  private final MonitorMetrics metrics;
+  private final Random random;
+  private final List<MonitorListener> listeners = new CopyOnWriteArrayList<>();
+  private final Map<TargetId, State> states = new LinkedHashMap<>();
+  private final Deque<Breach> resolved = new ArrayDeque<>();
+  private VigilConfig config;
+  private Scorer scorer;
+  private Scheduler scheduler;
+  private Poller poller;
+  private HttpProbe probe;
+  private WorkerExecutor verifyPool;
+
+  private static final class State {
+    PollTarget target;
+    PollResult last;
+    Instant changedAt;
+    long polls;
+  }
+
+  public Monitor(Vertx vertx, Clock clock, EventSink sink, MonitorMetrics metrics, Random random) {
+    this.vertx = vertx;
+    this.clock = clock;
+    this.sink = sink;
+    this.metrics = metrics;
+    this.random = random;
+  }
+
+  public void addListener(MonitorListener l) {
+    listeners.add(l);
+  }
+
+  /** Starts polling the targets of {@code initial}. */
+  public Future<Void> start(VigilConfig initial) {
+    this.config = initial;
+    int workers = Math.max(2, Runtime.getRuntime().availableProcessors());
+    verifyPool = vertx.createSharedWorkerExecutor("vigil-verify", workers);
+    probe = new HttpProbe(vertx, 8);
+    poller = new Poller(vertx, probe, verifyPool, clock);
+    scheduler = new Scheduler(vertx, initial.polling().concurrency(), initial.polling().jitter(), random, metrics::recordLag);
+    scorer = newScorer(initial);
+    applyTargets(initial);
+    metrics.setReloadSuccessful(true);
+    LOG.info("monitor {} polling {} targets", initial.monitorId(), initial.targets().size());
+    return Future.succeededFuture();
+  }
+
+  /** Applies a validated new configuration: targets added, removed and changed; rules replaced. */
+  public void reload(VigilConfig next) {
+    boolean scoringChanged = !next.rules().equals(config.rules()) || !next.scoring().equals(config.scoring())
+        || next.polling().partitionThreshold() != config.polling().partitionThreshold()
+        || next.polling().partitionMinTargets() != config.polling().partitionMinTargets();
+    this.config = next;
+    if (scoringChanged) {
+      scorer.reconfigure(next.rules(), next.scoring().window(), next.polling().partitionThreshold(),
+          next.polling().partitionMinTargets());
+    }
+    applyTargets(next);
+    reloaded(true, List.of());
+    LOG.info("configuration reloaded: {} targets", next.targets().size());
+  }
+
+  /** Records a refused reload: the running configuration stays. */
+  public void reloadFailed(List<String> errors) {
+    reloaded(false, errors);
+    LOG.error("configuration reload refused ({} errors); the previous configuration keeps running: {}",
+        errors.size(), errors);
+  }
+
+  private void reloaded(boolean ok, List<String> errors) {
+    metrics.setReloadSuccessful(ok);
+    listeners.forEach(l -> l.onReload(ok, errors));
+  }
+
+  public Future<Void> stop() {
+    if (scheduler != null) {
+      scheduler.stop();
+    }
+    Future<Void> f = probe == null ? Future.succeededFuture() : probe.close();
+    return f.compose(v -> verifyPool == null ? Future.succeededFuture() : verifyPool.close());
+  }
+
+  public VigilConfig config() {
+    return config;
+  }
+
+  /** True once every target has finished at least one poll. */
+  public boolean ready() {
+    return !states.isEmpty() && states.values().stream().allMatch(s -> s.last != null);
+  }
+
+  public boolean partitioned() {
+    return scorer.partitioned();
+  }
+
+  public Map<String, Double> fleetScores() {
+    return scorer.fleetScores(clock.instant());
+  }
+
+  public List<Breach> openBreaches() {
+    return scorer.openBreaches();
+  }
+
+  /** The most recently resolved breaches, newest first. */
+  public List<Breach> recentlyResolved() {
+    return List.copyOf(resolved);
+  }
+
+  public List<TargetStatus> targets() {
+    Instant now = clock.instant();
+    List<TargetStatus> out = new ArrayList<>(states.size());
+    for (Map.Entry<TargetId, State> e : states.entrySet()) {
+      State s = e.getValue();
+      TargetConfig c = s.target.config();
+      OptionalDouble score = scorer.score(e.getKey(), now);
+      PollResult last = s.last;
+      out.add(new TargetStatus(e.getKey(), s.target.endpoint(c.mode() == TargetConfig.Mode.LEGACY_HEALTH ? "/health"
+          : c.attestationPath()).toString(), c.mode().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'),
+          last == null ? null : last.verification().verdict(), last == null ? "not polled yet" : last.verification().detail(),
+          last != null && last.verification().signed(), last != null && last.responded(),
+          last == null ? null : last.finishedAt(), s.changedAt, score.isPresent() ? score.getAsDouble() : null, s.polls,
+          scorer.openBreaches(e.getKey())));
+    }
+    return out;
+  }
+
+  private Scorer newScorer(VigilConfig c) {
+    return new Scorer(c.rules(), c.scoring().window(), c.polling().partitionThreshold(), c.polling().partitionMinTargets());
+  }
+
+  private void applyTargets(VigilConfig c) {
+    Map<TargetId, PollTarget> wanted = new LinkedHashMap<>();
+    for (TargetConfig t : c.targets()) {
+      PolicyConfig policy = c.policyFor(t.environment());
+      wanted.put(t.id(), PollTarget.of(t, policy, c.polling().maxResponseBytes(), c.polling().retryBackoff()));
+    }
+    for (TargetId id : List.copyOf(states.keySet())) {
+      if (!wanted.containsKey(id)) {
+        scheduler.unschedule(id);
+        states.remove(id);
+      }
+    }
+    for (Map.Entry<TargetId, PollTarget> e : wanted.entrySet()) {
+      State s = states.computeIfAbsent(e.getKey(), k -> new State());
+      s.target = e.getValue();
+      TargetId id = e.getKey();
+      scheduler.schedule(id, e.getValue().config().interval(), () -> pollOnce(id));
+    }
+    poller.retain(wanted.keySet());
+    metrics.setTargets(wanted.keySet());
+    handle(scorer.setTargets(wanted.keySet(), clock.instant()));
+  }
+
+  private Future<?> pollOnce(TargetId id) {
+    State s = states.get(id);
+    if (s == null) {
+      return Future.succeededFuture();
+    }
+    PollTarget target = s.target;
+    return poller.poll(target).onSuccess(r -> onResult(id, target, r))
+        .onFailure(e -> LOG.error("poll of {} failed unexpectedly", id, e));
+  }
+
+  private void onResult(TargetId id, PollTarget target, PollResult r) {
+    State s = states.get(id);
+    if (s == null || s.target != target && !s.target.config().equals(target.config())) {
+      return;
+    }
+    Verdict previous = s.last == null ? null : s.last.verification().verdict();
+    if (previous != r.verification().verdict()) {
+      s.changedAt = r.finishedAt();
+    }
+    s.last = r;
+    s.polls++;
+    List<BreachTransition> transitions = scorer.observe(r.toObservation(), target.policy().expectedHash());
+    metrics.recordPoll(r, scorer.score(id, r.finishedAt()));
+    metrics.setFleetScores(scorer.fleetScores(r.finishedAt()));
+    if (scorer.partitionChanged()) {
+      boolean p = scorer.partitioned();
+      metrics.setPartitioned(p);
+      String why = p
+          ? "most targets failed with transport verdicts at once: the monitor is likely cut off; availability and latency breaches are held"
+          : "targets answer again: partition cleared";
+      if (p) {
+        LOG.error("monitor partitioned: {}", why);
+      } else {
+        LOG.warn("{}", why);
+      }
+      listeners.forEach(l -> l.onPartition(p, why));
+    }
+    for (MonitorListener l : listeners) {
+      l.onPoll(r, previous);
+    }
+    handle(transitions);
+  }
+
+  private void handle(List<BreachTransition> transitions) {
+    for (BreachTransition t : transitions) {
+      metrics.recordTransition(t);
+      if (t.kind() == BreachTransition.Kind.RESOLVED) {
+        resolved.addFirst(t.breach());
+        while (resolved.size() > RECENT_RESOLVED) {
+          resolved.removeLast();
+        }
+      }
+      try {
+        sink.publish(t);
+      } catch (RuntimeException e) {
+        LOG.error("event sink refused {} for {}", t.kind(), t.breach().breachId(), e);
+      }
+      listeners.forEach(l -> l.onTransition(t));
+    }
+  }
+}

@@ -1,0 +1,209 @@
+package dev.vigil.monitor;
+
+import dev.vigil.attest.Verdict;
+import dev.vigil.poll.PollResult;
+import dev.vigil.score.Breach;
+import dev.vigil.score.BreachTransition;
+import dev.vigil.score.TargetId;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Meter;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.config.MeterFilter;
+import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalDouble;
+
+/**
+ * The monitor metrics of metrics-v1, exactly named, on a Micrometer Prometheus registry beside the
+ * JVM and process binders. Gauges read volatile holders, so a scrape from any thread is safe;
+ * updates come from the monitor's context only.
+ */
+public final class MonitorMetrics implements AutoCloseable {
+  private static final Duration[] PROBE_BUCKETS = {Duration.ofMillis(5), Duration.ofMillis(10), Duration.ofMillis(25),
+      Duration.ofMillis(50), Duration.ofMillis(100), Duration.ofMillis(250), Duration.ofMillis(500),
+      Duration.ofSeconds(1), Duration.ofSeconds(2), Duration.ofSeconds(5), Duration.ofSeconds(10)};
+
+  private final PrometheusMeterRegistry registry;
+  private final JvmGcMetrics gc = new JvmGcMetrics();
+  private final Map<TargetId, TargetMeters> targets = new HashMap<>();
+  private final Map<String, Value> fleet = new HashMap<>();
+  private final Map<List<String>, Value> breachActive = new HashMap<>();
+  private final Value targetCount = new Value(0);
+  private final Value reloadOk = new Value(1);
+  private final Value partitioned = new Value(0);
+  private final Timer pollLag;
+
+  /** A double a gauge reads; written by one thread, read by any. */
+  static final class Value {
+    private volatile double v;
+
+    Value(double v) {
+      this.v = v;
+    }
+
+    double get() {
+      return v;
+    }
+
+    void set(double value) {
+      v = value;
+    }
+  }
+
+  private final class TargetMeters {
+    final Value hashValid = new Value(0);
+    final Value score = new Value(Double.NaN);
+    final Value signed = new Value(0);
+    final Value up = new Value(0);
+    final Timer probe;
+    final Map<Verdict, Counter> checks = new HashMap<>();
+    final List<Meter> meters = new ArrayList<>();
+    final Tags tags;
+
+    TargetMeters(TargetId id) {
+      tags = Tags.of("service", id.service(), "environment", id.environment());
+      meters.add(gauge("constitutional.hash.valid", "1 if the last verdict was compliant, else 0", tags, hashValid));
+      meters.add(gauge("constitutional.compliance.score", "Share of compliant polls in the scoring window, 0..1", tags, score));
+      meters.add(gauge("constitutional.attestation.signed", "1 if the last verdict came from a verified signature", tags, signed));
+      meters.add(gauge("constitutional.target.up", "1 if the last poll got an HTTP response", tags, up));
+      probe = Timer.builder("constitutional.probe.duration").description("Time of one poll, request to verdict")
+          .tags(tags).serviceLevelObjectives(PROBE_BUCKETS).register(registry);
+      meters.add(probe);
+    }
+
+    Counter check(Verdict v) {
+      return checks.computeIfAbsent(v, k -> {
+        Counter c = Counter.builder("constitutional.attestation.checks")
+            .description("Finished polls by verdict").tags(tags).tag("result", k.label()).register(registry);
+        meters.add(c);
+        return c;
+      });
+    }
+  }
+
+  public MonitorMetrics() {
+    registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    // process.cpu.time is exported in nanoseconds, which promtool rejects as an abbreviated unit;
+    // process_cpu_usage carries the same information.
+    registry.config().meterFilter(MeterFilter.deny(id -> id.getName().equals("process.cpu.time")));
+    // system_cpu_count reads as a summary's _count to promtool: export it as system_cpu_logical.
+    registry.config().meterFilter(new MeterFilter() {
+      @Override
+      public Meter.Id map(Meter.Id id) {
+        return id.getName().equals("system.cpu.count") ? id.withName("system.cpu.logical") : id;
+      }
+    });
+    new JvmMemoryMetrics().bindTo(registry);
+    gc.bindTo(registry);
+    new JvmThreadMetrics().bindTo(registry);
+    new ClassLoaderMetrics().bindTo(registry);
+    new ProcessorMetrics().bindTo(registry);
+    new UptimeMetrics().bindTo(registry);
+    gauge("constitutional.monitor.targets", "Targets this instance polls", Tags.empty(), targetCount);
+    gauge("constitutional.monitor.config.last.reload.successful", "1 if the last configuration (re)load succeeded",
+        Tags.empty(), reloadOk);
+    gauge("constitutional.monitor.partitioned", "1 while the monitor judges itself cut off (most targets unreachable at once)",
+        Tags.empty(), partitioned);
+    pollLag = Timer.builder("constitutional.poll.lag").description("How late a poll started against its schedule")
+        .serviceLevelObjectives(PROBE_BUCKETS).register(registry);
+  }
+
+  public PrometheusMeterRegistry registry() {
+    return registry;
+  }
+
+  /** The Prometheus text exposition. Safe from any thread. */
+  public String scrape() {
+    return registry.scrape();
+  }
+
+  /** Makes the per-target series match {@code ids}: new ones appear, removed ones disappear. */
+  public void setTargets(java.util.Collection<TargetId> ids) {
+    for (TargetId id : List.copyOf(targets.keySet())) {
+      if (!ids.contains(id)) {
+        targets.remove(id).meters.forEach(registry::remove);
+      }
+    }
+    for (TargetId id : ids) {
+      targets.computeIfAbsent(id, TargetMeters::new);
+    }
+    targetCount.set(ids.size());
+  }
+
+  public void recordPoll(PollResult r, OptionalDouble score) {
+    TargetMeters m = targets.get(r.target());
+    if (m == null) {
+      return;
+    }
+    m.hashValid.set(r.verification().compliant() ? 1 : 0);
+    m.signed.set(r.verification().signed() ? 1 : 0);
+    m.up.set(r.responded() ? 1 : 0);
+    m.score.set(score.orElse(Double.NaN));
+    m.check(r.verification().verdict()).increment();
+    m.probe.record(r.duration());
+  }
+
+  public void recordLag(Duration lag) {
+    pollLag.record(lag);
+  }
+
+  public void setFleetScores(Map<String, Double> scores) {
+    for (Map.Entry<String, Double> e : scores.entrySet()) {
+      fleet.computeIfAbsent(e.getKey(), env -> {
+        Value v = new Value(Double.NaN);
+        gauge("constitutional.fleet.compliance.score", "Mean of the per-service compliance scores",
+            Tags.of("environment", env), v);
+        return v;
+      }).set(e.getValue());
+    }
+  }
+
+  public void recordTransition(BreachTransition t) {
+    Breach b = t.breach();
+    List<String> key = List.of(b.target().service(), b.target().environment(), b.rule(), b.severity().label());
+    Value v = breachActive.computeIfAbsent(key, k -> {
+      Value nv = new Value(0);
+      gauge("constitutional.breach.active", "1 while a breach is open",
+          Tags.of("service", k.get(0), "environment", k.get(1), "rule", k.get(2), "severity", k.get(3)), nv);
+      return nv;
+    });
+    if (t.kind() == BreachTransition.Kind.OPENED) {
+      v.set(1);
+      Counter.builder("constitutional.breaches.opened").description("Breaches opened")
+          .tags("rule", b.rule(), "severity", b.severity().label()).register(registry).increment();
+    } else {
+      v.set(0);
+    }
+  }
+
+  public void setReloadSuccessful(boolean ok) {
+    reloadOk.set(ok ? 1 : 0);
+  }
+
+  public void setPartitioned(boolean p) {
+    partitioned.set(p ? 1 : 0);
+  }
+
+  private Gauge gauge(String name, String help, Tags tags, Value v) {
+    return Gauge.builder(name, v, Value::get).description(help).tags(tags).register(registry);
+  }
+
+  @Override
+  public void close() {
+    gc.close();
+    registry.close();
+  }
+}

@@ -1,0 +1,45 @@
+package dev.vigil.poll;
+
+import dev.vigil.attest.TrustStore;
+import dev.vigil.attest.TrustedKey;
+import dev.vigil.attest.Verifier;
+import dev.vigil.config.KeyConfig;
+import dev.vigil.config.PolicyConfig;
+import dev.vigil.config.TargetConfig;
+import dev.vigil.score.TargetId;
+import java.net.URI;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Everything needed to poll one target, derived once from configuration: its verifier (trust
+ * store of its keys), its environment's policy and the fleet-wide limits. Immutable.
+ */
+public record PollTarget(TargetConfig config, PolicyConfig policy, Verifier verifier, int maxResponseBytes,
+    Duration retryBackoff) {
+
+  public static PollTarget of(TargetConfig t, PolicyConfig policy, int maxResponseBytes, Duration retryBackoff) {
+    List<TrustedKey> keys = new ArrayList<>();
+    for (KeyConfig k : t.keys()) {
+      keys.add(k.key());
+    }
+    Verifier v = new Verifier(TrustStore.of(keys), maxResponseBytes, Verifier.DEFAULT_MAX_SIGNATURES);
+    return new PollTarget(t, policy, v, maxResponseBytes, retryBackoff);
+  }
+
+  public TargetId id() {
+    return config.id();
+  }
+
+  /** The base URL joined with {@code path}, without doubling or dropping the slash. */
+  public URI endpoint(String path) {
+    String base = config.url().toString();
+    if (base.endsWith("/") && path.startsWith("/")) {
+      base = base.substring(0, base.length() - 1);
+    } else if (!base.endsWith("/") && !path.startsWith("/")) {
+      base = base + "/";
+    }
+    return URI.create(base + path);
+  }
+}

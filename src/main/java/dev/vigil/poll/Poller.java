@@ -1,0 +1,120 @@
+package dev.vigil.poll;
+
+import dev.vigil.attest.Expectation;
+import dev.vigil.attest.LegacyHealth;
+import dev.vigil.attest.Verdict;
+import dev.vigil.attest.Verification;
+import dev.vigil.config.TargetConfig;
+import dev.vigil.score.TargetId;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.WorkerExecutor;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Polls one target once: fetch with a fresh nonce (a new one for each retry), verify on a worker
+ * pool (never on the event loop), retry with exponential backoff only for transport verdicts
+ * ({@code unreachable}, {@code timeout}, 5xx {@code http_error}) inside the same poll. Integrity
+ * verdicts are recorded at once and never retried away. Tracks the last accepted {@code sequence}
+ * per target so a sequence that goes backwards is {@code stale}.
+ *
+ * <p>Confined to one Vert.x context: call {@link #poll} from it; results complete on it.
+ */
+public final class Poller {
+  private final Vertx vertx;
+  private final HttpProbe probe;
+  private final WorkerExecutor verifyPool;
+  private final Clock clock;
+  private final Map<TargetId, Long> lastSequence = new HashMap<>();
+
+  public Poller(Vertx vertx, HttpProbe probe, WorkerExecutor verifyPool, Clock clock) {
+    this.vertx = vertx;
+    this.probe = probe;
+    this.verifyPool = verifyPool;
+    this.clock = clock;
+  }
+
+  public Future<PollResult> poll(PollTarget target) {
+    long start = System.nanoTime();
+    return attempt(target, 1).map(r -> new PollResult(target.id(), r.verification, r.responded,
+        Duration.ofNanos(System.nanoTime() - start), clock.instant(), r.attempts));
+  }
+
+  /** Forgets per-target state of targets no longer polled. */
+  public void retain(java.util.Set<TargetId> targets) {
+    lastSequence.keySet().retainAll(targets);
+  }
+
+  private record Attempt(Verification verification, boolean responded, int status, int attempts) {}
+
+  private Future<Attempt> attempt(PollTarget target, int n) {
+    return once(target).compose(a -> {
+      if (!retryable(a) || n > target.config().retries()) {
+        return Future.succeededFuture(new Attempt(a.verification, a.responded, a.status, n));
+      }
+      long backoff = target.retryBackoff().toMillis() << Math.min(n - 1, 10);
+      Promise<Attempt> next = Promise.promise();
+      vertx.setTimer(Math.max(1, backoff), id -> attempt(target, n + 1).onComplete(next));
+      return next.future();
+    });
+  }
+
+  private static boolean retryable(Attempt a) {
+    Verdict v = a.verification.verdict();
+    return v == Verdict.UNREACHABLE || v == Verdict.TIMEOUT
+        || v == Verdict.HTTP_ERROR && a.status >= 500;
+  }
+
+  private Future<Attempt> once(PollTarget target) {
+    TargetConfig cfg = target.config();
+    if (cfg.mode() == TargetConfig.Mode.LEGACY_HEALTH) {
+      return legacy(target);
+    }
+    String nonce = Nonce.fresh();
+    String path = cfg.attestationPath() + (cfg.attestationPath().contains("?") ? "&" : "?") + "nonce=" + nonce;
+    return probe.get(target.endpoint(path), cfg.tls(), cfg.timeout(), target.maxResponseBytes()).compose(f -> {
+      if (!f.succeeded()) {
+        return Future.succeededFuture(new Attempt(transport(f), f.responded(), f.status(), 1));
+      }
+      Expectation e = expectation(target, nonce);
+      return verifyPool.executeBlocking(() -> target.verifier().verify(f.body(), e), false)
+          .map(v -> {
+            if (v.compliant() && v.statement() != null && v.statement().sequence() != null) {
+              lastSequence.merge(target.id(), v.statement().sequence(), Math::max);
+            }
+            return new Attempt(v, true, 200, 1);
+          });
+    });
+  }
+
+  private Expectation expectation(PollTarget t, String nonce) {
+    return new Expectation(t.config().service(), t.config().environment(), nonce, t.policy().expectedHash(),
+        t.policy().pinnedDigest(), clock.instant(), t.policy().maxClockSkew(), lastSequence.get(t.id()),
+        t.config().threshold());
+  }
+
+  private Future<Attempt> legacy(PollTarget target) {
+    TargetConfig cfg = target.config();
+    Future<FetchResult> health = probe.get(target.endpoint("/health"), cfg.tls(), cfg.timeout(), target.maxResponseBytes());
+    Future<FetchResult> constitutional =
+        probe.get(target.endpoint("/health/constitutional"), cfg.tls(), cfg.timeout(), target.maxResponseBytes());
+    return Future.all(health, constitutional).map(all -> {
+      for (FetchResult f : List.of(health.result(), constitutional.result())) {
+        if (!f.succeeded()) {
+          return new Attempt(transport(f), f.responded(), f.status(), 1);
+        }
+      }
+      return new Attempt(LegacyHealth.evaluate(health.result().body(), constitutional.result().body(),
+          target.policy().expectedHash(), target.policy().requireSignature()), true, 200, 1);
+    });
+  }
+
+  private static Verification transport(FetchResult f) {
+    return new Verification(f.failure(), f.detail(), false, List.of(), null);
+  }
+}

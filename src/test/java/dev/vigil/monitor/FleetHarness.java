@@ -1,0 +1,158 @@
+package dev.vigil.monitor;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.vigil.config.ConfigLoader;
+import dev.vigil.config.ConfigResult;
+import dev.vigil.config.VigilConfig;
+import dev.vigil.events.EventSink;
+import dev.vigil.poll.TestVertx;
+import dev.vigil.score.BreachTransition;
+import dev.vigil.score.TargetId;
+import dev.vigil.sim.FleetSimulator;
+import dev.vigil.sim.SimulatorOptions;
+import io.vertx.core.Vertx;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/**
+ * A real simulator and a real monitor on loopback (ports 0), configured through a YAML file that
+ * tests may rewrite and reload. Events are captured by a recording sink.
+ */
+final class FleetHarness implements AutoCloseable {
+  static final String TOKEN = "test-admin-token-0123456789";
+  static final ObjectMapper JSON = new ObjectMapper();
+
+  final Vertx vertx;
+  final FleetSimulator sim;
+  final Path dir;
+  final Path configFile;
+  final List<BreachTransition> events = new CopyOnWriteArrayList<>();
+  final MonitorMetrics metrics = new MonitorMetrics();
+  final MonitorVerticle verticle;
+  final HttpClient http = HttpClient.newHttpClient();
+
+  private FleetHarness(Vertx vertx, FleetSimulator sim, Path dir, Path configFile, VigilConfig config) throws Exception {
+    this.vertx = vertx;
+    this.sim = sim;
+    this.dir = dir;
+    this.configFile = configFile;
+    EventSink sink = events::add;
+    ConfigSource source = () -> {
+      ConfigResult r = ConfigLoader.load(configFile, Map.of());
+      return new ConfigSource.Loaded(r.isValid() ? r.orElseThrow() : null, r.errors().stream().map(Object::toString).toList());
+    };
+    this.verticle = new MonitorVerticle(config, source, Clock.systemUTC(), sink, metrics, new SecureRandom(), List.of());
+    TestVertx.await(vertx.deployVerticle(verticle));
+  }
+
+  /** Starts {@code services} (green only unless {@code environments} says otherwise) and a monitor over them. */
+  static FleetHarness start(List<String> services, List<String> environments, Path dir) throws Exception {
+    Vertx vertx = TestVertx.create();
+    FleetSimulator sim = TestVertx.await(FleetSimulator.start(vertx, SimulatorOptions.defaults()
+        .withServices(services).withEnvironments(environments).withBasePort(0).withAdminPort(0)));
+    sim.writePublicKeys(dir);
+    Path file = dir.resolve("vigil.yaml");
+    Files.writeString(file, yaml(sim, sim.targets(), ""));
+    VigilConfig config = ConfigLoader.load(file, Map.of()).orElseThrow();
+    return new FleetHarness(vertx, sim, dir, file, config);
+  }
+
+  /** A configuration for {@code targets} with fast polling and small rule windows. */
+  static String yaml(FleetSimulator sim, List<TargetId> targets, String extraTargetYaml) {
+    StringBuilder y = new StringBuilder();
+    y.append("monitorId: test-monitor\n")
+        .append("server: {host: 127.0.0.1, port: 0, adminToken: ").append(TOKEN).append("}\n")
+        .append("polling: {interval: 250ms, timeout: 400ms, retries: 0, retryBackoff: 50ms, jitter: 0.5, partitionThreshold: 0.8, partitionMinTargets: 3}\n")
+        .append("scoring: {window: 2s}\n")
+        .append("rules:\n")
+        .append("  compliance_score: {threshold: 0.95, window: 2s, consecutive: 2}\n")
+        .append("  availability: {threshold: 0.999, window: 1s, consecutive: 1}\n")
+        .append("  latency_p95: {threshold: 2.0, window: 2s, consecutive: 2}\n")
+        .append("  error_rate: {threshold: 0.01, window: 2s, consecutive: 2}\n")
+        .append("  throughput: {threshold: 100, window: 2s, consecutive: 2}\n")
+        .append("targets:\n");
+    for (TargetId t : targets) {
+      y.append("  - {service: ").append(t.service()).append(", environment: ").append(t.environment())
+          .append(", url: \"").append(sim.baseUrl(t)).append("\", keys: [{file: ").append(t.service()).append('-')
+          .append(t.environment()).append(".pub.pem}]}\n");
+    }
+    y.append(extraTargetYaml);
+    return y.toString();
+  }
+
+  String baseUrl() {
+    return "http://127.0.0.1:" + verticle.port();
+  }
+
+  HttpResponse<String> get(String path) throws IOException, InterruptedException {
+    return http.send(HttpRequest.newBuilder(URI.create(baseUrl() + path)).GET().build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  HttpResponse<String> reload(String token) throws IOException, InterruptedException {
+    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(baseUrl() + "/-/reload")).POST(HttpRequest.BodyPublishers.noBody());
+    if (token != null) {
+      b.header("Authorization", "Bearer " + token);
+    }
+    return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  /** The target's entry of /api/v1/targets, or null. */
+  JsonNode target(TargetId id) throws IOException, InterruptedException {
+    JsonNode root = JSON.readTree(get("/api/v1/targets").body());
+    for (JsonNode t : root.get("targets")) {
+      if (t.get("service").asText().equals(id.service()) && t.get("environment").asText().equals(id.environment())) {
+        return t;
+      }
+    }
+    return null;
+  }
+
+  String verdict(TargetId id) throws IOException, InterruptedException {
+    JsonNode t = target(id);
+    return t == null ? null : t.path("verdict").asText(null);
+  }
+
+  long count(TargetId id, String rule, BreachTransition.Kind kind) {
+    return events.stream().filter(e -> e.kind() == kind && e.breach().target().equals(id) && e.breach().rule().equals(rule)).count();
+  }
+
+  /** The value of one sample line of /metrics, or NaN when absent. */
+  double metric(String seriesPrefix) throws IOException, InterruptedException {
+    for (String line : get("/metrics").body().split("\n")) {
+      if (line.startsWith(seriesPrefix + " ")) {
+        return Double.parseDouble(line.substring(seriesPrefix.length() + 1).trim());
+      }
+    }
+    return Double.NaN;
+  }
+
+  static String series(String name, TargetId id) {
+    return name + "{environment=\"" + id.environment() + "\",service=\"" + id.service() + "\"}";
+  }
+
+  @Override
+  public void close() throws Exception {
+    try {
+      TestVertx.await(sim.stop());
+    } finally {
+      TestVertx.await(vertx.close());
+      metrics.close();
+    }
+  }
+
+  static Duration deadline() {
+    return Duration.ofSeconds(20);
+  }
+}

@@ -1,0 +1,136 @@
+package dev.vigil.poll;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.sun.net.httpserver.HttpServer;
+import dev.vigil.attest.Verdict;
+import io.vertx.core.Vertx;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+
+/** The Vert.x probe against real HTTP servers on 127.0.0.1. */
+class HttpProbeTest {
+  private Vertx vertx;
+  private HttpProbe probe;
+  private HttpServer server;
+  private final CountDownLatch release = new CountDownLatch(1);
+
+  @BeforeEach
+  void setUp() throws Exception {
+    vertx = TestVertx.create();
+    probe = new HttpProbe(vertx, 4);
+    server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+    server.createContext("/ok", ex -> respond(ex, 200, "{\"a\":1}".getBytes()));
+    server.createContext("/500", ex -> respond(ex, 500, "boom".getBytes()));
+    server.createContext("/redirect", ex -> {
+      ex.getResponseHeaders().add("Location", "/ok");
+      respond(ex, 302, new byte[0]);
+    });
+    server.createContext("/big", ex -> respond(ex, 200, new byte[100_000]));
+    server.createContext("/chunked", ex -> {
+      ex.sendResponseHeaders(200, 0);
+      try (OutputStream out = ex.getResponseBody()) {
+        for (int i = 0; i < 20; i++) {
+          out.write(new byte[8192]);
+        }
+      } catch (java.io.IOException closedByClient) {
+        // the probe resets the stream once over the cap
+      }
+    });
+    server.createContext("/hang", ex -> {
+      try {
+        release.await(20, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      respond(ex, 200, "late".getBytes());
+    });
+    server.setExecutor(java.util.concurrent.Executors.newCachedThreadPool());
+    server.start();
+  }
+
+  @AfterEach
+  void tearDown() throws Exception {
+    release.countDown();
+    server.stop(0);
+    TestVertx.await(vertx.close());
+  }
+
+  private static void respond(com.sun.net.httpserver.HttpExchange ex, int status, byte[] body) throws java.io.IOException {
+    ex.sendResponseHeaders(status, body.length == 0 ? -1 : body.length);
+    try (OutputStream out = ex.getResponseBody()) {
+      out.write(body);
+    }
+  }
+
+  private FetchResult get(String path, Duration timeout) throws Exception {
+    URI uri = URI.create("http://127.0.0.1:" + server.getAddress().getPort() + path);
+    return TestVertx.await(probe.get(uri, null, timeout, 65_536));
+  }
+
+  @Nested
+  class Outcomes {
+    @Test
+    void okBodyIsReturnedWhole() throws Exception {
+      FetchResult r = get("/ok", Duration.ofSeconds(5));
+      assertThat(r.succeeded()).isTrue();
+      assertThat(new String(r.body())).isEqualTo("{\"a\":1}");
+    }
+
+    @Test
+    void serverErrorIsHttpError() throws Exception {
+      FetchResult r = get("/500", Duration.ofSeconds(5));
+      assertThat(r.failure()).isEqualTo(Verdict.HTTP_ERROR);
+      assertThat(r.status()).isEqualTo(500);
+      assertThat(r.responded()).isTrue();
+    }
+
+    @Test
+    void redirectsAreNotFollowed() throws Exception {
+      FetchResult r = get("/redirect", Duration.ofSeconds(5));
+      assertThat(r.failure()).isEqualTo(Verdict.HTTP_ERROR);
+      assertThat(r.detail()).contains("302");
+    }
+
+    @Test
+    void bodyOverTheCapIsTooLargeNotTruncated() throws Exception {
+      assertThat(get("/big", Duration.ofSeconds(5)).failure()).isEqualTo(Verdict.RESPONSE_TOO_LARGE);
+      assertThat(get("/chunked", Duration.ofSeconds(5)).failure()).isEqualTo(Verdict.RESPONSE_TOO_LARGE);
+    }
+
+    @Test
+    void noAnswerWithinTheDeadlineIsTimeout() throws Exception {
+      FetchResult r = get("/hang", Duration.ofMillis(300));
+      assertThat(r.failure()).isEqualTo(Verdict.TIMEOUT);
+      assertThat(r.responded()).isFalse();
+    }
+
+    @Test
+    void refusedConnectionIsUnreachable() throws Exception {
+      int port;
+      try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+        port = s.getLocalPort();
+      }
+      FetchResult r = TestVertx.await(probe.get(URI.create("http://127.0.0.1:" + port + "/x"), null, Duration.ofSeconds(2), 1024));
+      assertThat(r.failure()).isEqualTo(Verdict.UNREACHABLE);
+      assertThat(r.responded()).isFalse();
+    }
+
+    @Test
+    void unknownHostIsUnreachableNeverTampered() throws Exception {
+      FetchResult r = TestVertx.await(probe.get(URI.create("http://no-such-host.invalid/x"), null, Duration.ofSeconds(5), 1024));
+      assertThat(r.failure()).isIn(Verdict.UNREACHABLE, Verdict.TIMEOUT);
+      assertThat(r.failure().isAvailability()).isTrue();
+    }
+  }
+}

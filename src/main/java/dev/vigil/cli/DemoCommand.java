@@ -5,7 +5,6 @@ import dev.vigil.config.ConfigLoader;
 import dev.vigil.config.ConfigResult;
 import dev.vigil.config.Durations;
 import dev.vigil.config.VigilConfig;
-import dev.vigil.events.LoggingEventSink;
 import dev.vigil.monitor.ConfigSource;
 import dev.vigil.monitor.MonitorMetrics;
 import dev.vigil.monitor.MonitorVerticle;
@@ -105,7 +104,7 @@ final class DemoCommand implements Callable<Integer> {
       DemoTimeline timeline = new DemoTimeline(out, clock);
       MonitorMetrics metrics = new MonitorMetrics();
       MonitorVerticle verticle = new MonitorVerticle(config, () -> new ConfigSource.Loaded(config, List.of()), clock,
-          new LoggingEventSink(), metrics, new SecureRandom(), List.of(timeline));
+          t -> { }, metrics, new SecureRandom(), List.of(timeline));
       await(vertx.deployVerticle(verticle), "start the monitor");
       header(out, sim, verticle.port());
       vertx.setPeriodic(interval.toMillis(), interval.toMillis(), id -> verticle.inspect(m -> {
@@ -172,8 +171,8 @@ final class DemoCommand implements Callable<Integer> {
 
   private void header(PrintWriter out, FleetSimulator sim, int monitorPort) {
     String base = "http://" + host + ":" + monitorPort;
-    out.println("Vigil demo: " + sim.targets().size() + " simulated services sign attestations; the monitor polls every "
-        + Durations.format(interval) + ".");
+    out.println("Vigil demo: " + SimulatorOptions.ACGS_SERVICES.size() + " simulated ACGS services, green and blue ("
+        + sim.targets().size() + " instances), sign attestations; the monitor polls every " + Durations.format(interval) + ".");
     out.println("  status page     " + base + "/");
     out.println("  metrics         " + base + "/metrics");
     out.println("  API             " + base + "/api/v1/targets");

@@ -19,6 +19,10 @@ import picocli.CommandLine.Command;
     description = "Continuous compliance and hash-integrity monitor: verifies signed constitutional attestations.",
     footer = {"", "Exit status: 0 success or compliant, 1 a verdict other than compliant, 2 usage or input error, 3 internal error."},
     subcommands = {
+        MonitorCommand.class,
+        DemoCommand.class,
+        SimulateCommand.class,
+        ConfigCommand.class,
         VerifyCommand.class,
         AttestCommand.class,
         KeygenCommand.class,

@@ -98,8 +98,8 @@ public final class Monitor {
         || next.polling().partitionMinTargets() != config.polling().partitionMinTargets();
     this.config = next;
     if (scoringChanged) {
-      scorer.reconfigure(next.rules(), next.scoring().window(), next.polling().partitionThreshold(),
-          next.polling().partitionMinTargets());
+      handle(scorer.reconfigure(next.rules(), next.scoring().window(), next.polling().partitionThreshold(),
+          next.polling().partitionMinTargets(), clock.instant()));
     }
     applyTargets(next);
     reloaded(true, List.of());

@@ -30,7 +30,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * A real simulator and a real monitor on loopback (ports 0), configured through a YAML file that
  * tests may rewrite and reload. Events are captured by a recording sink.
  */
-final class FleetHarness implements AutoCloseable {
+final class FleetHarness {
   static final String TOKEN = "test-admin-token-0123456789";
   static final ObjectMapper JSON = new ObjectMapper();
 
@@ -65,7 +65,11 @@ final class FleetHarness implements AutoCloseable {
     sim.writePublicKeys(dir);
     Path file = dir.resolve("vigil.yaml");
     Files.writeString(file, yaml(sim, sim.targets(), ""));
-    VigilConfig config = ConfigLoader.load(file, Map.of()).orElseThrow();
+    ConfigResult loaded = ConfigLoader.load(file, Map.of());
+    if (!loaded.isValid()) {
+      throw new IllegalStateException("test configuration invalid: " + loaded.errors() + "\n" + Files.readString(file));
+    }
+    VigilConfig config = loaded.orElseThrow();
     return new FleetHarness(vertx, sim, dir, file, config);
   }
 
@@ -74,11 +78,11 @@ final class FleetHarness implements AutoCloseable {
     StringBuilder y = new StringBuilder();
     y.append("monitorId: test-monitor\n")
         .append("server: {host: 127.0.0.1, port: 0, adminToken: ").append(TOKEN).append("}\n")
-        .append("polling: {interval: 250ms, timeout: 400ms, retries: 0, retryBackoff: 50ms, jitter: 0.5, partitionThreshold: 0.8, partitionMinTargets: 3}\n")
-        .append("scoring: {window: 2s}\n")
+        .append("polling: {interval: 500ms, timeout: 400ms, retries: 0, retryBackoff: 50ms, jitter: 0.5, partitionThreshold: 0.8, partitionMinTargets: 3}\n")
+        .append("scoring: {window: 3s}\n")
         .append("rules:\n")
-        .append("  compliance_score: {threshold: 0.95, window: 2s, consecutive: 2}\n")
-        .append("  availability: {threshold: 0.999, window: 1s, consecutive: 1}\n")
+        .append("  compliance_score: {threshold: 0.95, window: 3s, consecutive: 2}\n")
+        .append("  availability: {threshold: 0.999, window: 2s, consecutive: 1}\n")
         .append("  latency_p95: {threshold: 2.0, window: 2s, consecutive: 2}\n")
         .append("  error_rate: {threshold: 0.01, window: 2s, consecutive: 2}\n")
         .append("  throughput: {threshold: 100, window: 2s, consecutive: 2}\n")
@@ -142,8 +146,7 @@ final class FleetHarness implements AutoCloseable {
     return name + "{environment=\"" + id.environment() + "\",service=\"" + id.service() + "\"}";
   }
 
-  @Override
-  public void close() throws Exception {
+  void close() throws Exception {
     try {
       TestVertx.await(sim.stop());
     } finally {

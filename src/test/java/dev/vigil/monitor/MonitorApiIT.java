@@ -128,8 +128,22 @@ class MonitorApiIT {
     }
 
     @Test
+    void aLegacyTargetWhereSignaturesAreRequiredIsUnsignedAnIntegrityBreach() throws Exception {
+      List<TargetId> others = h.sim.targets().stream().filter(t -> !t.equals(VICTIM)).toList();
+      String legacy = "  - {service: integrity-service, environment: green, url: \"" + h.sim.baseUrl(VICTIM)
+          + "\", mode: legacy-health}\n";
+      Files.writeString(h.configFile, FleetHarness.yaml(h.sim, others, legacy));
+      HttpResponse<String> r = h.reload(FleetHarness.TOKEN);
+      assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+      await().atMost(FleetHarness.deadline()).until(() -> "unsigned".equals(h.verdict(VICTIM)));
+      await().atMost(FleetHarness.deadline()).until(() -> h.count(VICTIM, "integrity", Kind.OPENED) == 1);
+      assertThat(h.target(VICTIM).get("signed").asBoolean()).isFalse();
+      assertThat(h.target(VICTIM).get("mode").asText()).isEqualTo("legacy-health");
+    }
+
+    @Test
     void aBadConfigurationIsRefusedAndTheOldOneKeepsRunning() throws Exception {
-      Files.writeString(h.configFile, FleetHarness.yaml(h.sim, h.sim.targets(), "").replace("interval: 250ms", "interval: soon")
+      Files.writeString(h.configFile, FleetHarness.yaml(h.sim, h.sim.targets(), "").replace("interval: 500ms", "interval: soon")
           .replace("monitorId:", "monitorIdd:"));
       HttpResponse<String> r = h.reload(FleetHarness.TOKEN);
       assertThat(r.statusCode()).isEqualTo(400);

@@ -19,7 +19,7 @@ import picocli.CommandLine.Model.CommandSpec;
     name = "bench",
     mixinStandardHelpOptions = true,
     description = "Run a benchmark and print its figures.",
-    subcommands = {BenchCommand.Verify.class, CommandLine.HelpCommand.class})
+    subcommands = {BenchCommand.Verify.class, BenchCommand.Fleet.class, CommandLine.HelpCommand.class})
 final class BenchCommand implements Runnable {
   @Spec CommandSpec spec;
 
@@ -82,6 +82,53 @@ final class BenchCommand implements Runnable {
         b.append(String.format(Locale.ROOT, "%.0f ", x));
       }
       return b.toString().trim();
+    }
+  }
+
+  /** {@code vigil bench fleet}. */
+  @Command(
+      name = "fleet",
+      mixinStandardHelpOptions = true,
+      description = {
+          "Run a simulator (a child JVM) and a monitor (this JVM) over N targets and print polls per second,",
+          "the monitor's CPU seconds per 1,000 verified polls, poll lag p50/p99/max, heap and RSS."
+      })
+  static final class Fleet implements Callable<Integer> {
+    @Spec CommandSpec spec;
+
+    @Option(names = "--targets", paramLabel = "N", defaultValue = "1000", description = "Targets to poll (default: ${DEFAULT-VALUE}).")
+    int targets;
+
+    @Option(names = "--interval", paramLabel = "DURATION", defaultValue = "30s", converter = Converters.HumanDuration.class,
+        description = "Poll interval (default: ${DEFAULT-VALUE}).")
+    Duration interval;
+
+    @Option(names = "--duration", paramLabel = "DURATION", defaultValue = "60s", converter = Converters.HumanDuration.class,
+        description = "Measured time after one interval of warm-up (default: ${DEFAULT-VALUE}).")
+    Duration duration;
+
+    @Option(names = "--concurrency", paramLabel = "N", defaultValue = "256",
+        description = "Polls in flight at most (default: ${DEFAULT-VALUE}).")
+    int concurrency;
+
+    @Override
+    public Integer call() throws Exception {
+      if (targets < 1 || concurrency < 1 || interval.isZero() || duration.isZero()) {
+        throw new Main.InputException("--targets, --concurrency, --interval and --duration must be positive");
+      }
+      PrintWriter out = spec.commandLine().getOut();
+      out.printf(Locale.ROOT, "vigil bench fleet: %d targets every %s, measured for %s after one interval of warm-up, %d cores%n",
+          targets, interval, duration, Runtime.getRuntime().availableProcessors());
+      out.flush();
+      dev.vigil.bench.FleetBenchmark.Result r = new dev.vigil.bench.FleetBenchmark(targets, interval, duration, concurrency).run(out);
+      out.printf(Locale.ROOT, "polls              %d in %.1f s (%d compliant)%n", r.polls(), r.measured().toMillis() / 1000.0, r.compliant());
+      out.printf(Locale.ROOT, "polls per second   %.1f (schedule asks %.1f)%n", r.pollsPerSecond(), targets / (interval.toMillis() / 1000.0));
+      out.printf(Locale.ROOT, "monitor CPU        %.3f s per 1,000 verified polls%n", r.cpuSecondsPer1000());
+      out.printf(Locale.ROOT, "poll lag           p50 %.1f ms, p99 %.1f ms, max %.1f ms (%d samples)%n", r.lagP50Ms(), r.lagP99Ms(),
+          r.lagMaxMs(), r.lagSamples());
+      out.printf(Locale.ROOT, "monitor memory     heap %d MB after GC, RSS %d MB%n", r.heapUsedMb(), r.rssMb());
+      out.flush();
+      return 0;
     }
   }
 }

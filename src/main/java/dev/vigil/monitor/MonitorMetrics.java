@@ -45,6 +45,7 @@ public final class MonitorMetrics implements AutoCloseable {
   private final Value reloadOk = new Value(1);
   private final Value partitioned = new Value(0);
   private final Timer pollLag;
+  private volatile java.util.function.Consumer<Duration> lagTap;
 
   /** A double a gauge reads; written by one thread, read by any. */
   static final class Value {
@@ -158,6 +159,15 @@ public final class MonitorMetrics implements AutoCloseable {
 
   public void recordLag(Duration lag) {
     pollLag.record(lag);
+    java.util.function.Consumer<Duration> tap = lagTap;
+    if (tap != null) {
+      tap.accept(lag);
+    }
+  }
+
+  /** Also hands every poll lag to {@code tap} (benchmarks); called on the monitor's context. */
+  public void tapLag(java.util.function.Consumer<Duration> tap) {
+    this.lagTap = tap;
   }
 
   public void setFleetScores(Map<String, Double> scores) {

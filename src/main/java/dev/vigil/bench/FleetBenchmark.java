@@ -1,0 +1,183 @@
+package dev.vigil.bench;
+
+import dev.vigil.attest.Keys;
+import dev.vigil.attest.TrustedKey;
+import dev.vigil.attest.Verdict;
+import dev.vigil.config.KeyConfig;
+import dev.vigil.config.PolicyConfig;
+import dev.vigil.config.PollingConfig;
+import dev.vigil.config.ScoringConfig;
+import dev.vigil.config.ServerConfig;
+import dev.vigil.config.TargetConfig;
+import dev.vigil.config.VigilConfig;
+import dev.vigil.monitor.ConfigSource;
+import dev.vigil.monitor.MonitorListener;
+import dev.vigil.monitor.MonitorMetrics;
+import dev.vigil.monitor.MonitorVerticle;
+import dev.vigil.poll.PollResult;
+import dev.vigil.score.Rule;
+import io.vertx.core.Vertx;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.lang.management.ManagementFactory;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Runs a simulator (a child JVM: {@code vigil simulate --services N}) and a monitor (this JVM) over
+ * N targets and measures what the monitor achieves: polls per second, its CPU seconds per 1,000
+ * verified polls, poll lag percentiles, heap and RSS. The simulator shares the machine, as it
+ * would in a test lab. Not thread-safe: one run at a time.
+ */
+public final class FleetBenchmark {
+  /** The measured figures. */
+  public record Result(int targets, Duration interval, Duration measured, long polls, long compliant,
+      double pollsPerSecond, double cpuSecondsPer1000, double lagP50Ms, double lagP99Ms, double lagMaxMs,
+      long heapUsedMb, long rssMb, int lagSamples) {}
+
+  private final int targets;
+  private final Duration interval;
+  private final Duration duration;
+  private final int concurrency;
+
+  public FleetBenchmark(int targets, Duration interval, Duration duration, int concurrency) {
+    this.targets = targets;
+    this.interval = interval;
+    this.duration = duration;
+    this.concurrency = concurrency;
+  }
+
+  public Result run(java.io.PrintWriter log) throws Exception {
+    Path keys = Files.createTempDirectory("vigil-bench-keys");
+    int services = (targets + 1) / 2;
+    List<String> cmd = List.of(javaBinary(), "-Xmx2g", "-cp", System.getProperty("java.class.path"),
+        "dev.vigil.cli.Main", "simulate", "--services", Integer.toString(services), "--base-port", "0",
+        "--admin-port", "0", "--write-public-keys", keys.toString());
+    Process sim = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+    Vertx vertx = Vertx.vertx();
+    try {
+      List<TargetConfig> list = readTargets(sim, keys);
+      log.printf("simulator ready: %d instances in a child JVM; polling %d of them%n", list.size(), targets);
+      log.flush();
+      VigilConfig config = new VigilConfig("bench", new ServerConfig("127.0.0.1", 0, null),
+          new PollingConfig(interval, Duration.ofSeconds(5), 0, Duration.ofMillis(200), concurrency, 1.0, 0.8, 3, 65_536),
+          new ScoringConfig(Duration.ofSeconds(180)), PolicyConfig.defaults(), java.util.Map.of(), Rule.defaults(),
+          list.subList(0, targets));
+      MonitorMetrics metrics = new MonitorMetrics();
+      AtomicLong polls = new AtomicLong();
+      AtomicLong compliant = new AtomicLong();
+      MonitorListener counter = new MonitorListener() {
+        @Override
+        public void onPoll(PollResult r, Verdict previous) {
+          polls.incrementAndGet();
+          if (r.verification().compliant()) {
+            compliant.incrementAndGet();
+          }
+        }
+      };
+      MonitorVerticle verticle = new MonitorVerticle(config, () -> new ConfigSource.Loaded(config, List.of()),
+          Clock.systemUTC(), t -> { }, metrics, new SecureRandom(), List.of(counter));
+      vertx.deployVerticle(verticle).toCompletionStage().toCompletableFuture().get(120, TimeUnit.SECONDS);
+      long warmupEnd = System.nanoTime() + interval.toNanos() + Duration.ofSeconds(2).toNanos();
+      while (System.nanoTime() < warmupEnd) {
+        TimeUnit.MILLISECONDS.sleep(100);
+      }
+      long[] lags = new long[(int) Math.min(50_000_000L, (long) targets * (duration.toSeconds() / Math.max(1, interval.toSeconds()) + 2) * 2)];
+      AtomicLong lagCount = new AtomicLong();
+      metrics.tapLag(d -> {
+        long i = lagCount.getAndIncrement();
+        if (i < lags.length) {
+          lags[(int) i] = d.toNanos();
+        }
+      });
+      long polls0 = polls.get();
+      long ok0 = compliant.get();
+      long cpu0 = processCpuNanos();
+      long t0 = System.nanoTime();
+      TimeUnit.NANOSECONDS.sleep(duration.toNanos());
+      long t1 = System.nanoTime();
+      long cpu1 = processCpuNanos();
+      metrics.tapLag(null);
+      long n = polls.get() - polls0;
+      long ok = compliant.get() - ok0;
+      int samples = (int) Math.min(lags.length, lagCount.get());
+      long[] sorted = Arrays.copyOf(lags, samples);
+      Arrays.sort(sorted);
+      double seconds = (t1 - t0) / 1e9;
+      System.gc();
+      long heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed() >> 20;
+      vertx.undeploy(verticle.deploymentID()).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+      metrics.close();
+      return new Result(targets, interval, Duration.ofNanos(t1 - t0), n, ok, n / seconds,
+          n == 0 ? Double.NaN : (cpu1 - cpu0) / 1e9 / n * 1000, pct(sorted, 50), pct(sorted, 99),
+          samples == 0 ? Double.NaN : sorted[samples - 1] / 1e6, heap, rssMb(), samples);
+    } finally {
+      sim.destroy();
+      sim.waitFor(10, TimeUnit.SECONDS);
+      vertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    }
+  }
+
+  private List<TargetConfig> readTargets(Process sim, Path keys) throws IOException, Keys.KeyException {
+    BufferedReader r = new BufferedReader(new InputStreamReader(sim.getInputStream(), StandardCharsets.UTF_8));
+    List<TargetConfig> out = new ArrayList<>();
+    for (String line; (line = r.readLine()) != null; ) {
+      if (line.startsWith("admin ")) {
+        break;
+      }
+      String[] f = line.trim().split("\\s+");
+      if (f.length < 3) {
+        continue;
+      }
+      Keys.PublicKeyMaterial key = Keys.readPublic(Files.readString(keys.resolve(f[0] + "-" + f[1] + ".pub.pem")));
+      TrustedKey trusted = TrustedKey.of(key).withScope(Set.of(f[0]));
+      out.add(new TargetConfig(f[0], f[1], URI.create(f[2]), "/attestation", TargetConfig.Mode.ATTESTATION, interval,
+          Duration.ofSeconds(5), 0, List.of(new KeyConfig("bench", trusted)), 1, null));
+    }
+    if (out.size() < targets) {
+      throw new IOException("the simulator started " + out.size() + " instances, fewer than " + targets);
+    }
+    return out;
+  }
+
+  private static double pct(long[] sorted, int p) {
+    if (sorted.length == 0) {
+      return Double.NaN;
+    }
+    int rank = Math.max(1, (int) Math.ceil(p / 100.0 * sorted.length));
+    return sorted[rank - 1] / 1e6;
+  }
+
+  private static long processCpuNanos() {
+    return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
+  }
+
+  private static long rssMb() {
+    try {
+      for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+        if (line.startsWith("VmRSS:")) {
+          return Long.parseLong(line.replaceAll("\\D", "")) >> 10;
+        }
+      }
+    } catch (IOException | NumberFormatException e) {
+      return -1;
+    }
+    return -1;
+  }
+
+  private static String javaBinary() {
+    return ProcessHandle.current().info().command().orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+  }
+}

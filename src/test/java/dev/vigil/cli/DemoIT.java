@@ -2,8 +2,16 @@ package dev.vigil.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /** The demo, shortened, in-process on free ports: tamper, breach, clear, resolution, clean end. */
@@ -25,5 +33,36 @@ class DemoIT {
         .contains("demo over:");
     assertThat(text.indexOf("OPENED hash_mismatch")).isLessThan(text.indexOf("RESOLVED hash_mismatch"));
     assertThat(text).doesNotContain("auth-service/green compliant ->");
+  }
+
+  @Test
+  void ctrlCEndsItCleanly() throws Exception {
+    assumeTrue(Files.isRegularFile(CliJarIT.JAR), "target/vigil.jar is not built yet");
+    Process p = new ProcessBuilder(CliJarIT.java(), "-jar", CliJarIT.JAR.toString(), "demo", "--duration", "0s",
+        "--port", "0", "--base-port", "0", "--admin-port", "0").redirectErrorStream(true).start();
+    try {
+      BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+      StringBuilder seen = new StringBuilder();
+      CompletableFuture<Boolean> started = CompletableFuture.supplyAsync(() -> {
+        try {
+          for (String line; (line = out.readLine()) != null; ) {
+            seen.append(line).append('\n');
+            if (line.contains("runs until Ctrl-C")) {
+              return true;
+            }
+          }
+        } catch (java.io.IOException e) {
+          return false;
+        }
+        return false;
+      });
+      assertThat(started.get(60, TimeUnit.SECONDS)).as(seen.toString()).isTrue();
+      assertThat(new ProcessBuilder("kill", "-INT", Long.toString(p.pid())).start().waitFor()).isZero();
+      assertThat(p.waitFor(30, TimeUnit.SECONDS)).as("ends within 30 s of Ctrl-C").isTrue();
+      String rest = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      assertThat(rest).contains("demo over:").doesNotContain("Exception");
+    } finally {
+      p.destroyForcibly();
+    }
   }
 }

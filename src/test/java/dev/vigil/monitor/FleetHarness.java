@@ -146,6 +146,7 @@ final class FleetHarness {
     return name + "{environment=\"" + id.environment() + "\",service=\"" + id.service() + "\"}";
   }
 
+  /** Stops everything; fails when an event loop was blocked longer than the test limit (100 ms). */
   void close() throws Exception {
     try {
       TestVertx.await(sim.stop());
@@ -153,6 +154,7 @@ final class FleetHarness {
       TestVertx.await(vertx.close());
       metrics.close();
     }
+    org.assertj.core.api.Assertions.assertThat(TestVertx.blocked(vertx)).as("event loop blocked").isEmpty();
   }
 
   static Duration deadline() {

@@ -64,6 +64,7 @@ class HttpProbeTest {
     release.countDown();
     server.stop(0);
     TestVertx.await(vertx.close());
+    assertThat(TestVertx.blocked(vertx)).as("event loop blocked").isEmpty();
   }
 
   private static void respond(com.sun.net.httpserver.HttpExchange ex, int status, byte[] body) throws java.io.IOException {

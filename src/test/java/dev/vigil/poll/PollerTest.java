@@ -59,6 +59,7 @@ class PollerTest {
   void tearDown() throws Exception {
     server.stop(0);
     TestVertx.await(vertx.close());
+    assertThat(TestVertx.blocked(vertx)).as("event loop blocked").isEmpty();
   }
 
   private void attest(HttpExchange ex) throws java.io.IOException {

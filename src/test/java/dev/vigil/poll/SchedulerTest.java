@@ -33,6 +33,7 @@ class SchedulerTest {
   @AfterEach
   void tearDown() throws Exception {
     TestVertx.await(vertx.close());
+    assertThat(TestVertx.blocked(vertx)).as("event loop blocked").isEmpty();
   }
 
   private static TargetId id(int i) {

@@ -3,16 +3,55 @@ package dev.vigil.poll;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
+import io.vertx.core.internal.VertxInternal;
+import io.vertx.core.internal.threadchecker.BlockedThreadEvent;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 
-/** Vert.x for tests: a low maxEventLoopExecuteTime so any blocking of the loop is reported. */
+/**
+ * Vert.x for tests: a low maxEventLoopExecuteTime (100 ms, so Vert.x warns early), and every
+ * report of a blocked event loop inspected through Vert.x's internal blocked-thread checker. A
+ * test fails ({@link #blocked}) when Vigil's own code held an event loop for 500 ms or more; shorter
+ * reports, and those with no Vigil frame (a cold JVM linking Netty classes on a loaded machine),
+ * are only logged by Vert.x.
+ */
 public final class TestVertx {
+  private static final Map<Vertx, List<String>> BLOCKED = new ConcurrentHashMap<>();
+
+  private static final long FAIL_MS = 500;
+
   private TestVertx() {}
 
   public static Vertx create() {
-    return Vertx.vertx(new VertxOptions()
+    Vertx vertx = Vertx.vertx(new VertxOptions()
         .setMaxEventLoopExecuteTime(100).setMaxEventLoopExecuteTimeUnit(TimeUnit.MILLISECONDS)
         .setBlockedThreadCheckInterval(50).setBlockedThreadCheckIntervalUnit(TimeUnit.MILLISECONDS));
+    List<String> events = new CopyOnWriteArrayList<>();
+    BLOCKED.put(vertx, events);
+    ((VertxInternal) vertx).blockedThreadChecker().setThreadBlockedHandler(e -> {
+      StackTraceElement[] stack = e.thread().getStackTrace();
+      boolean ours = java.util.Arrays.stream(stack).anyMatch(f -> f.getClassName().startsWith("dev.vigil."));
+      if (e.duration() >= TimeUnit.MILLISECONDS.toNanos(FAIL_MS) && ours) {
+        events.add(describe(e, stack));
+      }
+    });
+    return vertx;
+  }
+
+  /** Every time Vigil's code held an event loop of {@code vertx} for 500 ms or more. */
+  public static List<String> blocked(Vertx vertx) {
+    return List.copyOf(BLOCKED.getOrDefault(vertx, List.of()));
+  }
+
+  private static String describe(BlockedThreadEvent e, StackTraceElement[] stack) {
+    StringBuilder b = new StringBuilder(e.toString());
+    for (StackTraceElement f : stack) {
+      b.append("\n    at ").append(f);
+    }
+    return b.toString();
   }
 
   /** Waits for {@code f} with a deadline, rethrowing its failure. */

@@ -15,8 +15,8 @@ import java.util.concurrent.TimeUnit;
  * Vert.x for tests: a low maxEventLoopExecuteTime (100 ms, so Vert.x warns early), and every
  * report of a blocked event loop inspected through Vert.x's internal blocked-thread checker. A
  * test fails ({@link #blocked}) when Vigil's own code held an event loop for 500 ms or more; shorter
- * reports, and those with no Vigil frame (a cold JVM linking Netty classes on a loaded machine),
- * are only logged by Vert.x.
+ * reports, those with no Vigil frame, and one-time JVM warm-up (class loading, static
+ * initialisers, call-site linking: a cold JVM on a loaded machine) are only logged by Vert.x.
  */
 public final class TestVertx {
   private static final Map<Vertx, List<String>> BLOCKED = new ConcurrentHashMap<>();
@@ -34,7 +34,9 @@ public final class TestVertx {
     ((VertxInternal) vertx).blockedThreadChecker().setThreadBlockedHandler(e -> {
       StackTraceElement[] stack = e.thread().getStackTrace();
       boolean ours = java.util.Arrays.stream(stack).anyMatch(f -> f.getClassName().startsWith("dev.vigil."));
-      if (e.duration() >= TimeUnit.MILLISECONDS.toNanos(FAIL_MS) && ours) {
+      boolean warmUp = java.util.Arrays.stream(stack).anyMatch(f -> f.getMethodName().equals("<clinit>")
+          || f.getMethodName().equals("loadClass") || f.getClassName().equals("java.lang.invoke.MethodHandleNatives"));
+      if (e.duration() >= TimeUnit.MILLISECONDS.toNanos(FAIL_MS) && ours && !warmUp) {
         events.add(describe(e, stack));
       }
     });

@@ -41,6 +41,8 @@ import org.slf4j.LoggerFactory;
 public final class Monitor {
   private static final Logger LOG = LoggerFactory.getLogger(Monitor.class);
   private static final int RECENT_RESOLVED = 50;
+  /** The fleet score is a mean over every target: refreshed on a timer, not on every poll. */
+  private static final long FLEET_SCORE_PERIOD_MS = 1_000;
 
   private final Vertx vertx;
   private final Clock clock;
@@ -56,6 +58,7 @@ public final class Monitor {
   private Poller poller;
   private HttpProbe probe;
   private WorkerExecutor verifyPool;
+  private long fleetTimer = -1;
 
   private static final class State {
     PollTarget target;
@@ -86,6 +89,7 @@ public final class Monitor {
     scheduler = new Scheduler(vertx, initial.polling().concurrency(), initial.polling().jitter(), random, metrics::recordLag);
     scorer = newScorer(initial);
     applyTargets(initial);
+    fleetTimer = vertx.setPeriodic(FLEET_SCORE_PERIOD_MS, id -> metrics.setFleetScores(scorer.fleetScores(clock.instant())));
     metrics.setReloadSuccessful(true);
     LOG.info("monitor {} polling {} targets", initial.monitorId(), initial.targets().size());
     return Future.succeededFuture();
@@ -119,6 +123,9 @@ public final class Monitor {
   }
 
   public Future<Void> stop() {
+    if (fleetTimer >= 0) {
+      vertx.cancelTimer(fleetTimer);
+    }
     if (scheduler != null) {
       scheduler.stop();
     }
@@ -220,7 +227,6 @@ public final class Monitor {
     s.polls++;
     List<BreachTransition> transitions = scorer.observe(r.toObservation(), target.policy().expectedHash());
     metrics.recordPoll(r, scorer.score(id, r.finishedAt()));
-    metrics.setFleetScores(scorer.fleetScores(r.finishedAt()));
     if (scorer.partitionChanged()) {
       boolean p = scorer.partitioned();
       metrics.setPartitioned(p);

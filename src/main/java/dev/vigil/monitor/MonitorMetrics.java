@@ -39,6 +39,7 @@ public final class MonitorMetrics implements AutoCloseable {
   private final PrometheusMeterRegistry registry;
   private final JvmGcMetrics gc = new JvmGcMetrics();
   private final Map<TargetId, TargetMeters> targets = new HashMap<>();
+  private java.util.Set<TargetId> known = java.util.Set.of();
   private final Map<String, Value> fleet = new HashMap<>();
   private final Map<List<String>, Value> breachActive = new HashMap<>();
   private final Value targetCount = new Value(0);
@@ -131,24 +132,26 @@ public final class MonitorMetrics implements AutoCloseable {
     return registry.scrape();
   }
 
-  /** Makes the per-target series match {@code ids}: new ones appear, removed ones disappear. */
+  /**
+   * Makes the per-target series match {@code ids}: removed targets' series disappear at once; a
+   * new target's series appear with its first poll (registering them lazily spreads the cost of a
+   * large fleet over the first interval instead of one long pause).
+   */
   public void setTargets(java.util.Collection<TargetId> ids) {
+    known = java.util.Set.copyOf(ids);
     for (TargetId id : List.copyOf(targets.keySet())) {
-      if (!ids.contains(id)) {
+      if (!known.contains(id)) {
         targets.remove(id).meters.forEach(registry::remove);
       }
-    }
-    for (TargetId id : ids) {
-      targets.computeIfAbsent(id, TargetMeters::new);
     }
     targetCount.set(ids.size());
   }
 
   public void recordPoll(PollResult r, OptionalDouble score) {
-    TargetMeters m = targets.get(r.target());
-    if (m == null) {
+    if (!known.contains(r.target())) {
       return;
     }
+    TargetMeters m = targets.computeIfAbsent(r.target(), TargetMeters::new);
     m.hashValid.set(r.verification().compliant() ? 1 : 0);
     m.signed.set(r.verification().signed() ? 1 : 0);
     m.up.set(r.responded() ? 1 : 0);

@@ -94,6 +94,8 @@ public final class Scorer {
   private final Map<TargetId, TargetState> targets = new TreeMap<>();
   private boolean partitioned;
   private boolean partitionChanged;
+  /** Known targets whose newest observation has an availability verdict; kept incrementally. */
+  private int unreachable;
 
   /**
    * @param rules the breach rules, evaluated in this order; names must be unique
@@ -225,6 +227,7 @@ public final class Scorer {
     for (TargetId id : wanted) {
       this.targets.putIfAbsent(id, new TargetState());
     }
+    recountUnreachable();
     updatePartition();
     return List.copyOf(resolved);
   }
@@ -257,7 +260,9 @@ public final class Scorer {
     if (newest.isPresent() && o.at().isBefore(newest.get().at())) {
       return List.of();
     }
+    boolean wasUnreachable = isUnreachable(state);
     state.window.add(o);
+    unreachable += (isUnreachable(state) ? 1 : 0) - (wasUnreachable ? 1 : 0);
     state.window.prune(o.at(), retention);
     updatePartition();
     if (partitioned) {
@@ -361,15 +366,20 @@ public final class Scorer {
     return RuleEvaluator.complianceShare(state.window.within(now, scoringWindow));
   }
 
+  private static boolean isUnreachable(TargetState state) {
+    return state.window.last().map(o -> o.verdict().isAvailability()).orElse(false);
+  }
+
+  private void recountUnreachable() {
+    unreachable = (int) targets.values().stream().filter(Scorer::isUnreachable).count();
+  }
+
   private void updatePartition() {
     boolean was = partitioned;
     int known = targets.size();
     if (known < partitionMinTargets) {
       partitioned = false;
     } else {
-      long unreachable = targets.values().stream()
-          .filter(s -> s.window.last().map(o -> o.verdict().isAvailability()).orElse(false))
-          .count();
       partitioned = (double) unreachable / known >= partitionThreshold;
     }
     partitionChanged = partitioned != was;

@@ -25,7 +25,7 @@ import org.slf4j.LoggerFactory;
 /**
  * A real single-node Kafka broker (KRaft, combined broker and controller) in this JVM, from the
  * {@code kafka_2.13} artifact: storage formatted with {@code kafka.tools.StorageTool}, then a
- * {@code kafka.server.KafkaRaftServer} on 127.0.0.1 with free ports. Small-heap settings: a 1 MiB
+ * {@code kafka.server.KafkaRaftServer} on 127.0.0.1 with free ports. Small-heap settings: a 2 MiB
  * log cleaner buffer, replication factor 1 for the internal topics.
  *
  * <p>{@link #stop()} and {@link #start()} may be called again: the broker comes back on the same
@@ -134,7 +134,7 @@ public final class EmbeddedKafka implements AutoCloseable {
     p.put("share.coordinator.state.topic.min.isr", "1");
     p.put("group.initial.rebalance.delay.ms", "0");
     // The default 128 MiB dedupe buffer is allocated up front and kills small heaps.
-    p.put("log.cleaner.dedupe.buffer.size", Integer.toString(1 << 20));
+    p.put("log.cleaner.dedupe.buffer.size", Integer.toString(2 << 20));
     p.put("log.cleaner.threads", "1");
     p.put("num.network.threads", "2");
     p.put("num.io.threads", "2");

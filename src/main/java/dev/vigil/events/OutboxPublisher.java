@@ -131,9 +131,16 @@ public final class OutboxPublisher implements AutoCloseable {
 
   /** Sends {@code batch}; marks the acknowledged prefix done; returns how many were acknowledged or throws. */
   private int send(List<Outbox.Entry> batch) throws Exception {
+    // Metadata first: a send that fails while waiting for metadata must not let a later one of the
+    // same batch, sent once the broker is back, overtake it.
+    producer.partitionsFor(topic);
     List<Future<RecordMetadata>> sent = new ArrayList<>(batch.size());
     for (Outbox.Entry e : batch) {
-      sent.add(producer.send(e.event().toRecord(topic)));
+      Future<RecordMetadata> f = producer.send(e.event().toRecord(topic));
+      sent.add(f);
+      if (f.isDone() && failed(f)) {
+        break; // failed before it left: send nothing after it
+      }
     }
     List<Long> acked = new ArrayList<>(batch.size());
     Exception failure = null;
@@ -159,6 +166,18 @@ public final class OutboxPublisher implements AutoCloseable {
       throw failure;
     }
     return acked.size();
+  }
+
+  private static boolean failed(Future<RecordMetadata> f) {
+    try {
+      f.get();
+      return false;
+    } catch (ExecutionException e) {
+      return true;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return true;
+    }
   }
 
   private void await(Duration max) {

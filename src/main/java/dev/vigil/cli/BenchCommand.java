@@ -1,7 +1,9 @@
 package dev.vigil.cli;
 
 import dev.vigil.attest.Scheme;
+import dev.vigil.bench.EventsBenchmark;
 import dev.vigil.bench.VerifyBenchmark;
+import java.nio.file.Path;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.Arrays;
@@ -19,7 +21,8 @@ import picocli.CommandLine.Model.CommandSpec;
     name = "bench",
     mixinStandardHelpOptions = true,
     description = "Run a benchmark and print its figures.",
-    subcommands = {BenchCommand.Verify.class, BenchCommand.Fleet.class, CommandLine.HelpCommand.class})
+    subcommands = {BenchCommand.Verify.class, BenchCommand.Fleet.class, BenchCommand.Events.class,
+        CommandLine.HelpCommand.class})
 final class BenchCommand implements Runnable {
   @Spec CommandSpec spec;
 
@@ -129,6 +132,53 @@ final class BenchCommand implements Runnable {
       out.printf(Locale.ROOT, "monitor memory     heap %d MB after GC, RSS %d MB%n", r.heapUsedMb(), r.rssMb());
       out.flush();
       return 0;
+    }
+  }
+
+  /** {@code vigil bench events}. */
+  @Command(
+      name = "events",
+      mixinStandardHelpOptions = true,
+      description = {
+          "Measure breach detected -> acknowledged by Kafka: sign, outbox append with fsync, send with",
+          "acks=all, outbox marked done; one event at a time. Uses an embedded broker unless --bootstrap."
+      })
+  static final class Events implements Callable<Integer> {
+    @Spec CommandSpec spec;
+
+    @Option(names = "--events", paramLabel = "N", defaultValue = "2000", description = "Measured events (default: ${DEFAULT-VALUE}).")
+    int events;
+
+    @Option(names = "--warmup", paramLabel = "N", defaultValue = "300", description = "Warm-up events (default: ${DEFAULT-VALUE}).")
+    int warmup;
+
+    @Option(names = "--bootstrap", paramLabel = "HOST:PORT", description = "An existing broker (default: an embedded one).")
+    String bootstrap;
+
+    @Option(names = "--outbox-dir", paramLabel = "DIR", description = "Outbox directory (default: a new temporary one).")
+    Path outboxDir;
+
+    @Override
+    public Integer call() throws Exception {
+      if (events < 1 || warmup < 0) {
+        throw new Main.InputException("--events must be at least 1 and --warmup at least 0");
+      }
+      Path dir = outboxDir != null ? outboxDir : EventsBenchmark.tempDir();
+      PrintWriter out = spec.commandLine().getOut();
+      out.printf(Locale.ROOT, "vigil bench events: %d events after %d warm-up, one at a time, broker %s, outbox %s, Java %s%n",
+          events, warmup, bootstrap == null ? "embedded" : bootstrap, dir, System.getProperty("java.version"));
+      out.flush();
+      EventsBenchmark.Result r = new EventsBenchmark(warmup, events).run(bootstrap, dir);
+      out.printf(Locale.ROOT, "%-40s %9s %9s %9s %9s%n", "", "p50 ms", "p90 ms", "p99 ms", "max ms");
+      row(out, "detected -> durable (sign, append, fsync)", r.durableMicros());
+      row(out, "detected -> acknowledged by Kafka", r.endToEndMicros());
+      return 0;
+    }
+
+    private static void row(PrintWriter out, String name, long[] sorted) {
+      out.printf(Locale.ROOT, "%-40s %9.2f %9.2f %9.2f %9.2f%n", name,
+          EventsBenchmark.Result.percentile(sorted, 50) / 1000.0, EventsBenchmark.Result.percentile(sorted, 90) / 1000.0,
+          EventsBenchmark.Result.percentile(sorted, 99) / 1000.0, sorted[sorted.length - 1] / 1000.0);
     }
   }
 }

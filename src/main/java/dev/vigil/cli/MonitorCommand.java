@@ -4,7 +4,10 @@ import dev.vigil.config.ConfigError;
 import dev.vigil.config.ConfigLoader;
 import dev.vigil.config.ConfigResult;
 import dev.vigil.config.VigilConfig;
+import dev.vigil.events.EventSink;
+import dev.vigil.events.KafkaEventPipeline;
 import dev.vigil.events.LoggingEventSink;
+import java.io.IOException;
 import dev.vigil.monitor.ConfigSource;
 import dev.vigil.monitor.MonitorMetrics;
 import dev.vigil.monitor.MonitorVerticle;
@@ -57,16 +60,32 @@ final class MonitorCommand implements Callable<Integer> {
       return new ConfigSource.Loaded(r.isValid() ? r.orElseThrow() : null,
           r.errors().stream().map(Object::toString).toList());
     };
-    Vertx vertx = Vertx.vertx();
     MonitorMetrics metrics = new MonitorMetrics();
-    MonitorVerticle verticle = new MonitorVerticle(initial, source, Clock.systemUTC(), new LoggingEventSink(), metrics,
+    // With kafka.bootstrapServers set, events go through the durable outbox to Kafka; else they are logged.
+    KafkaEventPipeline events = null;
+    EventSink sink = new LoggingEventSink();
+    if (initial.kafka().enabled()) {
+      try {
+        events = KafkaEventPipeline.start(initial.monitorId(), initial.kafka(), initial.events(), metrics.registry());
+      } catch (IOException e) {
+        metrics.close();
+        throw new Main.InputException("cannot open the event outbox " + initial.events().outboxDir() + ": " + e);
+      }
+      sink = events.sink();
+    }
+    Vertx vertx = Vertx.vertx();
+    MonitorVerticle verticle = new MonitorVerticle(initial, source, Clock.systemUTC(), sink, metrics,
         new SecureRandom(), List.of());
     try {
       vertx.deployVerticle(verticle).toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
     } catch (ExecutionException e) {
       vertx.close();
+      if (events != null) {
+        events.close();
+      }
       throw new Main.InputException(e.getCause().getMessage());
     }
+    KafkaEventPipeline pipeline = events;
     Signals.onHangup(verticle::reloadFromAnyThread);
     spec.commandLine().getOut().println("vigil monitor " + initial.monitorId() + ": " + initial.targets().size()
         + " targets; http://" + initial.server().host() + ":" + verticle.port() + "/");
@@ -77,6 +96,9 @@ final class MonitorCommand implements Callable<Integer> {
         vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
       } catch (Exception ignored) {
         // exiting anyway
+      }
+      if (pipeline != null) {
+        pipeline.close();
       }
       metrics.close();
       stopped.countDown();

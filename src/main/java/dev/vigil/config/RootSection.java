@@ -9,7 +9,7 @@ import java.util.List;
 final class RootSection {
   static final String DEFAULT_MONITOR_ID = "monitor-0";
   private static final List<String> KEYS =
-      List.of("monitorId", "server", "polling", "scoring", "policies", "rules", "targets");
+      List.of("monitorId", "server", "polling", "scoring", "policies", "rules", "targets", "kafka", "events");
 
   private RootSection() {}
 
@@ -34,8 +34,10 @@ final class RootSection {
     Policies policies = PolicySection.read(m.node("policies"));
     List<Rule> rules = RuleSection.read(m.node("rules"));
     List<TargetConfig> targets = TargetSection.read(m.node("targets"), polling, policies);
+    KafkaConfig kafka = KafkaSection.read(m.node("kafka"), monitorId);
+    EventsConfig events = EventsSection.read(m.node("events"), kafka);
     return new VigilConfig(monitorId, server, polling, scoring, policies.defaultPolicy(),
-        policies.byEnvironment(), rules, targets);
+        policies.byEnvironment(), rules, targets, kafka, events);
   }
 
   private static ScoringConfig scoring(Node node) {

@@ -9,6 +9,8 @@ import java.util.Map;
  *
  * @param monitorId this instance's name, used in events ({@code monitor}) and logs
  * @param policies policy per environment name; environments without an entry use {@code defaultPolicy}
+ * @param kafka where breach events go; without a broker they are logged
+ * @param events the durable outbox and the event signing key
  */
 public record VigilConfig(
     String monitorId,
@@ -18,7 +20,9 @@ public record VigilConfig(
     PolicyConfig defaultPolicy,
     Map<String, PolicyConfig> policies,
     List<Rule> rules,
-    List<TargetConfig> targets) {
+    List<TargetConfig> targets,
+    KafkaConfig kafka,
+    EventsConfig events) {
 
   public VigilConfig {
     policies = Map.copyOf(policies);

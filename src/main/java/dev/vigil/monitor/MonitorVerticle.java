@@ -69,6 +69,9 @@ public final class MonitorVerticle extends VerticleBase {
       if (!loaded.config().server().equals(monitor.config().server())) {
         LOG.warn("server settings changed; they take effect at the next restart");
       }
+      if (eventSettingsChanged(loaded.config(), monitor.config())) {
+        LOG.warn("kafka or events settings changed; they take effect at the next restart");
+      }
       monitor.reload(loaded.config());
       return List.<String>of();
     }).recover(e -> {
@@ -76,6 +79,14 @@ public final class MonitorVerticle extends VerticleBase {
       monitor.reloadFailed(errors);
       return Future.succeededFuture(errors);
     });
+  }
+
+  private static boolean eventSettingsChanged(VigilConfig next, VigilConfig running) {
+    // EventsConfig holds a loaded key without equals(): compare where it came from instead
+    return !next.kafka().equals(running.kafka())
+        || !next.events().outboxDir().equals(running.events().outboxDir())
+        || next.events().outboxCapacity() != running.events().outboxCapacity()
+        || !java.util.Objects.equals(next.events().signingKeyFile(), running.events().signingKeyFile());
   }
 
   /** Reads the monitor on its own context, from any thread. */

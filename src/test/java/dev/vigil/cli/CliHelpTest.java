@@ -25,8 +25,9 @@ class CliHelpTest {
               "--key", "--service", "--environment", "--hash", "--nonce", "--digest", "--compliance-status",
               "--issued-at", "--sequence", "--release")),
           Arguments.of(List.of("keygen", "--help"), List.of("--scheme", "--out", "--name")),
-          Arguments.of(List.of("bench", "--help"), List.of("verify", "--help", "--version")),
-          Arguments.of(List.of("bench", "verify", "--help"), List.of("--scheme", "--warmup", "--round", "--rounds")));
+          Arguments.of(List.of("bench", "--help"), List.of("verify", "events", "--help", "--version")),
+          Arguments.of(List.of("bench", "verify", "--help"), List.of("--scheme", "--warmup", "--round", "--rounds")),
+          Arguments.of(List.of("bench", "events", "--help"), List.of("--events", "--warmup", "--bootstrap", "--outbox-dir")));
     }
 
     @ParameterizedTest(name = "{0}")

@@ -1,0 +1,56 @@
+package dev.vigil.config;
+
+import dev.vigil.attest.Keys;
+import dev.vigil.attest.SigningKey;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+/** {@code events}: the outbox directory and capacity, and the monitor's event signing key. */
+final class EventsSection {
+  private static final long MAX_KEY_FILE_BYTES = 1 << 20;
+  private static final List<String> KEYS = List.of("outboxDir", "outboxCapacity", "signingKey");
+
+  private EventsSection() {}
+
+  static EventsConfig read(Node node, KafkaConfig kafka) {
+    Mapping m = Mapping.of(node, KEYS);
+    String dir = m.string("outboxDir", EventsConfig.DEFAULT_OUTBOX_DIR);
+    m.check("outboxDir", !dir.isBlank(), "must not be empty");
+    int capacity = m.integer("outboxCapacity", EventsConfig.DEFAULT_OUTBOX_CAPACITY, 1, 10_000_000);
+    String file = m.string("signingKey", null);
+    SigningKey key = null;
+    Path path = null;
+    if (file != null) {
+      path = node.context().resolve(file);
+      key = readKey(path, m);
+    } else if (kafka.enabled() && node.isMapping()) {
+      m.check("signingKey", false, "required when kafka.bootstrapServers is set: the PKCS#8 PEM private key the "
+          + "monitor signs its events with (vigil keygen writes one)");
+    } else if (kafka.enabled()) {
+      node.error("required when kafka.bootstrapServers is set: a mapping with signingKey, the PKCS#8 PEM private key "
+          + "the monitor signs its events with");
+    }
+    return new EventsConfig(node.context().resolve(dir.isBlank() ? EventsConfig.DEFAULT_OUTBOX_DIR : dir), capacity,
+        path == null ? null : path.toString(), key);
+  }
+
+  private static SigningKey readKey(Path path, Mapping m) {
+    String problem;
+    try {
+      if (Files.size(path) > MAX_KEY_FILE_BYTES) {
+        problem = "cannot read " + path + ": larger than 1 MiB, not a key file";
+      } else {
+        return Keys.readPrivate(new String(Files.readAllBytes(path), StandardCharsets.UTF_8));
+      }
+    } catch (IOException e) {
+      problem = ConfigLoader.readProblem(path, e);
+    } catch (Keys.KeyException e) {
+      problem = "no usable private key in " + path + ": " + e.getMessage();
+    }
+    m.check("signingKey", false, problem);
+    return null;
+  }
+}

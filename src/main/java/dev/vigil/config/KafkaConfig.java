@@ -1,0 +1,44 @@
+package dev.vigil.config;
+
+import java.time.Duration;
+import java.util.Map;
+
+/**
+ * {@code kafka}: where breach events go. {@code bootstrapServers} null means no Kafka: the monitor
+ * logs events instead. {@code properties} are extra producer settings passed through as they are
+ * (security: {@code security.protocol}, {@code ssl.*}, {@code sasl.*}); the delivery settings that
+ * the outbox relies on cannot be overridden. Its {@link #toString()} hides their values. Immutable.
+ */
+public record KafkaConfig(
+    String bootstrapServers,
+    String breachesTopic,
+    String rollbacksTopic,
+    String clientId,
+    Duration deliveryTimeout,
+    Map<String, String> properties) {
+
+  public static final String DEFAULT_BREACHES_TOPIC = "constitutional.breaches";
+  public static final String DEFAULT_ROLLBACKS_TOPIC = "constitutional.rollbacks";
+  public static final Duration DEFAULT_DELIVERY_TIMEOUT = Duration.ofSeconds(30);
+
+  public KafkaConfig {
+    properties = Map.copyOf(properties);
+  }
+
+  /** No broker configured: the defaults, events logged only. */
+  public static KafkaConfig none(String monitorId) {
+    return new KafkaConfig(null, DEFAULT_BREACHES_TOPIC, DEFAULT_ROLLBACKS_TOPIC, "vigil-" + monitorId,
+        DEFAULT_DELIVERY_TIMEOUT, Map.of());
+  }
+
+  public boolean enabled() {
+    return bootstrapServers != null;
+  }
+
+  @Override
+  public String toString() {
+    return "KafkaConfig[bootstrapServers=" + bootstrapServers + ", breachesTopic=" + breachesTopic + ", rollbacksTopic="
+        + rollbacksTopic + ", clientId=" + clientId + ", deliveryTimeout=" + deliveryTimeout + ", properties="
+        + properties.keySet() + "]";
+  }
+}

@@ -1,0 +1,211 @@
+package dev.vigil.events;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Drains the {@link Outbox} to Kafka, oldest first, on its own thread ({@code vigil-event-publisher}):
+ * sends a batch of pending events (the idempotent producer keeps their order per partition), waits
+ * for Kafka's acknowledgement ({@code acks=all}), marks the acknowledged prefix done in the outbox,
+ * then takes the next batch. A failed attempt (broker unreachable, timeout) counts
+ * {@code constitutional_events_publish_errors_total} and is retried from the first unacknowledged
+ * event after a backoff that doubles up to {@code maxBackoff}; an event may so reach Kafka more than
+ * once, always with the same id and bytes.
+ *
+ * <p>Blocking by design (producer metadata waits, outbox fsync), so it never runs on an event
+ * loop. Thread-safe: {@link #wake} and {@link #close} may be called from any thread.
+ */
+public final class OutboxPublisher implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(OutboxPublisher.class);
+  private static final int BATCH = 256;
+
+  private final Outbox outbox;
+  private final Producer<byte[], byte[]> producer;
+  private final String topic;
+  private final EventMetrics metrics;
+  private final Duration minBackoff;
+  private final Duration maxBackoff;
+  private final ReentrantLock lock = new ReentrantLock();
+  private final Condition signal = lock.newCondition();
+  private final Thread thread;
+  private volatile Consumer<Outbox.Entry> onAcknowledged = e -> {};
+  private volatile boolean running = true;
+  private boolean woken;
+
+  public OutboxPublisher(Outbox outbox, Producer<byte[], byte[]> producer, String topic, EventMetrics metrics,
+      Duration minBackoff, Duration maxBackoff) {
+    this.outbox = outbox;
+    this.producer = producer;
+    this.topic = topic;
+    this.metrics = metrics;
+    this.minBackoff = minBackoff;
+    this.maxBackoff = maxBackoff;
+    this.thread = new Thread(this::run, "vigil-event-publisher");
+    this.thread.setDaemon(true);
+  }
+
+  /** Called on the publisher thread for every event Kafka acknowledged, after it is marked done. */
+  public void onAcknowledged(Consumer<Outbox.Entry> listener) {
+    this.onAcknowledged = listener;
+  }
+
+  public OutboxPublisher start() {
+    metrics.setPending(outbox.pendingCount());
+    thread.start();
+    return this;
+  }
+
+  /** Tells the loop that new events are in the outbox. */
+  public void wake() {
+    lock.lock();
+    try {
+      woken = true;
+      signal.signalAll();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Stops the loop (pending events stay in the outbox for the next start); waits for it up to 10 s. */
+  @Override
+  public void close() {
+    running = false;
+    wake();
+    thread.interrupt();
+    try {
+      thread.join(10_000);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private void run() {
+    Duration backoff = minBackoff;
+    int failures = 0;
+    while (running) {
+      List<Outbox.Entry> batch = outbox.pending(BATCH);
+      metrics.setPending(outbox.pendingCount());
+      if (batch.isEmpty()) {
+        await(Duration.ofSeconds(1));
+        continue;
+      }
+      try {
+        int done = send(batch);
+        if (done == batch.size()) {
+          if (failures > 0) {
+            LOG.info("Kafka acknowledges events again after {} failed attempt(s)", failures);
+          }
+          failures = 0;
+          backoff = minBackoff;
+          continue;
+        }
+      } catch (InterruptedException e) {
+        if (!running) {
+          break;
+        }
+        Thread.interrupted();
+        continue;
+      } catch (Exception e) {
+        metrics.publishError();
+        failures++;
+        if (failures == 1 || failures % 10 == 0) {
+          LOG.warn("cannot publish to Kafka topic {} ({} attempt(s) failed, {} events waiting); retrying in {} ms: {}",
+              topic, failures, outbox.pendingCount(), backoff.toMillis(), e.toString());
+        }
+      }
+      sleep(backoff);
+      backoff = backoff.multipliedBy(2).compareTo(maxBackoff) > 0 ? maxBackoff : backoff.multipliedBy(2);
+    }
+  }
+
+  /** Sends {@code batch}; marks the acknowledged prefix done; returns how many were acknowledged or throws. */
+  private int send(List<Outbox.Entry> batch) throws Exception {
+    // Metadata first: a send that fails while waiting for metadata must not let a later one of the
+    // same batch, sent once the broker is back, overtake it.
+    producer.partitionsFor(topic);
+    List<Future<RecordMetadata>> sent = new ArrayList<>(batch.size());
+    for (Outbox.Entry e : batch) {
+      Future<RecordMetadata> f = producer.send(e.event().toRecord(topic));
+      sent.add(f);
+      if (f.isDone() && failed(f)) {
+        break; // failed before it left: send nothing after it
+      }
+    }
+    List<Long> acked = new ArrayList<>(batch.size());
+    Exception failure = null;
+    for (int i = 0; i < sent.size(); i++) {
+      try {
+        sent.get(i).get();
+        acked.add(batch.get(i).seq());
+      } catch (ExecutionException e) {
+        failure = e.getCause() instanceof Exception ex ? ex : e;
+        break;
+      }
+    }
+    if (!acked.isEmpty()) {
+      outbox.acknowledge(acked);
+      metrics.setPending(outbox.pendingCount());
+      for (int i = 0; i < acked.size(); i++) {
+        Outbox.Entry e = batch.get(i);
+        metrics.published(e.event().type(), 1);
+        onAcknowledged.accept(e);
+      }
+    }
+    if (failure != null) {
+      throw failure;
+    }
+    return acked.size();
+  }
+
+  private static boolean failed(Future<RecordMetadata> f) {
+    try {
+      f.get();
+      return false;
+    } catch (ExecutionException e) {
+      return true;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return true;
+    }
+  }
+
+  private void await(Duration max) {
+    lock.lock();
+    try {
+      if (!woken && running) {
+        signal.await(max.toMillis(), TimeUnit.MILLISECONDS);
+      }
+      woken = false;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  private void sleep(Duration d) {
+    lock.lock();
+    try {
+      long deadline = System.nanoTime() + d.toNanos();
+      long left;
+      while (running && (left = deadline - System.nanoTime()) > 0) {
+        signal.awaitNanos(left);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } finally {
+      lock.unlock();
+    }
+  }
+}

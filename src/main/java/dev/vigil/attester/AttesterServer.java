@@ -35,7 +35,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * the next poll; {@code constitutionalHash} is the configured hash or the digest's first 16 hex
  * digits; {@code complianceStatus} is the service's {@code /health/constitutional}
  * {@code constitutional_compliance} when a health URL is given ({@code unknown} when it cannot be
- * read), else {@code active}. {@code GET /health/live} answers 200.
+ * read), else {@code active}. {@code GET /health/live} answers 200; {@code GET /health/ready} 200
+ * while the constitution file can be read, 503 otherwise.
  */
 public final class AttesterServer {
   /** The largest constitution document read (a bigger one is refused: 500). */
@@ -96,6 +97,13 @@ public final class AttesterServer {
     String path = req.path();
     if (req.method().name().equals("GET") && path.equals("/health/live")) {
       req.response().putHeader("content-type", "application/json").end("{\"status\":\"live\"}");
+      return;
+    }
+    if (req.method().name().equals("GET") && path.equals("/health/ready")) {
+      vertx.executeBlocking(() -> sha256Hex(options.constitution()), false).onComplete(r -> req.response()
+          .setStatusCode(r.succeeded() ? 200 : 503).putHeader("content-type", "application/json")
+          .end(r.succeeded() ? "{\"status\":\"ready\"}" : JSON.createObjectNode().put("status", "not ready")
+              .put("detail", "cannot read the constitution: " + r.cause().getMessage()).toString()));
       return;
     }
     if (!req.method().name().equals("GET") || !path.equals("/attestation")) {

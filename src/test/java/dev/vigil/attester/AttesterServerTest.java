@@ -89,6 +89,15 @@ class AttesterServerTest {
     JsonNode s2 = statement(a, "n0nce-2");
     assertThat(s2.at("/subject/0/digest/sha256").asText()).isEqualTo(AttesterServer.sha256Hex(file)).isNotEqualTo(d1);
     assertThat(s2.at("/predicate/sequence").asLong()).isGreaterThan(s1.at("/predicate/sequence").asLong());
+    assertThat(status(a, "/health/ready")).isEqualTo(200);
+    Files.delete(file);
+    assertThat(status(a, "/health/ready")).isEqualTo(503);
+    assertThat(status(a, "/health/live")).isEqualTo(200);
+  }
+
+  private int status(AttesterServer a, String path) throws Exception {
+    return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + a.port() + path)).GET().build(),
+        HttpResponse.BodyHandlers.discarding()).statusCode();
   }
 
   @Test

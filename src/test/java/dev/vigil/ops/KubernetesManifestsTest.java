@@ -135,7 +135,7 @@ class KubernetesManifestsTest {
       }
     }
     assertThat(of(Deployment.class)).extracting(d -> d.getMetadata().getName())
-        .contains("vigil-monitor", "vigil-rollback-controller", "integrity-service-green");
+        .contains("vigil-monitor", "vigil-rollback-controller", "integrity-service-green", "formal-verification-service-green");
   }
 
   /** Fields the model did not recognise (fabric8 keeps them in additionalProperties): typos in the YAML. */
@@ -204,7 +204,10 @@ class KubernetesManifestsTest {
           assertThat(path(c.getLivenessProbe())).as(where).isEqualTo("/health/live");
           assertThat(path(c.getReadinessProbe())).as(where).isEqualTo("/health/ready");
           assertThat(mountedAt(c, "/tmp")).as(where + " writable /tmp on a read-only root").isPresent();
-          configFileIsMounted(d, c);
+          assertThat(c.getArgs()).as(where).containsAnyOf("--config", "--constitution");
+          for (String option : List.of("--config", "--constitution", "--key")) {
+            fileIsProvided(d, c, option);
+          }
         }
         for (VolumeMount m : c.getVolumeMounts()) {
           assertThat(pod.getVolumes()).as(where + " mounts " + m.getName()).anyMatch(v -> v.getName().equals(m.getName()));
@@ -255,16 +258,26 @@ class KubernetesManifestsTest {
     return k;
   }
 
-  /** --config FILE lies in a mounted ConfigMap that has the file's name as a key. */
-  static void configFileIsMounted(Deployment d, Container c) {
+  /** The file of {@code option} (when given) lies in a mounted ConfigMap or Secret that has the file's name as a key. */
+  static void fileIsProvided(Deployment d, Container c, String option) {
     List<String> args = c.getArgs();
-    int i = args.indexOf("--config");
-    assertThat(i).as(id(d) + " passes --config").isGreaterThanOrEqualTo(0);
+    int i = args.indexOf(option);
+    if (i < 0) {
+      return;
+    }
     Path file = Path.of(args.get(i + 1));
-    VolumeMount m = mountedAt(c, file.getParent().toString()).orElseThrow(() -> new AssertionError(id(d) + ": nothing mounted at " + file.getParent()));
+    String where = id(d) + " " + c.getName() + " " + option + " " + file;
+    VolumeMount m = mountedAt(c, file.getParent().toString()).orElseThrow(() -> new AssertionError(where + ": nothing mounted at " + file.getParent()));
     Volume v = d.getSpec().getTemplate().getSpec().getVolumes().stream().filter(x -> x.getName().equals(m.getName())).findFirst().orElseThrow();
-    ConfigMap cm = find(ConfigMap.class, d.getMetadata().getNamespace(), v.getConfigMap().getName()).orElseThrow();
-    assertThat(cm.getData()).as(id(d)).containsKey(file.getFileName().toString());
+    String ns = d.getMetadata().getNamespace();
+    String name = file.getFileName().toString();
+    if (v.getConfigMap() != null) {
+      assertThat(find(ConfigMap.class, ns, v.getConfigMap().getName()).orElseThrow().getData()).as(where).containsKey(name);
+    } else if (v.getSecret() != null) {
+      assertThat(keys(find(Secret.class, ns, v.getSecret().getSecretName()).orElseThrow())).as(where).contains(name);
+    } else {
+      throw new AssertionError(where + ": mounted from neither a ConfigMap nor a Secret");
+    }
   }
 
   @Test

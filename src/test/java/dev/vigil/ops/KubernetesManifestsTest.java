@@ -368,10 +368,25 @@ class KubernetesManifestsTest {
         }
         Path config = dir.resolve("vigil.yaml");
         Files.writeString(config, yaml);
-        ConfigResult r = ConfigLoader.load(config, Map.of("VIGIL_KEYS_DIR", keysDir.toString(),
-            "VIGIL_ADMIN_TOKEN", "a-test-token-of-32-characters-xx"));
+        // The container's environment as shipped: secretKeyRef values from the (placeholder) Secrets.
+        Map<String, String> env = new java.util.HashMap<>();
+        for (EnvVar e : c.getEnv()) {
+          if (e.getValue() != null) {
+            env.put(e.getName(), e.getValue());
+          } else if (e.getValueFrom() != null && e.getValueFrom().getSecretKeyRef() != null) {
+            Secret s = find(Secret.class, d.getMetadata().getNamespace(), e.getValueFrom().getSecretKeyRef().getName()).orElseThrow();
+            String key = e.getValueFrom().getSecretKeyRef().getKey();
+            env.put(e.getName(), s.getStringData() != null && s.getStringData().containsKey(key) ? s.getStringData().get(key)
+                : new String(java.util.Base64.getDecoder().decode(s.getData().get(key)), java.nio.charset.StandardCharsets.UTF_8));
+          }
+        }
+        env.put("VIGIL_KEYS_DIR", keysDir.toString());
+        env.putIfAbsent("POD_NAME", d.getMetadata().getName() + "-0");
+        ConfigResult r = ConfigLoader.load(config, env);
         assertThat(r.errors()).as(id(d)).isEmpty();
         assertThat(c.getPorts()).as(id(d)).anyMatch(p -> p.getContainerPort() == r.orElseThrow().server().port());
+        // Shipped without a token, the admin endpoints are disabled (403): never a known token.
+        assertThat(r.orElseThrow().server().adminToken()).as(id(d) + " admin token as shipped").isNullOrEmpty();
       }
     }
   }

@@ -74,7 +74,7 @@ public final class FleetBenchmark {
       VigilConfig config = new VigilConfig("bench", new ServerConfig("127.0.0.1", 0, null),
           new PollingConfig(interval, Duration.ofSeconds(5), 0, Duration.ofMillis(200), concurrency, 1.0, 0.8, 3, 65_536),
           new ScoringConfig(Duration.ofSeconds(180)), PolicyConfig.defaults(), java.util.Map.of(), Rule.defaults(),
-          list.subList(0, targets));
+          list.subList(0, targets), dev.vigil.config.RollbackConfig.defaults());
       MonitorMetrics metrics = new MonitorMetrics();
       AtomicLong polls = new AtomicLong();
       AtomicLong compliant = new AtomicLong();

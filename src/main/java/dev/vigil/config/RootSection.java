@@ -9,7 +9,7 @@ import java.util.List;
 final class RootSection {
   static final String DEFAULT_MONITOR_ID = "monitor-0";
   private static final List<String> KEYS =
-      List.of("monitorId", "server", "polling", "scoring", "policies", "rules", "targets");
+      List.of("monitorId", "server", "polling", "scoring", "policies", "rules", "targets", "rollback");
 
   private RootSection() {}
 
@@ -34,8 +34,9 @@ final class RootSection {
     Policies policies = PolicySection.read(m.node("policies"));
     List<Rule> rules = RuleSection.read(m.node("rules"));
     List<TargetConfig> targets = TargetSection.read(m.node("targets"), polling, policies);
+    RollbackConfig rollback = RollbackSection.read(m.node("rollback"));
     return new VigilConfig(monitorId, server, polling, scoring, policies.defaultPolicy(),
-        policies.byEnvironment(), rules, targets);
+        policies.byEnvironment(), rules, targets, rollback);
   }
 
   private static ScoringConfig scoring(Node node) {

@@ -9,6 +9,7 @@ import java.util.Map;
  *
  * @param monitorId this instance's name, used in events ({@code monitor}) and logs
  * @param policies policy per environment name; environments without an entry use {@code defaultPolicy}
+ * @param rollback the rollback controller's settings ({@link RollbackConfig#defaults()} when not configured)
  */
 public record VigilConfig(
     String monitorId,
@@ -18,12 +19,14 @@ public record VigilConfig(
     PolicyConfig defaultPolicy,
     Map<String, PolicyConfig> policies,
     List<Rule> rules,
-    List<TargetConfig> targets) {
+    List<TargetConfig> targets,
+    RollbackConfig rollback) {
 
   public VigilConfig {
     policies = Map.copyOf(policies);
     rules = List.copyOf(rules);
     targets = List.copyOf(targets);
+    java.util.Objects.requireNonNull(rollback, "rollback");
   }
 
   /** The policy that applies to {@code environment}. */

@@ -88,6 +88,16 @@ public final class Guards {
     recent.add(at);
   }
 
+  /**
+   * Gives back the reservation of an act decided at {@code at} for {@code service} whose traffic
+   * could not be moved: a failed switch should not hold the service in cooldown nor count toward
+   * the blast radius.
+   */
+  public synchronized void release(String service, Instant at) {
+    recent.remove(at);
+    lastRollback.remove(service, at);
+  }
+
   /** Rollbacks counted in the blast-radius window ending at {@code now}. */
   public synchronized int inWindow(Instant now) {
     prune(now);

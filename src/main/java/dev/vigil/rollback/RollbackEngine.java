@@ -29,6 +29,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>The whole rollback (actuation and validation) is bounded by the execution timeout; when it
  * passes the outcome is {@code failed} (nothing moved yet) or {@code validation_failed} (moved).
+ * A switch that failed outright gives its guard reservation back (no cooldown, no blast-radius
+ * count); one that timed out keeps it, since the actuator may still complete.
  *
  * <p>Confined to one Vert.x context: call {@link #handle} and {@link #rejected} from it (the
  * consumer's). Events of one service arrive in order from their partition; the guards are
@@ -36,6 +38,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class RollbackEngine {
   private static final Logger LOG = LoggerFactory.getLogger(RollbackEngine.class);
+  private static final String NOT_MOVED = "traffic could not be moved: ";
 
   private final Vertx vertx;
   private final RollbackConfig config;
@@ -80,6 +83,18 @@ public final class RollbackEngine {
   }
 
   /**
+   * For the consumer, an event whose signature did not verify: counts {@code untrusted_event} and
+   * reports it {@code skipped} ({@code detail} "untrusted_event: " + {@code why}) through the sink,
+   * without touching guards or the store (its content is not to be believed). {@code e} holds
+   * whatever the consumer could read of it.
+   */
+  public Future<RollbackOutcome> untrusted(BreachEvent e, String why) {
+    metrics.rejected(SkipReason.UNTRUSTED_EVENT.label());
+    return report(e, clock.instant(), skipped(e, clock.instant(), SkipReason.UNTRUSTED_EVENT.label() + ": " + why),
+        false);
+  }
+
+  /**
    * Handles {@code e}, already parsed and signature-verified. Completes with the outcome once it is
    * acknowledged by the sink and recorded; fails when either failed (do not commit the offset).
    */
@@ -107,7 +122,12 @@ public final class RollbackEngine {
         LOG.warn("rolling back critical service {} ({}); dependants that may be affected: {}", e.service(),
             e.breachId(), d.dependants().isEmpty() ? "none configured" : String.join(", ", d.dependants()));
       }
-      return bounded(e, received, received, false);
+      return bounded(e, received, received, false).map(o -> {
+        if (RollbackOutcome.FAILED.equals(o.status()) && o.detail().startsWith(NOT_MOVED)) {
+          guards.release(e.service(), received);
+        }
+        return o;
+      });
     });
   }
 
@@ -140,7 +160,7 @@ public final class RollbackEngine {
       Actuator a = actuators.apply(e.service());
       if (a == null) {
         return Future.succeededFuture(outcome(e, startedAt, RollbackOutcome.FAILED,
-            "no actuator configured for " + e.service()));
+            NOT_MOVED + "no actuator configured for " + e.service()));
       }
       move = a.moveToBlue(e.service(), e.breachId()).compose(r -> {
         moved.set(true);
@@ -160,7 +180,7 @@ public final class RollbackEngine {
               "traffic moved but not recorded: " + describe(ar.cause())));
         }
         return Future.succeededFuture(outcome(e, startedAt, RollbackOutcome.FAILED,
-            "traffic could not be moved: " + describe(ar.cause())));
+            NOT_MOVED + describe(ar.cause())));
       }
       String how = ar.result();
       return validation.validate(e.service(), over::get).map(v -> outcome(e, startedAt,

@@ -120,6 +120,16 @@ class GuardsTest {
   }
 
   @Test
+  void aReleasedReservationHoldsNothing() {
+    Guards g = new Guards(config(Set.of(), Set.of(Severity.CRITICAL), Duration.ofMinutes(10), 1,
+        Duration.ofMinutes(10), false, Map.of()));
+    assertThat(g.decide(critical("auth-service", 1), T0).acts()).isTrue();
+    g.release("auth-service", T0);
+    assertThat(g.inWindow(T0)).isZero();
+    assertThat(g.decide(critical("auth-service", 2), T0.plusSeconds(1)).acts()).isTrue();
+  }
+
+  @Test
   void restoredRollbacksCountAfterRestart() {
     Guards g = new Guards(defaults());
     g.record("auth-service", T0);

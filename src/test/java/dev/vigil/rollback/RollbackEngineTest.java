@@ -247,8 +247,26 @@ class RollbackEngineTest {
     assertThat(o.status()).isEqualTo("failed");
     assertThat(o.detail()).startsWith("traffic could not be moved: simulator router: HTTP 404");
     RollbackOutcome none = handle(engine(c, s -> null), breach("auth-service", "green", 1));
-    assertThat(none.detail()).isEqualTo("no actuator configured for auth-service");
+    assertThat(none.detail()).isEqualTo("traffic could not be moved: no actuator configured for auth-service");
     assertThat(published).extracting(RollbackOutcome::status).containsExactly("failed", "failed");
+    // a failed switch holds no cooldown: once an actuator is configured, the next breach rolls back
+    RollbackConfig c2 = config();
+    assertThat(handle(engine(c2, counting(c2)), breach("auth-service", "green", 2)).status()).isEqualTo("succeeded");
+  }
+
+  @Test
+  void untrustedEventsAreCountedAndReportedWithoutAction() throws Exception {
+    RollbackConfig c = config();
+    RollbackEngine engine = engine(c, counting(c));
+    BreachEvent e = breach("integrity-service", "green", 1);
+    Promise<RollbackOutcome> p = Promise.promise();
+    context.runOnContext(v -> engine.untrusted(e, "no trusted key verified the signature").onComplete(p));
+    RollbackOutcome o = TestVertx.await(p.future());
+    assertThat(o.status()).isEqualTo("skipped");
+    assertThat(o.detail()).isEqualTo("untrusted_event: no trusted key verified the signature");
+    assertThat(moves.get()).isZero();
+    assertThat(store.find(e.eventId(), e.breachId())).isEmpty();
+    assertThat(registry.scrape()).contains("constitutional_rollback_events_rejected_total{reason=\"untrusted_event\"} 1.0");
   }
 
   @Test
@@ -305,6 +323,38 @@ class RollbackEngineTest {
     // and a third delivery is a duplicate
     assertThat(handle(second, e).detail()).startsWith("duplicate:");
     assertThat(moves.get()).isEqualTo(1);
+  }
+
+  @Test
+  void runtimeWiredFromTheYamlRollbackSection() throws Exception {
+    String yaml = Files.readString(dir.resolve("vigil.yaml")) + "rollback:\n"
+        + "  validation: {consecutive: 3, timeout: 10s, interval: 100ms}\n"
+        + "  dedupDir: state\n"
+        + "  actuators:\n"
+        + "    default: {type: simulator, url: \"" + sim.adminUrl() + "\"}\n";
+    Files.writeString(dir.resolve("vigil.yaml"), yaml);
+    VigilConfig withRollback = ConfigLoader.load(dir.resolve("vigil.yaml"), Map.of()).orElseThrow();
+    OutcomeSink sink = o -> {
+      published.add(o);
+      return Future.succeededFuture();
+    };
+    Promise<RollbackRuntime> started = Promise.promise();
+    context.runOnContext(v -> RollbackRuntime.start(vertx, withRollback, sink, registry, Clock.systemUTC(),
+        () -> {
+          throw new IllegalStateException("no Kubernetes here");
+        }).onComplete(started));
+    RollbackRuntime runtime = TestVertx.await(started.future());
+    try {
+      RollbackOutcome o = handle(runtime.engine(), breach("executive-council-service", "green", 1));
+      assertThat(o.status()).isEqualTo("succeeded");
+      assertThat(o.detail()).startsWith("blue attested compliant 3 times in a row");
+      assertThat(sim.traffic().split("executive-council-service")).isEqualTo(new TrafficRouter.Split(0, 100));
+      assertThat(dir.resolve("state").resolve(DedupStore.FILE)).isNotEmptyFile();
+    } finally {
+      Promise<Void> closed = Promise.promise();
+      context.runOnContext(v -> runtime.close().onComplete(closed));
+      TestVertx.await(closed.future());
+    }
   }
 
   @Test

@@ -6,6 +6,7 @@ import dev.vigil.poll.HttpProbe;
 import dev.vigil.poll.Poller;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.vertx5.Vertx5HttpClientFactory;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -86,13 +87,15 @@ public final class RollbackRuntime {
 
   /**
    * Opens the store in {@code rollback.dedupDir} and wires the engine. {@code kubernetes} makes
-   * the client of istio and service actuators (null: the fabric8 default, from kubeconfig or the
-   * in-cluster service account).
+   * the client of istio and service actuators (null: fabric8's configuration from kubeconfig or the
+   * in-cluster service account, on this Vert.x instance; its blocking calls run on workers only).
    */
   public static Future<RollbackRuntime> start(Vertx vertx, VigilConfig config, OutcomeSink sink,
       MeterRegistry registry, Clock clock, Supplier<KubernetesClient> kubernetes) {
     RollbackConfig rc = config.rollback();
-    Supplier<KubernetesClient> factory = kubernetes != null ? kubernetes : () -> new KubernetesClientBuilder().build();
+    // The fabric8 client on our Vert.x instance rather than on one of its own (event loops and all).
+    Supplier<KubernetesClient> factory = kubernetes != null ? kubernetes
+        : () -> new KubernetesClientBuilder().withHttpClientFactory(new Vertx5HttpClientFactory(vertx)).build();
     return vertx.executeBlocking(() -> {
       DedupStore store = DedupStore.open(rc.dedupDir(), rc.dedupRetention(), clock.instant());
       if (store.truncatedBytes() > 0) {

@@ -9,6 +9,8 @@ import io.fabric8.kubernetes.api.model.GenericKubernetesResourceBuilder;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.vertx5.Vertx5HttpClientFactory;
 import io.fabric8.kubernetes.client.dsl.base.CustomResourceDefinitionContext;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
@@ -110,6 +112,18 @@ class KubernetesActuatorsTest {
     // the route's match and the VirtualService's hosts are untouched
     assertThat(after.getAdditionalProperties().get("spec").toString()).contains("acgs.example", "x-svc");
     assertThat(TestVertx.await(a.weights("integrity-service"))).isEqualTo(Weights.ALL_BLUE);
+  }
+
+  @Test
+  void fabric8OnOurOwnVertxInstanceDoesNotDeadlock() throws Exception {
+    createVirtualService();
+    // as RollbackRuntime builds it: the client's HTTP runs on the controller's Vert.x, its blocking calls on workers
+    try (KubernetesClient own = new KubernetesClientBuilder().withConfig(client.getConfiguration())
+        .withHttpClientFactory(new Vertx5HttpClientFactory(vertx)).build()) {
+      IstioActuator a = new IstioActuator(vertx, own, NS, "acgs-routes", null, "green", "blue");
+      assertThat(TestVertx.await(a.moveToBlue("auth-service", "b-1")).weights()).isEqualTo(Weights.ALL_BLUE);
+    }
+    assertThat(weights(readVirtualService()).get("auth-service")).containsExactly(0, 100);
   }
 
   @Test

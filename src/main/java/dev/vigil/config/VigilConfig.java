@@ -11,6 +11,7 @@ import java.util.Map;
  * @param policies policy per environment name; environments without an entry use {@code defaultPolicy}
  * @param kafka where breach events go; without a broker they are logged
  * @param events the durable outbox and the event signing key
+ * @param rollback the rollback controller's settings ({@link RollbackConfig#defaults()} when not configured)
  */
 public record VigilConfig(
     String monitorId,
@@ -22,12 +23,14 @@ public record VigilConfig(
     List<Rule> rules,
     List<TargetConfig> targets,
     KafkaConfig kafka,
-    EventsConfig events) {
+    EventsConfig events,
+    RollbackConfig rollback) {
 
   public VigilConfig {
     policies = Map.copyOf(policies);
     rules = List.copyOf(rules);
     targets = List.copyOf(targets);
+    java.util.Objects.requireNonNull(rollback, "rollback");
   }
 
   /** The policy that applies to {@code environment}. */

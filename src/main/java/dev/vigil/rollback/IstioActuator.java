@@ -13,7 +13,7 @@ import java.util.Map;
 
 /**
  * Moves a service to blue by rewriting the weights of its route in an Istio VirtualService
- * ({@code networking.istio.io/v1}), through the Kubernetes API (fabric8 client). Only the HTTP
+ * ({@code networking.istio.io/v1}, handled as a GenericKubernetesResource), through the Kubernetes API (fabric8 client). Only the HTTP
  * routes whose destinations all go to the service's host are touched; in them the destination
  * with subset {@code to} gets weight 100 and the one with subset {@code from} weight 0. Other
  * routes of the same VirtualService (other services) keep their weights.
@@ -25,7 +25,6 @@ import java.util.Map;
  * <p>The fabric8 client blocks: every call runs on a Vert.x worker thread. Thread-safe.
  */
 public final class IstioActuator implements Actuator {
-  static final String API_VERSION = "networking.istio.io/v1";
   static final String KIND = "VirtualService";
   static final int MAX_ATTEMPTS = 5;
   /** Named in full, so the client needs no API discovery round trip (and RBAC for it) first. */

@@ -168,7 +168,7 @@ public final class RollbackEngine {
         Instant at = clock.instant();
         return vertx.executeBlocking(() -> {
           store.moved(e, startedAt, at);
-          return a.type() + ": " + r.detail() + (r.changed() ? "" : " (already on " + config.to() + ")");
+          return a.type() + ": " + r.detail();
         }, false);
       });
     }

@@ -358,6 +358,16 @@ class RollbackEngineTest {
   }
 
   @Test
+  void crashAfterTheSwitchButBeforeMovedWasRecordedWritesNothingTwice() throws Exception {
+    // The previous life switched the router and died before recording MOVED: the store says NEW.
+    sim.traffic().set("integrity-service", new TrafficRouter.Split(0, 100));
+    RollbackConfig c = config();
+    RollbackOutcome o = handle(engine(c, counting(c)), breach("integrity-service", "green", 1));
+    assertThat(o.status()).isEqualTo("succeeded");
+    assertThat(o.detail()).endsWith("; simulator: simulator router integrity-service already blue 100");
+  }
+
+  @Test
   void metricsAreNamedPerMetricsV1AndPromtoolClean() throws Exception {
     RollbackConfig c = config();
     RollbackEngine engine = engine(c, counting(c));

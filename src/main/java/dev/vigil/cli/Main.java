@@ -25,6 +25,7 @@ import picocli.CommandLine.Command;
         ConfigCommand.class,
         VerifyCommand.class,
         AttestCommand.class,
+        AttesterCommand.class,
         KeygenCommand.class,
         BenchCommand.class,
         CommandLine.HelpCommand.class

@@ -28,17 +28,18 @@ import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * A real simulator and a real monitor on loopback (ports 0), configured through a YAML file that
- * tests may rewrite and reload. Events are captured by a recording sink.
+ * tests may rewrite and reload. Events are captured by a recording sink. Public for the operations
+ * tests of dev.vigil.ops (real Prometheus and Alertmanager against it).
  */
-final class FleetHarness {
+public final class FleetHarness {
   static final String TOKEN = "test-admin-token-0123456789";
   static final ObjectMapper JSON = new ObjectMapper();
 
   final Vertx vertx;
-  final FleetSimulator sim;
+  public final FleetSimulator sim;
   final Path dir;
   final Path configFile;
-  final List<BreachTransition> events = new CopyOnWriteArrayList<>();
+  public final List<BreachTransition> events = new CopyOnWriteArrayList<>();
   final MonitorMetrics metrics = new MonitorMetrics();
   final MonitorVerticle verticle;
   final HttpClient http = HttpClient.newHttpClient();
@@ -58,7 +59,7 @@ final class FleetHarness {
   }
 
   /** Starts {@code services} (green only unless {@code environments} says otherwise) and a monitor over them. */
-  static FleetHarness start(List<String> services, List<String> environments, Path dir) throws Exception {
+  public static FleetHarness start(List<String> services, List<String> environments, Path dir) throws Exception {
     Vertx vertx = TestVertx.create();
     FleetSimulator sim = TestVertx.await(FleetSimulator.start(vertx, SimulatorOptions.defaults()
         .withServices(services).withEnvironments(environments).withBasePort(0).withAdminPort(0)));
@@ -96,11 +97,11 @@ final class FleetHarness {
     return y.toString();
   }
 
-  String baseUrl() {
+  public String baseUrl() {
     return "http://127.0.0.1:" + verticle.port();
   }
 
-  HttpResponse<String> get(String path) throws IOException, InterruptedException {
+  public HttpResponse<String> get(String path) throws IOException, InterruptedException {
     return http.send(HttpRequest.newBuilder(URI.create(baseUrl() + path)).GET().build(), HttpResponse.BodyHandlers.ofString());
   }
 
@@ -128,7 +129,7 @@ final class FleetHarness {
     return t == null ? null : t.path("verdict").asText(null);
   }
 
-  long count(TargetId id, String rule, BreachTransition.Kind kind) {
+  public long count(TargetId id, String rule, BreachTransition.Kind kind) {
     return events.stream().filter(e -> e.kind() == kind && e.breach().target().equals(id) && e.breach().rule().equals(rule)).count();
   }
 
@@ -147,7 +148,7 @@ final class FleetHarness {
   }
 
   /** Stops everything; fails when an event loop was blocked longer than the test limit (100 ms). */
-  void close() throws Exception {
+  public void close() throws Exception {
     try {
       TestVertx.await(sim.stop());
     } finally {
@@ -157,7 +158,7 @@ final class FleetHarness {
     org.assertj.core.api.Assertions.assertThat(TestVertx.blocked(vertx)).as("event loop blocked").isEmpty();
   }
 
-  static Duration deadline() {
+  public static Duration deadline() {
     return Duration.ofSeconds(20);
   }
 }

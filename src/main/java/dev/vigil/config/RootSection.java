@@ -10,7 +10,7 @@ final class RootSection {
   static final String DEFAULT_MONITOR_ID = "monitor-0";
   private static final List<String> KEYS =
       List.of("monitorId", "server", "polling", "scoring", "policies", "rules", "targets", "kafka", "events",
-          "rollback");
+          "rollback", "controller");
 
   private RootSection() {}
 
@@ -38,8 +38,9 @@ final class RootSection {
     KafkaConfig kafka = KafkaSection.read(m.node("kafka"), monitorId);
     EventsConfig events = EventsSection.read(m.node("events"), kafka);
     RollbackConfig rollback = RollbackSection.read(m.node("rollback"));
+    ControllerConfig controller = ControllerSection.read(m.node("controller"));
     return new VigilConfig(monitorId, server, polling, scoring, policies.defaultPolicy(),
-        policies.byEnvironment(), rules, targets, kafka, events, rollback);
+        policies.byEnvironment(), rules, targets, kafka, events, rollback, controller);
   }
 
   private static ScoringConfig scoring(Node node) {

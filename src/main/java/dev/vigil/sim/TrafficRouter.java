@@ -26,6 +26,7 @@ public final class TrafficRouter {
 
   private final List<String> services;
   private final Map<String, Split> splits = new ConcurrentHashMap<>();
+  private final Map<String, java.util.concurrent.atomic.AtomicInteger> changes = new ConcurrentHashMap<>();
 
   TrafficRouter(List<String> services) {
     this.services = List.copyOf(services);
@@ -46,7 +47,18 @@ public final class TrafficRouter {
   public Split set(String service, Split split) {
     check(service);
     Split old = splits.put(service, split);
-    return old == null ? DEFAULT : old;
+    old = old == null ? DEFAULT : old;
+    if (!old.equals(split)) {
+      changes.computeIfAbsent(service, k -> new java.util.concurrent.atomic.AtomicInteger()).incrementAndGet();
+    }
+    return old;
+  }
+
+  /** How many times the weights of {@code service} actually changed (a set to the same weights is no change). */
+  public int changes(String service) {
+    check(service);
+    java.util.concurrent.atomic.AtomicInteger n = changes.get(service);
+    return n == null ? 0 : n.get();
   }
 
   /** Every service's weights, by name. */

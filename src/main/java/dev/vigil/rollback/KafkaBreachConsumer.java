@@ -84,7 +84,10 @@ public final class KafkaBreachConsumer implements AutoCloseable {
     this.thread.setDaemon(true);
   }
 
-  /** The consumer settings: the group, no auto-commit, earliest offsets for a new group, byte[] key and value. */
+  /**
+   * The consumer settings: the group, no auto-commit, earliest offsets for a new group, a 10 s
+   * session (unless {@code kafka.properties} says otherwise), byte[] key and value.
+   */
   public static Map<String, Object> settings(KafkaConfig kafka, String groupId, String clientId) {
     Map<String, Object> p = new HashMap<>(kafka.properties());
     p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
@@ -94,6 +97,9 @@ public final class KafkaBreachConsumer implements AutoCloseable {
     p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
     p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
     p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 500);
+    // A crashed instance's partitions move to another after 10 s rather than Kafka's default 45 s.
+    p.putIfAbsent(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, "10000");
+    p.putIfAbsent(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, "3000");
     p.put(ConsumerConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, 1000);
     p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
     p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());

@@ -60,7 +60,8 @@ final class ControllerFixture {
         .append("events:\n  outboxDir: outbox\n  signingKey: controller-event.key.pem\n")
         .append("controller:\n  trustedMonitorKeys: [{file: monitor-event.pub.pem}]\n  consumerGroup: ").append(group)
         .append("\n  host: 127.0.0.1\n  port: 0\n")
-        .append("rollback:\n  validation: {consecutive: 2, timeout: 20s, interval: 200ms}\n  executionTimeout: 40s\n")
+        .append("rollback:\n").append(rollbackExtra.contains("validation:") ? ""
+            : "  validation: {consecutive: 2, timeout: 20s, interval: 200ms}\n  executionTimeout: 40s\n")
         .append("  dedupDir: dedup\n  actuators:\n    default: {type: simulator, url: \"").append(sim.adminUrl())
         .append("\", timeout: 5s}\n").append(rollbackExtra);
     Path file = dir.resolve("vigil.yaml");

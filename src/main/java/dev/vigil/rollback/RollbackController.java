@@ -15,6 +15,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.apache.kafka.clients.producer.Producer;
 
@@ -62,15 +63,22 @@ public final class RollbackController {
    */
   public static Future<RollbackController> start(Vertx vertx, VigilConfig config, MeterRegistry registry, Clock clock,
       Supplier<KubernetesClient> kubernetes) {
+    return start(vertx, config, registry, clock, kubernetes, o -> { });
+  }
+
+  /** As {@link #start(Vertx, VigilConfig, MeterRegistry, Clock, Supplier)}; {@code published} sees every outcome Kafka acknowledged. */
+  public static Future<RollbackController> start(Vertx vertx, VigilConfig config, MeterRegistry registry, Clock clock,
+      Supplier<KubernetesClient> kubernetes, Consumer<RollbackOutcome> published) {
     List<String> problems = problems(config);
     if (!problems.isEmpty()) {
       return Future.failedFuture(new IllegalArgumentException(String.join("; ", problems)));
     }
     ControllerConfig cc = config.controller();
     Producer<byte[], byte[]> producer = KafkaProducers.create(config.kafka());
-    KafkaOutcomeSink sink = new KafkaOutcomeSink(new VertxKafkaProducer(vertx, producer),
+    KafkaOutcomeSink kafkaSink = new KafkaOutcomeSink(new VertxKafkaProducer(vertx, producer),
         new EventCodec(config.events().signingKey()), KafkaOutcomeSink.source(config.monitorId()),
         config.kafka().rollbacksTopic());
+    OutcomeSink sink = o -> kafkaSink.publish(o).onSuccess(v -> published.accept(o));
     Context context = vertx.getOrCreateContext();
     Promise<RollbackController> started = Promise.promise();
     context.runOnContext(v -> RollbackRuntime.start(vertx, config, sink, registry, clock, kubernetes)

@@ -12,7 +12,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BiFunction;
@@ -44,6 +44,7 @@ import org.slf4j.LoggerFactory;
 public final class KafkaBreachConsumer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(KafkaBreachConsumer.class);
   private static final Duration POLL = Duration.ofMillis(100);
+  private static final Duration IN_FLIGHT_WAIT = Duration.ofMillis(20);
   private static final Duration RETRY_PAUSE = Duration.ofSeconds(1);
   private static final Duration REVOKE_GRACE = Duration.ofSeconds(10);
 
@@ -56,7 +57,7 @@ public final class KafkaBreachConsumer implements AutoCloseable {
   private final BiFunction<ConsumerRecord<byte[], byte[]>, Clock, Future<Void>> handler;
   private final Clock clock;
   private final Thread thread;
-  private final ConcurrentLinkedQueue<Done> done = new ConcurrentLinkedQueue<>();
+  private final LinkedBlockingQueue<Done> done = new LinkedBlockingQueue<>();
   private final CountDownLatch finished = new CountDownLatch(1);
   private volatile boolean running = true;
   private volatile boolean ready;
@@ -149,7 +150,18 @@ public final class KafkaBreachConsumer implements AutoCloseable {
         collect();
         commit();
         dispatch();
-        ConsumerRecords<byte[], byte[]> records = consumer.poll(POLL);
+        // With records in flight, wake up as soon as one finishes (its partition's next record is
+        // waiting) and only then let the consumer run (fetches, heartbeats, rebalances); otherwise
+        // wait for new records.
+        Duration wait = POLL;
+        if (!inFlight.isEmpty()) {
+          Done d = done.poll(IN_FLIGHT_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+          if (d != null) {
+            done.add(d);
+          }
+          wait = Duration.ZERO;
+        }
+        ConsumerRecords<byte[], byte[]> records = consumer.poll(wait);
         for (ConsumerRecord<byte[], byte[]> r : records) {
           ArrayDeque<ConsumerRecord<byte[], byte[]>> q = pending.get(new TopicPartition(r.topic(), r.partition()));
           if (q != null) {
@@ -164,6 +176,8 @@ public final class KafkaBreachConsumer implements AutoCloseable {
       if (running) {
         LOG.error("breach consumer woken up unexpectedly", e);
       }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     } catch (RuntimeException e) {
       LOG.error("breach consumer stopped: {}", e.toString(), e);
     } finally {

@@ -152,9 +152,10 @@ final class DemoCommand implements Callable<Integer> {
       timeline.note("demo over: " + summary.get(0) + "; traffic " + TAMPERED.service() + " green "
           + sim.traffic().split(TAMPERED.service()).green() + " % / blue " + sim.traffic().split(TAMPERED.service()).blue()
           + " %");
-      await(vertx.undeploy(verticle.deploymentID()), "stop the monitor");
+      // The controller first: stopping it takes a moment, and the monitor is closed just before Vert.x.
       await(controller.close(), "stop the rollback controller");
       controller = null;
+      await(vertx.undeploy(verticle.deploymentID()), "stop the monitor");
       await(sim.stop(), "stop the simulator");
       metrics.close();
       return 0;
@@ -162,10 +163,10 @@ final class DemoCommand implements Callable<Integer> {
       if (controller != null) {
         controller.close().toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
       }
-      if (events != null) {
-        events.close();
-      }
       vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+      if (events != null) {
+        events.close(); // its own threads, not Vert.x's
+      }
       if (kafka != null) {
         kafka.close();
       }

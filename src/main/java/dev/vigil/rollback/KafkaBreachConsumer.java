@@ -161,7 +161,12 @@ public final class KafkaBreachConsumer implements AutoCloseable {
           }
           wait = Duration.ZERO;
         }
-        ConsumerRecords<byte[], byte[]> records = consumer.poll(wait);
+        ConsumerRecords<byte[], byte[]> records;
+        try {
+          records = consumer.poll(wait);
+        } catch (WakeupException e) {
+          continue; // close(): the loop ends, what finished is committed below
+        }
         for (ConsumerRecord<byte[], byte[]> r : records) {
           ArrayDeque<ConsumerRecord<byte[], byte[]>> q = pending.get(new TopicPartition(r.topic(), r.partition()));
           if (q != null) {
@@ -218,7 +223,11 @@ public final class KafkaBreachConsumer implements AutoCloseable {
     Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>(toCommit);
     toCommit.clear();
     try {
-      consumer.commitSync(offsets);
+      try {
+        consumer.commitSync(offsets);
+      } catch (WakeupException e) {
+        consumer.commitSync(offsets); // close() woke the consumer up: a wakeup interrupts one call only
+      }
     } catch (org.apache.kafka.common.KafkaException e) {
       // Not committed: after a rebalance the records are read again, and de-duplicated.
       LOG.warn("committing breach offsets {} failed: {}", offsets, e.toString());
@@ -277,13 +286,14 @@ public final class KafkaBreachConsumer implements AutoCloseable {
       long end = System.nanoTime() + REVOKE_GRACE.toNanos();
       while (running && partitions.stream().anyMatch(inFlight::containsKey) && System.nanoTime() - end < 0) {
         collect();
-        if (done.isEmpty()) {
-          try {
-            Thread.sleep(20); // waiting for the context to finish in-flight records of revoked partitions
-          } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            break;
+        try {
+          Done d = done.poll(IN_FLIGHT_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+          if (d != null) {
+            done.add(d);
           }
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          break;
         }
       }
       collect();

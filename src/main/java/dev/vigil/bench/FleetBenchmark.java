@@ -76,7 +76,8 @@ public final class FleetBenchmark {
           new ScoringConfig(Duration.ofSeconds(180)), PolicyConfig.defaults(), java.util.Map.of(), Rule.defaults(),
           list.subList(0, targets), dev.vigil.config.KafkaConfig.none("bench"),
           new dev.vigil.config.EventsConfig(Path.of(dev.vigil.config.EventsConfig.DEFAULT_OUTBOX_DIR),
-              dev.vigil.config.EventsConfig.DEFAULT_OUTBOX_CAPACITY, null, null));
+              dev.vigil.config.EventsConfig.DEFAULT_OUTBOX_CAPACITY, null, null),
+          dev.vigil.config.RollbackConfig.defaults(), dev.vigil.config.ControllerConfig.defaults());
       MonitorMetrics metrics = new MonitorMetrics();
       AtomicLong polls = new AtomicLong();
       AtomicLong compliant = new AtomicLong();

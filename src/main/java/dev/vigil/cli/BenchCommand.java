@@ -22,7 +22,7 @@ import picocli.CommandLine.Model.CommandSpec;
     mixinStandardHelpOptions = true,
     description = "Run a benchmark and print its figures.",
     subcommands = {BenchCommand.Verify.class, BenchCommand.Fleet.class, BenchCommand.Events.class,
-        CommandLine.HelpCommand.class})
+        BenchCommand.Rollbacks.class, CommandLine.HelpCommand.class})
 final class BenchCommand implements Runnable {
   @Spec CommandSpec spec;
 
@@ -179,6 +179,49 @@ final class BenchCommand implements Runnable {
       out.printf(Locale.ROOT, "%-40s %9.2f %9.2f %9.2f %9.2f%n", name,
           EventsBenchmark.Result.percentile(sorted, 50) / 1000.0, EventsBenchmark.Result.percentile(sorted, 90) / 1000.0,
           EventsBenchmark.Result.percentile(sorted, 99) / 1000.0, sorted[sorted.length - 1] / 1000.0);
+    }
+  }
+
+  /** {@code vigil bench rollbacks}. */
+  @Command(
+      name = "rollbacks",
+      mixinStandardHelpOptions = true,
+      description = {
+          "The rollback controller's throughput on a burst of breach events against an embedded broker:",
+          "N services x M deliveries of the same event; 3 services rolled back (blue validated), the",
+          "guards skip the others (warnings), the rest are duplicates. Events/s from controller start to",
+          "every offset committed."
+      })
+  static final class Rollbacks implements Callable<Integer> {
+    @Spec CommandSpec spec;
+
+    @Option(names = "--services", paramLabel = "N", defaultValue = "100", description = "Services (default: ${DEFAULT-VALUE}).")
+    int services;
+
+    @Option(names = "--deliveries", paramLabel = "M", defaultValue = "100",
+        description = "Deliveries of each service's event (default: ${DEFAULT-VALUE}).")
+    int deliveries;
+
+    @Option(names = "--partitions", paramLabel = "P", defaultValue = "8",
+        description = "Partitions of the breaches topic (default: ${DEFAULT-VALUE}).")
+    int partitions;
+
+    @Override
+    public Integer call() throws Exception {
+      if (services < 3 || deliveries < 1 || partitions < 1) {
+        throw new Main.InputException("--services must be at least 3, --deliveries and --partitions at least 1");
+      }
+      PrintWriter out = spec.commandLine().getOut();
+      out.printf(Locale.ROOT, "vigil bench rollbacks: %d services x %d deliveries = %d breach events, %d partitions,"
+          + " embedded broker, Java %s%n", services, deliveries, services * deliveries, partitions,
+          System.getProperty("java.version"));
+      out.flush();
+      dev.vigil.bench.RollbacksBenchmark.Result r =
+          new dev.vigil.bench.RollbacksBenchmark(services, deliveries, partitions).run();
+      out.printf(Locale.ROOT, "%d events handled and committed in %.2f s: %.0f events/s%n", r.events(), r.seconds(),
+          r.perSecond());
+      r.outcomes().forEach((k, v) -> out.printf(Locale.ROOT, "  %-28s %6d%n", k, v));
+      return 0;
     }
   }
 }

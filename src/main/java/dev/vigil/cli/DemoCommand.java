@@ -15,6 +15,12 @@ import dev.vigil.sim.FleetSimulator;
 import dev.vigil.sim.SimulatorOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import dev.vigil.attest.Keys;
+import dev.vigil.attest.Scheme;
+import dev.vigil.attest.SigningKey;
+import dev.vigil.events.EmbeddedKafka;
+import dev.vigil.events.KafkaEventPipeline;
+import dev.vigil.rollback.RollbackController;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
@@ -90,6 +96,9 @@ final class DemoCommand implements Callable<Integer> {
     Vertx vertx = Vertx.vertx();
     CountDownLatch stop = new CountDownLatch(1);
     CountDownLatch finished = new CountDownLatch(1);
+    EmbeddedKafka kafka = null;
+    KafkaEventPipeline events = null;
+    RollbackController controller = null;
     Thread hook = new Thread(() -> {
       stop.countDown();
       awaitQuietly(finished, 15);
@@ -100,13 +109,27 @@ final class DemoCommand implements Callable<Integer> {
           .withHost(host).withBasePort(basePort).withAdminPort(adminPort)), "start the simulator");
       Path dir = Files.createTempDirectory("vigil-demo-");
       sim.writePublicKeys(dir);
-      VigilConfig config = config(sim, dir);
+      // The events key, for this demo only: the monitor signs breach events with it, the controller trusts it.
+      SigningKey eventKey = Keys.generate(Scheme.ED25519, new SecureRandom());
+      Files.writeString(dir.resolve("demo-event.key.pem"), eventKey.privatePem());
+      Files.writeString(dir.resolve("demo-event.pub.pem"), eventKey.publicKey().toPem());
+      kafka = EmbeddedKafka.create().start();
+      VigilConfig config = config(sim, dir, kafka.bootstrapServers());
       DemoTimeline timeline = new DemoTimeline(out, clock);
       MonitorMetrics metrics = new MonitorMetrics();
+      events = KafkaEventPipeline.start(config.monitorId(), config.kafka(), config.events(), metrics.registry());
+      controller = await(RollbackController.start(vertx, config, metrics.registry(), clock, () -> {
+        throw new IllegalStateException("the demo has no Kubernetes: its actuator is the simulator's router");
+      }, timeline::rollback), "start the rollback controller");
+      RollbackController c = controller;
+      long ready = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+      while (!c.ready() && System.nanoTime() < ready) {
+        Thread.sleep(50); // not a test: waiting (bounded) for the consumer group to assign the breaches topic
+      }
       MonitorVerticle verticle = new MonitorVerticle(config, () -> new ConfigSource.Loaded(config, List.of()), clock,
-          t -> { }, metrics, new SecureRandom(), List.of(timeline));
+          events.sink(), metrics, new SecureRandom(), List.of(timeline));
       await(vertx.deployVerticle(verticle), "start the monitor");
-      header(out, sim, verticle.port());
+      header(out, sim, verticle.port(), kafka.bootstrapServers());
       vertx.setPeriodic(interval.toMillis(), interval.toMillis(), id -> verticle.inspect(m -> {
         List<TargetStatus> ts = m.targets();
         long ok = ts.stream().filter(t -> t.verdict() == Verdict.COMPLIANT).count();
@@ -126,13 +149,27 @@ final class DemoCommand implements Callable<Integer> {
       }
       List<String> summary = await(verticle.inspect(m -> List.of(
           m.openBreaches().size() + " breach(es) open, " + m.recentlyResolved().size() + " resolved")), "summarise");
-      timeline.note("demo over: " + summary.get(0));
+      timeline.note("demo over: " + summary.get(0) + "; traffic " + TAMPERED.service() + " green "
+          + sim.traffic().split(TAMPERED.service()).green() + " % / blue " + sim.traffic().split(TAMPERED.service()).blue()
+          + " %");
+      // The controller first: stopping it takes a moment, and the monitor is closed just before Vert.x.
+      await(controller.close(), "stop the rollback controller");
+      controller = null;
       await(vertx.undeploy(verticle.deploymentID()), "stop the monitor");
       await(sim.stop(), "stop the simulator");
       metrics.close();
       return 0;
     } finally {
+      if (controller != null) {
+        controller.close().toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
+      }
       vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+      if (events != null) {
+        events.close(); // its own threads, not Vert.x's
+      }
+      if (kafka != null) {
+        kafka.close();
+      }
       finished.countDown();
       try {
         Runtime.getRuntime().removeShutdownHook(hook);
@@ -142,8 +179,10 @@ final class DemoCommand implements Callable<Integer> {
     }
   }
 
-  private VigilConfig config(FleetSimulator sim, Path keys) throws IOException {
+  private VigilConfig config(FleetSimulator sim, Path keys, String bootstrap) throws IOException {
     Map<String, String> env = new HashMap<>();
+    env.put("DEMO_BOOTSTRAP", bootstrap);
+    env.put("DEMO_SIM_ADMIN", sim.adminUrl().toString());
     env.put("DEMO_KEYS", keys.toString());
     env.put("DEMO_HOST", host);
     env.put("DEMO_PORT", Integer.toString(port));
@@ -169,7 +208,7 @@ final class DemoCommand implements Callable<Integer> {
     return r.orElseThrow();
   }
 
-  private void header(PrintWriter out, FleetSimulator sim, int monitorPort) {
+  private void header(PrintWriter out, FleetSimulator sim, int monitorPort, String bootstrap) {
     String base = "http://" + host + ":" + monitorPort;
     out.println("Vigil demo: " + SimulatorOptions.ACGS_SERVICES.size() + " simulated ACGS services, green and blue ("
         + sim.targets().size() + " instances), sign attestations; the monitor polls every " + Durations.format(interval) + ".");
@@ -177,6 +216,10 @@ final class DemoCommand implements Callable<Integer> {
     out.println("  metrics         " + base + "/metrics");
     out.println("  API             " + base + "/api/v1/targets");
     out.println("  fault injection " + sim.adminUrl() + "/faults");
+    out.println("  traffic router  " + sim.adminUrl() + "/traffic");
+    out.println("  Kafka (embedded) " + bootstrap + "  topics constitutional.breaches, constitutional.rollbacks");
+    out.println("  rollback controller: consumes the breaches, moves traffic green -> blue, validates blue;"
+        + " its metrics are on the same /metrics");
     out.println("  tamper with " + TAMPERED + " at " + Durations.format(tamperAt)
         + (duration.isZero() ? "; runs until Ctrl-C" : "; ends after " + Durations.format(duration)));
     out.flush();

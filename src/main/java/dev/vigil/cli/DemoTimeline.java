@@ -24,7 +24,8 @@ final class DemoTimeline implements MonitorListener {
   private final PrintWriter out;
   private final Clock clock;
   private final Instant start;
-  private final Map<TargetId, Instant> faultAt = new HashMap<>();
+  private final Map<TargetId, Instant> faultAt = new java.util.concurrent.ConcurrentHashMap<>();
+  private final Map<String, Instant> breachAt = new java.util.concurrent.ConcurrentHashMap<>();
 
   DemoTimeline(PrintWriter out, Clock clock) {
     this.out = out;
@@ -63,6 +64,7 @@ final class DemoTimeline implements MonitorListener {
   public void onTransition(BreachTransition t) {
     Breach b = t.breach();
     if (t.kind() == BreachTransition.Kind.OPENED) {
+      breachAt.put(b.breachId(), b.openedAt());
       Instant f = faultAt.get(b.target());
       String since = f == null ? "" : String.format(Locale.ROOT, ", detected %.1f s after the fault",
           Duration.between(f, b.openedAt()).toMillis() / 1000.0);
@@ -72,6 +74,28 @@ final class DemoTimeline implements MonitorListener {
       line("BREACH", "RESOLVED " + b.rule() + " " + b.target() + " after "
           + Duration.between(b.openedAt(), b.resolvedAt()).toSeconds() + " s  [" + b.breachId() + "]");
     }
+  }
+
+  /** A finished rollback, as the controller published it; from any thread. */
+  void rollback(dev.vigil.rollback.RollbackOutcome o) {
+    if (dev.vigil.rollback.RollbackOutcome.SKIPPED.equals(o.status())) {
+      line("ROLLBACK", "skipped " + o.service() + ": " + o.detail());
+      return;
+    }
+    StringBuilder b = new StringBuilder(String.format(Locale.ROOT, "%s %s %s->%s in %.1f s", o.status(), o.service(),
+        o.from(), o.to(), o.durationMs() / 1000.0));
+    Instant opened = o.breachId() == null ? null : breachAt.get(o.breachId());
+    Instant f = faultAt.get(new TargetId(o.service(), o.from()));
+    if (opened != null) {
+      b.append(" (");
+      if (f != null) {
+        b.append(String.format(Locale.ROOT, "breach detected %.1f s after the fault; ",
+            Duration.between(f, opened).toMillis() / 1000.0));
+      }
+      b.append(String.format(Locale.ROOT, "breach detected -> rollback finished %.1f s)",
+          Duration.between(opened, o.finishedAt()).toMillis() / 1000.0));
+    }
+    line("ROLLBACK", b.append(": ").append(o.detail()).toString());
   }
 
   @Override

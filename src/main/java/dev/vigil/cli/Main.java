@@ -20,6 +20,7 @@ import picocli.CommandLine.Command;
     footer = {"", "Exit status: 0 success or compliant, 1 a verdict other than compliant, 2 usage or input error, 3 internal error."},
     subcommands = {
         MonitorCommand.class,
+        RollbackControllerCommand.class,
         DemoCommand.class,
         SimulateCommand.class,
         ConfigCommand.class,

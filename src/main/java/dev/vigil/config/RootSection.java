@@ -9,7 +9,8 @@ import java.util.List;
 final class RootSection {
   static final String DEFAULT_MONITOR_ID = "monitor-0";
   private static final List<String> KEYS =
-      List.of("monitorId", "server", "polling", "scoring", "policies", "rules", "targets", "kafka", "events");
+      List.of("monitorId", "server", "polling", "scoring", "policies", "rules", "targets", "kafka", "events",
+          "rollback", "controller");
 
   private RootSection() {}
 
@@ -36,8 +37,10 @@ final class RootSection {
     List<TargetConfig> targets = TargetSection.read(m.node("targets"), polling, policies);
     KafkaConfig kafka = KafkaSection.read(m.node("kafka"), monitorId);
     EventsConfig events = EventsSection.read(m.node("events"), kafka);
+    RollbackConfig rollback = RollbackSection.read(m.node("rollback"));
+    ControllerConfig controller = ControllerSection.read(m.node("controller"));
     return new VigilConfig(monitorId, server, polling, scoring, policies.defaultPolicy(),
-        policies.byEnvironment(), rules, targets, kafka, events);
+        policies.byEnvironment(), rules, targets, kafka, events, rollback, controller);
   }
 
   private static ScoringConfig scoring(Node node) {

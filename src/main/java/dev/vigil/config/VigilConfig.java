@@ -11,6 +11,8 @@ import java.util.Map;
  * @param policies policy per environment name; environments without an entry use {@code defaultPolicy}
  * @param kafka where breach events go; without a broker they are logged
  * @param events the durable outbox and the event signing key
+ * @param rollback the rollback controller's settings ({@link RollbackConfig#defaults()} when not configured)
+ * @param controller the rollback controller process: trusted monitor keys, consumer group, its HTTP port
  */
 public record VigilConfig(
     String monitorId,
@@ -22,12 +24,16 @@ public record VigilConfig(
     List<Rule> rules,
     List<TargetConfig> targets,
     KafkaConfig kafka,
-    EventsConfig events) {
+    EventsConfig events,
+    RollbackConfig rollback,
+    ControllerConfig controller) {
 
   public VigilConfig {
     policies = Map.copyOf(policies);
     rules = List.copyOf(rules);
     targets = List.copyOf(targets);
+    java.util.Objects.requireNonNull(rollback, "rollback");
+    java.util.Objects.requireNonNull(controller, "controller");
   }
 
   /** The policy that applies to {@code environment}. */

@@ -52,6 +52,10 @@ final class AdminApi {
     router.put("/faults/:service/:environment").handler(this::setFault);
     router.delete("/faults/:service/:environment").handler(this::clearFault);
     router.get("/targets").handler(this::listTargets);
+    router.route("/traffic*").handler(BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES));
+    router.get("/traffic").handler(this::listTraffic);
+    router.get("/traffic/:service").handler(this::getTraffic);
+    router.put("/traffic/:service").handler(this::setTraffic);
     router.errorHandler(404, ctx -> error(ctx, 404, "not found: " + ctx.request().method() + " " + ctx.request().path()));
     router.errorHandler(405, ctx -> error(ctx, 405, "method " + ctx.request().method() + " not allowed on " + ctx.request().path()));
     router.errorHandler(413, ctx -> error(ctx, 413, "body longer than " + MAX_BODY_BYTES + " bytes"));
@@ -119,6 +123,69 @@ final class AdminApi {
           .put("requests", i.requests()));
     }
     json(ctx, 200, new JsonObject().put("targets", targets));
+  }
+
+  private void listTraffic(RoutingContext ctx) {
+    JsonObject traffic = new JsonObject();
+    sim.traffic().all().forEach((service, split) -> traffic.put(service, splitJson(split)));
+    json(ctx, 200, new JsonObject().put("traffic", traffic));
+  }
+
+  private void getTraffic(RoutingContext ctx) {
+    String service = ctx.pathParam("service");
+    if (!sim.traffic().routes(service)) {
+      error(ctx, 404, "unknown service '" + clip(service) + "'");
+      return;
+    }
+    json(ctx, 200, splitJson(sim.traffic().split(service)));
+  }
+
+  private void setTraffic(RoutingContext ctx) {
+    String service = ctx.pathParam("service");
+    if (!sim.traffic().routes(service)) {
+      error(ctx, 404, "unknown service '" + clip(service) + "'");
+      return;
+    }
+    TrafficRouter.Split split;
+    try {
+      split = parseSplit(ctx.body().buffer() == null ? new byte[0] : ctx.body().buffer().getBytes());
+    } catch (IllegalArgumentException e) {
+      error(ctx, 400, e.getMessage());
+      return;
+    }
+    TrafficRouter.Split old = sim.traffic().set(service, split);
+    json(ctx, 200, splitJson(split).put("previous", splitJson(old)));
+  }
+
+  private static JsonObject splitJson(TrafficRouter.Split s) {
+    return new JsonObject().put("green", s.green()).put("blue", s.blue());
+  }
+
+  /** Parses {@code {"blue":100,"green":0}}; the error says what is accepted. */
+  static TrafficRouter.Split parseSplit(byte[] body) {
+    JsonNode root;
+    try {
+      root = body.length == 0 ? null : MAPPER.readTree(body);
+    } catch (JsonProcessingException e) {
+      throw new IllegalArgumentException("body is not valid JSON: " + e.getOriginalMessage());
+    } catch (IOException e) {
+      throw new IllegalArgumentException("body cannot be read: " + e.getMessage());
+    }
+    if (root == null || !root.isObject()) {
+      throw new IllegalArgumentException("body must be a JSON object such as {\"blue\":100,\"green\":0}");
+    }
+    for (Iterator<String> names = root.fieldNames(); names.hasNext(); ) {
+      String name = names.next();
+      if (!name.equals("green") && !name.equals("blue")) {
+        throw new IllegalArgumentException("unknown field '" + clip(name) + "'; accepted: green, blue");
+      }
+    }
+    JsonNode green = root.get("green");
+    JsonNode blue = root.get("blue");
+    if (green == null || blue == null || !green.isInt() || !blue.isInt()) {
+      throw new IllegalArgumentException("fields 'green' and 'blue' (integers 0..100 adding up to 100) are required");
+    }
+    return new TrafficRouter.Split(green.intValue(), blue.intValue());
   }
 
   private void setFault(RoutingContext ctx) {

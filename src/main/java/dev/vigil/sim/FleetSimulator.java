@@ -33,7 +33,8 @@ import java.util.Objects;
  *
  * <p>Admin API (JSON): {@code GET /faults}; {@code PUT /faults/<service>/<environment>} with
  * {@code {"fault":"tampered_hash"}} or {@code {"fault":"slow","delayMs":3000}} (204); {@code DELETE
- * /faults/<service>/<environment>} and {@code DELETE /faults} (204); {@code GET /targets}.
+ * /faults/<service>/<environment>} and {@code DELETE /faults} (204); {@code GET /targets}; the
+ * traffic router's {@code GET /traffic} and {@code PUT /traffic/<service>} ({@link #traffic()}).
  *
  * <p>Thread safety: every method may be called from any thread, the event loop included; none
  * blocks except {@link #writePublicKeys(Path)} (file I/O). Faults and counters are shared with the
@@ -46,6 +47,7 @@ public final class FleetSimulator {
   private final Map<TargetId, Instance> instances;
   private final List<Listener> listeners;
   private final AdminApi admin;
+  private final TrafficRouter traffic;
   private Future<Void> stopping;
 
   private FleetSimulator(Vertx vertx, SimulatorOptions options, Map<TargetId, SigningKey> keys, SigningKey untrusted) {
@@ -77,6 +79,7 @@ public final class FleetSimulator {
     }
     this.instances = Collections.unmodifiableMap(byId);
     this.listeners = List.copyOf(all);
+    this.traffic = new TrafficRouter(options.services());
     this.admin = new AdminApi(vertx, this);
   }
 
@@ -125,6 +128,15 @@ public final class FleetSimulator {
       stopping = Future.join(closed).mapEmpty();
     }
     return stopping;
+  }
+
+  /**
+   * The traffic router: per service, the green/blue weights the rollback controller switches
+   * (admin API {@code GET /traffic}, {@code GET /traffic/<service>}, {@code PUT /traffic/<service>}
+   * with {@code {"blue":100,"green":0}}, answering the new weights and the previous ones).
+   */
+  public TrafficRouter traffic() {
+    return traffic;
   }
 
   /** The options it runs with. */

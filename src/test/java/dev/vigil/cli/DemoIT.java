@@ -30,6 +30,10 @@ class DemoIT {
         .containsPattern("BREACH +OPENED hash_mismatch \\(critical\\) integrity-service/green: observed deadbeefdeadbeef, "
             + "expected cdd01ef066bc6cf2, detected \\d+\\.\\d s after the fault")
         .contains("BREACH   RESOLVED hash_mismatch integrity-service/green")
+        .contains("Kafka (embedded) 127.0.0.1:")
+        .containsPattern("ROLLBACK succeeded integrity-service green->blue in \\d+\\.\\d s \\(breach detected \\d+\\.\\d s "
+            + "after the fault; breach detected -> rollback finished \\d+\\.\\d s\\): blue attested compliant")
+        .contains("traffic integrity-service green 0 % / blue 100 %")
         .contains("demo over:");
     assertThat(text.indexOf("OPENED hash_mismatch")).isLessThan(text.indexOf("RESOLVED hash_mismatch"));
     assertThat(text).doesNotContain("auth-service/green compliant ->");

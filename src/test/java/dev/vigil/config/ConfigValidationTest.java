@@ -156,7 +156,7 @@ class ConfigValidationTest {
               tls: {ca: x}
           """;
       assertThat(errors(yaml, dir)).containsExactly(
-          "monitorID: unknown key; expected one of: monitorId, server, polling, scoring, policies, rules, targets, kafka, events",
+          "monitorID: unknown key; expected one of: monitorId, server, polling, scoring, policies, rules, targets, kafka, events, rollback, controller",
           "server.hots: unknown key; expected one of: host, port, adminToken",
           "polling.intervall: unknown key; expected one of: interval, timeout, retries, retryBackoff, concurrency,"
               + " jitter, partitionThreshold, partitionMinTargets, maxResponseBytes",

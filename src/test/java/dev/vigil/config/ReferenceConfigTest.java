@@ -56,6 +56,19 @@ class ReferenceConfigTest {
   }
 
   @Test
+  void rollsBackCriticalBreachesThroughTheIstioVirtualService() {
+    RollbackConfig r = load().rollback();
+    assertThat(r.severities()).containsExactly(dev.vigil.score.Severity.CRITICAL);
+    assertThat(r.validationConsecutive()).isEqualTo(2);
+    assertThat(r.executionTimeout()).isEqualTo(Duration.ofSeconds(120));
+    assertThat(r.dedupDir()).isEqualTo(Path.of("/var/lib/vigil/rollback"));
+    assertThat(r.critical()).isEqualTo(RollbackConfig.REFERENCE_CRITICAL);
+    FLEET.keySet().forEach(service -> assertThat(r.actuatorFor(service)).isEqualTo(new RollbackConfig.ActuatorConfig(
+        RollbackConfig.ActuatorConfig.Type.ISTIO, null, "acgs", "acgs-routes", null, "environment",
+        Duration.ofSeconds(10))));
+  }
+
+  @Test
   void holdsTheSevenServicesGreenAndBlue() {
     List<TargetConfig> targets = load().targets();
     assertThat(targets).hasSize(14);

@@ -1,0 +1,115 @@
+package dev.vigil.cli;
+
+import dev.vigil.config.ConfigError;
+import dev.vigil.config.ConfigLoader;
+import dev.vigil.config.ConfigResult;
+import dev.vigil.config.VigilConfig;
+import dev.vigil.rollback.ControllerHttp;
+import dev.vigil.rollback.RollbackController;
+import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code vigil rollback-controller}: consumes breach events and rolls traffic back to blue. */
+@Command(
+    name = "rollback-controller",
+    mixinStandardHelpOptions = true,
+    description = {
+        "Consume signed breach events (events-v1) from the breaches topic in a consumer group, move a",
+        "breached service's traffic from green back to blue with its configured actuator, validate blue",
+        "by its own attestation, and publish rollback.finished. Serves /metrics, /health/live and",
+        "/health/ready on controller.port (default 9471). Runs until SIGINT/SIGTERM."
+    })
+final class RollbackControllerCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+
+  @Option(names = "--config", required = true, paramLabel = "FILE", description = "The YAML configuration (see config/vigil.yaml).")
+  Path config;
+
+  @Override
+  public Integer call() throws Exception {
+    if (!Files.isReadable(config)) {
+      throw new Main.InputException("--config " + config + ": no such file or not readable");
+    }
+    ConfigResult loaded = ConfigLoader.load(config, System.getenv());
+    if (!loaded.isValid()) {
+      for (ConfigError e : loaded.errors()) {
+        spec.commandLine().getErr().println(config + ": " + e);
+      }
+      throw new Main.InputException("--config " + config + ": " + loaded.errors().size() + " error(s); nothing started");
+    }
+    VigilConfig vigil = loaded.orElseThrow();
+    List<String> problems = RollbackController.problems(vigil);
+    if (!problems.isEmpty()) {
+      for (String p : problems) {
+        spec.commandLine().getErr().println(config + ": " + p);
+      }
+      throw new Main.InputException("--config " + config + ": " + problems.size() + " error(s); nothing started");
+    }
+    PrometheusMeterRegistry registry = registry();
+    Vertx vertx = Vertx.vertx();
+    RollbackController controller;
+    HttpServer server;
+    try {
+      controller = RollbackController.start(vertx, vigil, registry, Clock.systemUTC(), null)
+          .toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
+      server = ControllerHttp.start(vertx, vigil.controller().host(), vigil.controller().port(), registry,
+          controller::ready).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    } catch (ExecutionException e) {
+      vertx.close();
+      registry.close();
+      throw new Main.InputException(String.valueOf(e.getCause().getMessage()));
+    }
+    spec.commandLine().getOut().println("vigil rollback-controller " + vigil.monitorId() + ": group "
+        + vigil.controller().consumerGroup() + " on " + vigil.kafka().breachesTopic() + " at "
+        + vigil.kafka().bootstrapServers() + "; http://" + vigil.controller().host() + ":" + server.actualPort()
+        + "/metrics");
+    spec.commandLine().getOut().flush();
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      try {
+        controller.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+        vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+      } catch (Exception ignored) {
+        // exiting anyway
+      }
+      registry.close();
+      stopped.countDown();
+    }, "vigil-rollback-controller-shutdown"));
+    stopped.await();
+    return 0;
+  }
+
+  /** A Prometheus registry with the JVM and process meters; the controller adds its own. */
+  static PrometheusMeterRegistry registry() {
+    PrometheusMeterRegistry r = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    new JvmMemoryMetrics().bindTo(r);
+    new JvmThreadMetrics().bindTo(r);
+    new ClassLoaderMetrics().bindTo(r);
+    new ProcessorMetrics().bindTo(r);
+    new UptimeMetrics().bindTo(r);
+    @SuppressWarnings("resource") // lives as long as the process
+    JvmGcMetrics gc = new JvmGcMetrics();
+    gc.bindTo(r);
+    return r;
+  }
+}

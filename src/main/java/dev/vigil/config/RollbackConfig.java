@@ -1,0 +1,103 @@
+package dev.vigil.config;
+
+import dev.vigil.score.Severity;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The rollback controller's settings ({@code rollback} in the YAML). Immutable. Every field has a
+ * default, so a configuration without a {@code rollback} section is valid ({@link #defaults()}).
+ *
+ * @param rules names of the breach rules that roll back; empty means any rule
+ * @param severities severities that roll back (default: critical)
+ * @param cooldown after a rollback of a service, further breaches of it within this time are skipped
+ * @param blastRadiusMax most services rolled back within {@code blastRadiusWindow}; beyond, skipped
+ * @param dryRun decide and report, never move traffic
+ * @param validationConsecutive compliant blue attestations in a row that validate a rollback
+ * @param validationTimeout how long blue may take to validate after the switch
+ * @param validationInterval pause between two validation polls of blue
+ * @param executionTimeout bound of one whole rollback, switch and validation
+ * @param dedupDir directory of the de-duplication store
+ * @param dedupRetention age after which de-duplication entries are compacted away
+ * @param from the environment traffic is moved away from (green)
+ * @param to the environment traffic is moved to (blue)
+ * @param critical services whose rollback logs a warning naming their dependants
+ * @param dependants per service, the services that depend on it
+ * @param defaultActuator the actuator of services without their own entry, or null for none
+ * @param actuators per service, its actuator
+ */
+public record RollbackConfig(
+    Set<String> rules,
+    Set<Severity> severities,
+    Duration cooldown,
+    int blastRadiusMax,
+    Duration blastRadiusWindow,
+    boolean dryRun,
+    int validationConsecutive,
+    Duration validationTimeout,
+    Duration validationInterval,
+    Duration executionTimeout,
+    Path dedupDir,
+    Duration dedupRetention,
+    String from,
+    String to,
+    Set<String> critical,
+    Map<String, List<String>> dependants,
+    ActuatorConfig defaultActuator,
+    Map<String, ActuatorConfig> actuators) {
+
+  /** The critical services of the reference fleet (design.md). */
+  public static final Set<String> REFERENCE_CRITICAL = Set.of("auth-service", "constitutional-ai-service",
+      "integrity-service", "policy-governance-service");
+
+  public RollbackConfig {
+    rules = Set.copyOf(rules);
+    severities = Set.copyOf(severities);
+    critical = Set.copyOf(critical);
+    dependants = Map.copyOf(dependants);
+    actuators = Map.copyOf(actuators);
+  }
+
+  public static RollbackConfig defaults() {
+    return new RollbackConfig(Set.of(), Set.of(Severity.CRITICAL), Duration.ofMinutes(10), 3, Duration.ofMinutes(10),
+        false, 2, Duration.ofSeconds(60), Duration.ofSeconds(1), Duration.ofSeconds(120), Path.of("vigil-rollback"),
+        Duration.ofDays(7), "green", "blue", REFERENCE_CRITICAL, Map.of(), null, Map.of());
+  }
+
+  /** The actuator settings of {@code service}: its own, else the default, else null. */
+  public ActuatorConfig actuatorFor(String service) {
+    return actuators.getOrDefault(service, defaultActuator);
+  }
+
+  /** The services that depend on {@code service}. */
+  public List<String> dependantsOf(String service) {
+    return dependants.getOrDefault(service, List.of());
+  }
+
+  /**
+   * How one service's traffic is switched. Immutable.
+   *
+   * @param url simulator admin URL or webhook URL (simulator, webhook)
+   * @param namespace Kubernetes namespace (istio, service)
+   * @param name the VirtualService (istio) or the Kubernetes Service (service); null for service
+   *     means the service's own name
+   * @param host the route's destination host in the VirtualService (istio); null means the service name
+   * @param selectorKey the Service selector label that names the side (service; default environment)
+   * @param timeout per request (webhook, simulator)
+   */
+  public record ActuatorConfig(Type type, URI url, String namespace, String name, String host, String selectorKey,
+      Duration timeout) {
+    /** The kinds of actuator. */
+    public enum Type {
+      SIMULATOR, ISTIO, SERVICE, WEBHOOK;
+
+      public String label() {
+        return name().toLowerCase(java.util.Locale.ROOT);
+      }
+    }
+  }
+}

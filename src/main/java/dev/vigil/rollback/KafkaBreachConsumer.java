@@ -1,0 +1,327 @@
+package dev.vigil.rollback;
+
+import dev.vigil.config.KafkaConfig;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BiFunction;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The controller's Kafka consumer: a plain kafka-clients {@link KafkaConsumer} in a consumer group on
+ * the breaches topic, polled on its own thread (never an event loop). Records go to the handler on
+ * one Vert.x context, one record at a time per partition and in partition order (partitions run
+ * side by side); a record's offset is committed, on the consumer thread, only after its handler's
+ * future succeeded. Auto-commit is off.
+ *
+ * <p>A failed record is not committed: the partition seeks back to it and it is delivered again
+ * after a pause (the engine resumes it without moving traffic twice). A partition revoked by a
+ * rebalance commits what is done; its records still in flight get a short grace to finish, after
+ * which their completions are ignored (the new owner reads them again; the de-duplication store and
+ * the idempotent actuators keep that from moving traffic twice).
+ */
+public final class KafkaBreachConsumer implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(KafkaBreachConsumer.class);
+  private static final Duration POLL = Duration.ofMillis(100);
+  private static final Duration IN_FLIGHT_WAIT = Duration.ofMillis(20);
+  private static final Duration RETRY_PAUSE = Duration.ofSeconds(1);
+  private static final Duration REVOKE_GRACE = Duration.ofSeconds(10);
+
+  /** A record's end, reported from the Vert.x context to the consumer thread. */
+  private record Done(TopicPartition tp, long offset, long generation, Throwable failure) {}
+
+  private final KafkaConsumer<byte[], byte[]> consumer;
+  private final String topic;
+  private final Context context;
+  private final BiFunction<ConsumerRecord<byte[], byte[]>, Clock, Future<Void>> handler;
+  private final Clock clock;
+  private final Thread thread;
+  private final LinkedBlockingQueue<Done> done = new LinkedBlockingQueue<>();
+  private final CountDownLatch finished = new CountDownLatch(1);
+  private volatile boolean running = true;
+  private volatile boolean ready;
+  private volatile int assigned;
+
+  // Consumer-thread state.
+  private final Map<TopicPartition, ArrayDeque<ConsumerRecord<byte[], byte[]>>> pending = new HashMap<>();
+  private final Map<TopicPartition, Long> inFlight = new HashMap<>();
+  private final Map<TopicPartition, Long> generation = new HashMap<>();
+  private final Map<TopicPartition, Long> retryAt = new HashMap<>();
+  private final Map<TopicPartition, OffsetAndMetadata> toCommit = new HashMap<>();
+  private long generations;
+
+  /**
+   * @param handler runs on {@code context} for each record; its future succeeding lets the offset be committed
+   */
+  public KafkaBreachConsumer(KafkaConfig kafka, String groupId, String clientId, Context context,
+      BiFunction<ConsumerRecord<byte[], byte[]>, Clock, Future<Void>> handler, Clock clock) {
+    this.consumer = new KafkaConsumer<>(settings(kafka, groupId, clientId));
+    this.topic = kafka.breachesTopic();
+    this.context = context;
+    this.handler = handler;
+    this.clock = clock;
+    this.thread = new Thread(this::loop, "vigil-breach-consumer");
+    this.thread.setDaemon(true);
+  }
+
+  /**
+   * The consumer settings: the group, no auto-commit, earliest offsets for a new group, a 10 s
+   * session (unless {@code kafka.properties} says otherwise), byte[] key and value.
+   */
+  public static Map<String, Object> settings(KafkaConfig kafka, String groupId, String clientId) {
+    Map<String, Object> p = new HashMap<>(kafka.properties());
+    p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+    p.put(ConsumerConfig.GROUP_ID_CONFIG, groupId);
+    p.put(ConsumerConfig.CLIENT_ID_CONFIG, clientId);
+    p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+    p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+    p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+    p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 500);
+    // A crashed instance's partitions move to another after 10 s rather than Kafka's default 45 s.
+    p.putIfAbsent(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, "10000");
+    p.putIfAbsent(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, "3000");
+    p.put(ConsumerConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, 1000);
+    p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+    p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+    return p;
+  }
+
+  public KafkaBreachConsumer start() {
+    thread.start();
+    return this;
+  }
+
+  /** True once the consumer joined its group and got an assignment (possibly empty), until it stops. */
+  public boolean ready() {
+    return ready && running && thread.isAlive();
+  }
+
+  /** Partitions currently assigned to this instance. */
+  public int assignedPartitions() {
+    return assigned;
+  }
+
+  private void loop() {
+    try {
+      consumer.subscribe(List.of(topic), new ConsumerRebalanceListener() {
+        @Override
+        public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+          revoke(partitions, true);
+        }
+
+        @Override
+        public void onPartitionsLost(Collection<TopicPartition> partitions) {
+          revoke(partitions, false);
+        }
+
+        @Override
+        public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+          for (TopicPartition tp : partitions) {
+            generation.put(tp, ++generations);
+            pending.put(tp, new ArrayDeque<>());
+          }
+          assigned = pending.size();
+          ready = true;
+          LOG.info("breach consumer assigned {} (now {} partitions)", partitions, assigned);
+        }
+      });
+      while (running) {
+        collect();
+        commit();
+        dispatch();
+        // With records in flight, wake up as soon as one finishes (its partition's next record is
+        // waiting) and only then let the consumer run (fetches, heartbeats, rebalances); otherwise
+        // wait for new records.
+        Duration wait = POLL;
+        if (!inFlight.isEmpty()) {
+          Done d = done.poll(IN_FLIGHT_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+          if (d != null) {
+            done.add(d);
+          }
+          wait = Duration.ZERO;
+        }
+        ConsumerRecords<byte[], byte[]> records;
+        try {
+          records = consumer.poll(wait);
+        } catch (WakeupException e) {
+          continue; // close(): the loop ends, what finished is committed below
+        }
+        for (ConsumerRecord<byte[], byte[]> r : records) {
+          ArrayDeque<ConsumerRecord<byte[], byte[]>> q = pending.get(new TopicPartition(r.topic(), r.partition()));
+          if (q != null) {
+            q.add(r);
+          }
+        }
+      }
+      // Shutting down: commit what finished; in-flight records are read again by the next owner.
+      collect();
+      commit();
+    } catch (WakeupException e) {
+      if (running) {
+        LOG.error("breach consumer woken up unexpectedly", e);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (RuntimeException e) {
+      LOG.error("breach consumer stopped: {}", e.toString(), e);
+    } finally {
+      ready = false;
+      try {
+        consumer.close(org.apache.kafka.clients.consumer.CloseOptions.timeout(Duration.ofSeconds(5)));
+      } catch (RuntimeException e) {
+        LOG.warn("closing the breach consumer: {}", e.toString());
+      }
+      finished.countDown();
+    }
+  }
+
+  /** Applies the completions the context reported. */
+  private void collect() {
+    for (Done d; (d = done.poll()) != null;) {
+      Long gen = generation.get(d.tp());
+      if (gen == null || gen != d.generation()) {
+        continue; // revoked meanwhile: the next owner handles it
+      }
+      inFlight.remove(d.tp());
+      if (d.failure() == null) {
+        toCommit.put(d.tp(), new OffsetAndMetadata(d.offset() + 1));
+      } else {
+        LOG.warn("breach event at {}@{} not finished ({}); not committed, delivering it again", d.tp(), d.offset(),
+            d.failure().toString());
+        pending.get(d.tp()).clear();
+        consumer.seek(d.tp(), d.offset());
+        retryAt.put(d.tp(), System.nanoTime() + RETRY_PAUSE.toNanos());
+      }
+    }
+  }
+
+  private void commit() {
+    if (toCommit.isEmpty()) {
+      return;
+    }
+    Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>(toCommit);
+    toCommit.clear();
+    try {
+      try {
+        consumer.commitSync(offsets);
+      } catch (WakeupException e) {
+        consumer.commitSync(offsets); // close() woke the consumer up: a wakeup interrupts one call only
+      }
+    } catch (org.apache.kafka.common.KafkaException e) {
+      // Not committed: after a rebalance the records are read again, and de-duplicated.
+      LOG.warn("committing breach offsets {} failed: {}", offsets, e.toString());
+    }
+  }
+
+  /** Hands the next record of every idle partition to the context; pauses partitions that are busy. */
+  private void dispatch() {
+    Set<TopicPartition> pause = new HashSet<>();
+    Set<TopicPartition> resume = new HashSet<>();
+    long now = System.nanoTime();
+    for (Map.Entry<TopicPartition, ArrayDeque<ConsumerRecord<byte[], byte[]>>> e : pending.entrySet()) {
+      TopicPartition tp = e.getKey();
+      Long retry = retryAt.get(tp);
+      if (retry != null && now - retry < 0) {
+        pause.add(tp);
+        continue;
+      }
+      retryAt.remove(tp);
+      ArrayDeque<ConsumerRecord<byte[], byte[]>> q = e.getValue();
+      if (!inFlight.containsKey(tp) && !q.isEmpty()) {
+        ConsumerRecord<byte[], byte[]> r = q.poll();
+        inFlight.put(tp, r.offset());
+        long gen = generation.get(tp);
+        context.runOnContext(v -> {
+          Future<Void> f;
+          try {
+            f = handler.apply(r, clock);
+          } catch (RuntimeException ex) {
+            f = Future.failedFuture(ex);
+          }
+          f.onComplete(ar -> done.add(new Done(tp, r.offset(), gen, ar.failed() ? ar.cause() : null)));
+        });
+      }
+      // Fetch more only for partitions with nothing waiting: bounds memory, keeps order simple.
+      if (inFlight.containsKey(tp) || !q.isEmpty()) {
+        pause.add(tp);
+      } else {
+        resume.add(tp);
+      }
+    }
+    Set<TopicPartition> paused = consumer.paused();
+    pause.removeAll(paused);
+    resume.retainAll(paused);
+    if (!pause.isEmpty()) {
+      consumer.pause(pause);
+    }
+    if (!resume.isEmpty()) {
+      consumer.resume(resume);
+    }
+  }
+
+  /** Partitions leaving: commit what is done (after a short grace for in-flight records), forget the rest. */
+  private void revoke(Collection<TopicPartition> partitions, boolean canCommit) {
+    if (canCommit) {
+      long end = System.nanoTime() + REVOKE_GRACE.toNanos();
+      while (running && partitions.stream().anyMatch(inFlight::containsKey) && System.nanoTime() - end < 0) {
+        collect();
+        try {
+          Done d = done.poll(IN_FLIGHT_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+          if (d != null) {
+            done.add(d);
+          }
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          break;
+        }
+      }
+      collect();
+      toCommit.keySet().retainAll(new HashSet<>(pending.keySet()));
+      commit();
+    }
+    for (TopicPartition tp : partitions) {
+      pending.remove(tp);
+      inFlight.remove(tp);
+      generation.remove(tp);
+      retryAt.remove(tp);
+      toCommit.remove(tp);
+    }
+    assigned = pending.size();
+    LOG.info("breach consumer {} {} (now {} partitions)", canCommit ? "revoked" : "lost", partitions, assigned);
+  }
+
+  /** Stops polling, commits what finished, closes the consumer (waits at most 15 s). */
+  @Override
+  public void close() {
+    running = false;
+    consumer.wakeup();
+    try {
+      if (!finished.await(15, TimeUnit.SECONDS)) {
+        LOG.warn("the breach consumer did not stop within 15 s");
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}

@@ -1,0 +1,51 @@
+package dev.vigil.rollback;
+
+import dev.vigil.events.CloudEvent;
+import dev.vigil.events.EventCodec;
+import dev.vigil.events.RollbackFinished;
+import dev.vigil.events.UuidV7;
+import dev.vigil.events.VertxKafkaProducer;
+import io.vertx.core.Future;
+
+/**
+ * The {@link OutcomeSink} of the controller: each outcome becomes a signed
+ * {@code dev.vigil.rollback.finished} CloudEvent (events-v1) on the rollbacks topic, keyed by
+ * service; the future completes when Kafka acknowledged it ({@code acks=all}, idempotent producer).
+ */
+public final class KafkaOutcomeSink implements OutcomeSink {
+  private final VertxKafkaProducer producer;
+  private final EventCodec codec;
+  private final String source;
+  private final String topic;
+
+  /** {@code source} is the CloudEvent source, e.g. {@code vigil://rollback-controller/monitor-0}. */
+  public KafkaOutcomeSink(VertxKafkaProducer producer, EventCodec codec, String source, String topic) {
+    this.producer = producer;
+    this.codec = codec;
+    this.source = source;
+    this.topic = topic;
+  }
+
+  /** The CloudEvent source of a controller named {@code id}. */
+  public static String source(String id) {
+    return "vigil://rollback-controller/" + id;
+  }
+
+  /** The event of {@code o}, with a fresh UUIDv7 id. */
+  public CloudEvent event(RollbackOutcome o) {
+    RollbackFinished data = new RollbackFinished(o.rollbackId(), o.breachId(), o.breachEventId(), o.service(), o.from(),
+        o.to(), RollbackFinished.Status.fromLabel(o.status()), o.detail(), o.startedAt(), o.finishedAt(),
+        o.durationMs());
+    return new CloudEvent(UuidV7.next().toString(), source, CloudEvent.ROLLBACK_FINISHED, o.service(), o.finishedAt(),
+        data);
+  }
+
+  @Override
+  public Future<Void> publish(RollbackOutcome outcome) {
+    try {
+      return producer.send(topic, codec.sign(event(outcome))).mapEmpty();
+    } catch (RuntimeException e) {
+      return Future.failedFuture(e);
+    }
+  }
+}

@@ -1,0 +1,227 @@
+package dev.vigil.rollback;
+
+import dev.vigil.config.Durations;
+import dev.vigil.config.RollbackConfig;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HexFormat;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs one verified breach-opened event to its end: de-duplication → guards → actuate → record
+ * MOVED → validate blue → publish the outcome ({@link OutcomeSink}) → record FINISHED → done.
+ *
+ * <p>The future of {@link #handle} completes only after the sink acknowledged the outcome and the
+ * store recorded it, so a Kafka consumer commits the event's offset when (and only when) it
+ * completes. It fails only when the sink or the store failed: the consumer must then not commit,
+ * and the redelivered event resumes where it stopped (a MOVED event is validated and reported,
+ * never moved again).
+ *
+ * <p>The whole rollback (actuation and validation) is bounded by the execution timeout; when it
+ * passes the outcome is {@code failed} (nothing moved yet) or {@code validation_failed} (moved).
+ * A switch that failed outright gives its guard reservation back (no cooldown, no blast-radius
+ * count); one that timed out keeps it, since the actuator may still complete.
+ *
+ * <p>Confined to one Vert.x context: call {@link #handle} and {@link #rejected} from it (the
+ * consumer's). Events of one service arrive in order from their partition; the guards are
+ * thread-safe, the store is used on worker threads.
+ */
+public final class RollbackEngine {
+  private static final Logger LOG = LoggerFactory.getLogger(RollbackEngine.class);
+  private static final String NOT_MOVED = "traffic could not be moved: ";
+
+  private final Vertx vertx;
+  private final RollbackConfig config;
+  private final Guards guards;
+  private final DedupStore store;
+  private final Function<String, Actuator> actuators;
+  private final BlueValidation validation;
+  private final OutcomeSink sink;
+  private final RollbackMetrics metrics;
+  private final Clock clock;
+
+  public RollbackEngine(Vertx vertx, RollbackConfig config, Guards guards, DedupStore store,
+      Function<String, Actuator> actuators, BlueValidation validation, OutcomeSink sink, RollbackMetrics metrics,
+      Clock clock) {
+    this.vertx = vertx;
+    this.config = config;
+    this.guards = guards;
+    this.store = store;
+    this.actuators = actuators;
+    this.validation = validation;
+    this.sink = sink;
+    this.metrics = metrics;
+    this.clock = clock;
+  }
+
+  /**
+   * Counts rollbacks the store remembers (moved, not skipped) into the guards, so cooldown and
+   * blast radius hold across a restart. Call once after construction.
+   */
+  public void restoreGuards() {
+    for (DedupStore.Entry e : store.entries()) {
+      if (e.state() == DedupStore.State.MOVED || e.state() == DedupStore.State.FINISHED
+          && !RollbackOutcome.SKIPPED.equals(e.status()) && !RollbackOutcome.FAILED.equals(e.status())) {
+        guards.record(e.service(), e.startedAt());
+      }
+    }
+  }
+
+  /** An event the consumer did not pass to {@link #handle}: {@code untrusted_event} or {@code malformed}. */
+  public void rejected(String reason) {
+    metrics.rejected(reason);
+  }
+
+  /**
+   * For the consumer, an event whose signature did not verify: counts {@code untrusted_event} and
+   * reports it {@code skipped} ({@code detail} "untrusted_event: " + {@code why}) through the sink,
+   * without touching guards or the store (its content is not to be believed). {@code e} holds
+   * whatever the consumer could read of it.
+   */
+  public Future<RollbackOutcome> untrusted(BreachEvent e, String why) {
+    metrics.rejected(SkipReason.UNTRUSTED_EVENT.label());
+    return report(e, clock.instant(), skipped(e, clock.instant(), SkipReason.UNTRUSTED_EVENT.label() + ": " + why),
+        false);
+  }
+
+  /**
+   * Handles {@code e}, already parsed and signature-verified. Completes with the outcome once it is
+   * acknowledged by the sink and recorded; fails when either failed (do not commit the offset).
+   */
+  public Future<RollbackOutcome> handle(BreachEvent e) {
+    Instant received = clock.instant();
+    return vertx.executeBlocking(() -> store.find(e.eventId(), e.breachId()), false).compose(found -> {
+      if (found.isPresent() && found.get().state() == DedupStore.State.FINISHED) {
+        metrics.rejected(SkipReason.DUPLICATE.label());
+        DedupStore.Entry f = found.get();
+        String why = f.eventId().equals(e.eventId()) ? "event " + e.eventId() : "breach " + e.breachId();
+        return report(e, received, skipped(e, received, SkipReason.DUPLICATE.label() + ": " + why
+            + " already handled (" + f.status() + " at " + f.at() + ")"), false);
+      }
+      if (found.isPresent()) {
+        LOG.info("resuming rollback of {} for event {}: traffic was moved at {}, validating {} without moving again",
+            e.service(), e.eventId(), found.get().at(), config.to());
+        return bounded(e, received, found.get().startedAt(), true);
+      }
+      Decision d = guards.decide(e, received);
+      if (!d.acts()) {
+        LOG.info("rollback of {} for breach {} skipped: {}", e.service(), e.breachId(), d.detail());
+        return report(e, received, skipped(e, received, d.detail()), true);
+      }
+      if (guards.critical(e.service())) {
+        LOG.warn("rolling back critical service {} ({}); dependants that may be affected: {}", e.service(),
+            e.breachId(), d.dependants().isEmpty() ? "none configured" : String.join(", ", d.dependants()));
+      }
+      return bounded(e, received, received, false).map(o -> {
+        if (RollbackOutcome.FAILED.equals(o.status()) && o.detail().startsWith(NOT_MOVED)) {
+          guards.release(e.service(), received);
+        }
+        return o;
+      });
+    });
+  }
+
+  /** Actuation (unless resumed) and validation under the execution timeout, then the report. */
+  private Future<RollbackOutcome> bounded(BreachEvent e, Instant received, Instant startedAt, boolean alreadyMoved) {
+    AtomicBoolean moved = new AtomicBoolean(alreadyMoved);
+    AtomicBoolean over = new AtomicBoolean();
+    Promise<RollbackOutcome> result = Promise.promise();
+    // A resumed rollback gets a whole execution timeout again from now: it may resume long after its start.
+    long timer = vertx.setTimer(Math.max(1, config.executionTimeout().toMillis()), id -> {
+      over.set(true);
+      String detail = "execution timeout: the rollback did not finish within "
+          + Durations.format(config.executionTimeout());
+      result.tryComplete(outcome(e, startedAt, moved.get() ? RollbackOutcome.VALIDATION_FAILED : RollbackOutcome.FAILED,
+          detail + (moved.get() ? " (traffic moved to " + config.to() + ", not validated)" : " (traffic not moved)")));
+    });
+    run(e, startedAt, moved, over).onComplete(ar -> {
+      vertx.cancelTimer(timer);
+      result.tryComplete(ar.succeeded() ? ar.result()
+          : outcome(e, startedAt, RollbackOutcome.FAILED, "internal error: " + describe(ar.cause())));
+    });
+    return result.future().compose(o -> report(e, received, o, true));
+  }
+
+  private Future<RollbackOutcome> run(BreachEvent e, Instant startedAt, AtomicBoolean moved, AtomicBoolean over) {
+    Future<String> move;
+    if (moved.get()) {
+      move = Future.succeededFuture("traffic had already been moved before a restart");
+    } else {
+      Actuator a = actuators.apply(e.service());
+      if (a == null) {
+        return Future.succeededFuture(outcome(e, startedAt, RollbackOutcome.FAILED,
+            NOT_MOVED + "no actuator configured for " + e.service()));
+      }
+      move = a.moveToBlue(e.service(), e.breachId()).compose(r -> {
+        moved.set(true);
+        metrics.weights(e.service(), config.from(), config.to(), r.weights());
+        Instant at = clock.instant();
+        return vertx.executeBlocking(() -> {
+          store.moved(e, startedAt, at);
+          return a.type() + ": " + r.detail();
+        }, false);
+      });
+    }
+    return move.transform(ar -> {
+      if (ar.failed()) {
+        if (moved.get()) {
+          // Moved, but MOVED could not be recorded: report it, a redelivery will find the traffic on blue.
+          return Future.succeededFuture(outcome(e, startedAt, RollbackOutcome.FAILED,
+              "traffic moved but not recorded: " + describe(ar.cause())));
+        }
+        return Future.succeededFuture(outcome(e, startedAt, RollbackOutcome.FAILED,
+            NOT_MOVED + describe(ar.cause())));
+      }
+      String how = ar.result();
+      return validation.validate(e.service(), over::get).map(v -> outcome(e, startedAt,
+          v.valid() ? RollbackOutcome.SUCCEEDED : RollbackOutcome.VALIDATION_FAILED, v.detail() + "; " + how));
+    });
+  }
+
+  /** Publishes {@code o}, then (if {@code record}) records FINISHED, counts it, and completes with it. */
+  private Future<RollbackOutcome> report(BreachEvent e, Instant received, RollbackOutcome o, boolean record) {
+    return sink.publish(o).compose(ack -> !record ? Future.<Void>succeededFuture()
+        : vertx.<Void>executeBlocking(() -> {
+          store.finished(e, o.status(), o.startedAt(), o.finishedAt());
+          return null;
+        }, false)).map(done -> {
+          metrics.finished(o, Duration.between(received, clock.instant()));
+          return o;
+        });
+  }
+
+  private RollbackOutcome skipped(BreachEvent e, Instant at, String detail) {
+    return new RollbackOutcome(rollbackId(e), e.breachId(), e.eventId(), e.service(), config.from(), config.to(),
+        RollbackOutcome.SKIPPED, detail, at, at, 0);
+  }
+
+  private RollbackOutcome outcome(BreachEvent e, Instant startedAt, String status, String detail) {
+    Instant finished = clock.instant();
+    return new RollbackOutcome(rollbackId(e), e.breachId(), e.eventId(), e.service(), config.from(), config.to(),
+        status, detail, startedAt, finished, Math.max(0, Duration.between(startedAt, finished).toMillis()));
+  }
+
+  /** {@code r-} and 12 hex digits of SHA-256 of the event id: the same for a redelivered event. */
+  static String rollbackId(BreachEvent e) {
+    try {
+      byte[] h = MessageDigest.getInstance("SHA-256").digest(e.eventId().getBytes(StandardCharsets.UTF_8));
+      return "r-" + HexFormat.of().formatHex(h, 0, 6);
+    } catch (NoSuchAlgorithmException ex) {
+      throw new IllegalStateException(ex);
+    }
+  }
+
+  private static String describe(Throwable t) {
+    return t.getMessage() != null ? t.getMessage() : t.getClass().getSimpleName();
+  }
+}

@@ -107,6 +107,11 @@ public final class RollbackController {
     return consumer.ready();
   }
 
+  /** Partitions of the breaches topic this instance holds now. */
+  public int assignedPartitions() {
+    return consumer.assignedPartitions();
+  }
+
   /** The engine (for tests and the demo's timeline). */
   public RollbackEngine engine() {
     return runtime.engine();

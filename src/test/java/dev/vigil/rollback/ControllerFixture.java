@@ -130,6 +130,15 @@ final class ControllerFixture {
     return new ArrayList<>(sofar);
   }
 
+  /** The sum of {@code group}'s committed offsets over every partition of {@code topic}. */
+  static long committedTotal(String bootstrap, String group, String topic) throws Exception {
+    try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
+      return admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get(30, TimeUnit.SECONDS)
+          .entrySet().stream().filter(e -> e.getKey().topic().equals(topic) && e.getValue() != null)
+          .mapToLong(e -> e.getValue().offset()).sum();
+    }
+  }
+
   /** The committed offset of {@code group} on partition 0 of {@code topic}, or -1. */
   static long committed(String bootstrap, String group, String topic) throws Exception {
     try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {

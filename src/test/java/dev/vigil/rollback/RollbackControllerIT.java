@@ -23,7 +23,13 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Vertx;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -185,5 +191,52 @@ class RollbackControllerIT {
     assertThat(sim.traffic().changes("executive-council-service")).isZero();
     await().atMost(Duration.ofSeconds(15))
         .until(() -> ControllerFixture.committed(broker.bootstrapServers(), group, breaches) == 4);
+  }
+
+  @Test
+  void twoInstancesOfOneGroupShareThePartitionsAndTheSurvivorTakesOver(KafkaBroker broker) throws Exception {
+    String breaches = prefix + ".breaches";
+    try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()))) {
+      admin.createTopics(List.of(new NewTopic(breaches, 2, (short) 1))).all().get(30, TimeUnit.SECONDS);
+    }
+    start(broker, "");
+    Path other = Files.createDirectories(dir.resolve("second"));
+    VigilConfig second = ConfigLoader.load(ControllerFixture.config(other, sim, broker.bootstrapServers(), prefix, group,
+        ""), Map.of()).orElseThrow();
+    PrometheusMeterRegistry secondRegistry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    {
+      RollbackController b = TestVertx.await(RollbackController.start(vertx, second, secondRegistry,
+          Clock.systemUTC(), () -> {
+            throw new IllegalStateException("no Kubernetes here");
+          }));
+      try {
+        await().atMost(Duration.ofSeconds(40))
+            .until(() -> controller.assignedPartitions() == 1 && b.assignedPartitions() == 1);
+        EventCodec codec = new EventCodec(MONITOR_KEY);
+        for (String s : SERVICES) {
+          ControllerFixture.send(producer, breaches, codec.sign(ControllerFixture.opened(s, "shared")));
+        }
+        List<RollbackFinished> got = ControllerFixture.finished(reader, seen, 3, Duration.ofSeconds(60));
+        assertThat(got).extracting(RollbackFinished::status).containsOnly(RollbackFinished.Status.SUCCEEDED);
+        assertThat(got).extracting(RollbackFinished::service).containsExactlyInAnyOrderElementsOf(SERVICES);
+        for (String s : SERVICES) {
+          assertThat(sim.traffic().changes(s)).as(s).isEqualTo(1);
+        }
+        await().atMost(Duration.ofSeconds(15))
+            .until(() -> ControllerFixture.committedTotal(broker.bootstrapServers(), group, breaches) == 3);
+      } finally {
+        TestVertx.await(b.close());
+        secondRegistry.close();
+      }
+    }
+    // The survivor takes both partitions over and goes on from the committed offsets.
+    await().atMost(Duration.ofSeconds(40)).until(() -> controller.assignedPartitions() == 2);
+    for (int p = 0; p < 2; p++) {
+      producer.send(new ProducerRecord<>(breaches, p, "x".getBytes(StandardCharsets.UTF_8),
+          "not json".getBytes(StandardCharsets.UTF_8))).get(30, TimeUnit.SECONDS);
+    }
+    await().atMost(Duration.ofSeconds(15))
+        .until(() -> ControllerFixture.committedTotal(broker.bootstrapServers(), group, breaches) == 5);
+    assertThat(rejected("malformed")).isEqualTo(2.0);
   }
 }

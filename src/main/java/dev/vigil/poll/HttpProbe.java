@@ -32,7 +32,8 @@ import javax.net.ssl.SSLException;
  * {@code maxBytes} (a longer body is a failure, never a truncation). Keep-alive pools per host;
  * one client per TLS configuration. Every outcome is a {@link FetchResult}, never a failed future.
  *
- * <p>Use from one Vert.x context; the futures complete on it.
+ * <p>Use from one Vert.x context; the futures complete on it. After {@link #close} (a retry
+ * timer may still fire while the monitor stops) every request answers {@code unreachable} at once.
  */
 public final class HttpProbe {
   private static final String ACCEPT = Envelope.MEDIA_TYPE + ", application/json";
@@ -41,6 +42,7 @@ public final class HttpProbe {
   private final int poolSizePerHost;
   private final Map<TlsConfig, HttpClientAgent> clients = new HashMap<>();
   private final HttpClientAgent plain;
+  private boolean closed;
 
   public HttpProbe(Vertx vertx, int poolSizePerHost) {
     this.vertx = vertx;
@@ -50,6 +52,9 @@ public final class HttpProbe {
 
   /** GETs {@code uri} within {@code timeout}, reading at most {@code maxBytes} of the body. */
   public Future<FetchResult> get(URI uri, TlsConfig tls, Duration timeout, int maxBytes) {
+    if (closed) {
+      return Future.succeededFuture(FetchResult.failed(Verdict.UNREACHABLE, 0, "the monitor is stopping"));
+    }
     Promise<FetchResult> result = Promise.promise();
     long timeoutMs = Math.max(1, timeout.toMillis());
     RequestOptions opts = new RequestOptions()
@@ -98,6 +103,7 @@ public final class HttpProbe {
 
   /** Closes every client. */
   public Future<Void> close() {
+    closed = true;
     Future<Void> f = plain.close();
     for (HttpClientAgent c : clients.values()) {
       f = f.compose(v -> c.close());

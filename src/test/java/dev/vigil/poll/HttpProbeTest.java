@@ -128,6 +128,16 @@ class HttpProbeTest {
     }
 
     @Test
+    void afterCloseRequestsEndAtOnceInsteadOfFailingOnAClosedClient() throws Exception {
+      HttpProbe closing = new HttpProbe(vertx, 1);
+      TestVertx.await(closing.close());
+      FetchResult r = TestVertx.await(closing.get(URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/ok"),
+          null, Duration.ofSeconds(1), 1024));
+      assertThat(r.failure()).isEqualTo(Verdict.UNREACHABLE);
+      assertThat(r.detail()).contains("stopping");
+    }
+
+    @Test
     void unknownHostIsUnreachableNeverTampered() throws Exception {
       FetchResult r = TestVertx.await(probe.get(URI.create("http://no-such-host.invalid/x"), null, Duration.ofSeconds(5), 1024));
       assertThat(r.failure()).isIn(Verdict.UNREACHABLE, Verdict.TIMEOUT);

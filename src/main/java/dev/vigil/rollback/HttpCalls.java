@@ -32,6 +32,9 @@ final class HttpCalls {
       o.putHeader("Content-Type", "application/json");
     }
     o.putHeader("Accept", "application/json");
+    // Actuator calls are rare (one per rollback): a fresh connection each time, never a pooled one
+    // that the other side may have dropped in the meantime.
+    o.putHeader("Connection", "close");
     return client.request(o)
         .compose(req -> body == null ? req.send() : req.send(body.toBuffer()))
         .compose(resp -> resp.body().map(b -> new Response(resp.statusCode(), b)))

@@ -110,7 +110,7 @@ class HttpActuatorsTest {
       assertThat(JSON.readTree(all.body())).isEqualTo(JSON.readTree(
           "{\"traffic\":{\"auth-service\":{\"green\":100,\"blue\":0},\"integrity-service\":{\"green\":100,\"blue\":0}}}"));
 
-      SimulatorActuator a = new SimulatorActuator(http, admin, Duration.ofSeconds(5));
+      SimulatorActuator a = new SimulatorActuator(http, admin, Duration.ofSeconds(15));
       ActuationResult r = TestVertx.await(a.moveToBlue("integrity-service", "b-1"));
       assertThat(r.changed()).isTrue();
       assertThat(r.detail()).isEqualTo("simulator router integrity-service green 100/blue 0 -> blue 100");

@@ -2,7 +2,6 @@ package dev.vigil.attest;
 
 import java.time.Instant;
 import java.util.Objects;
-import java.util.Optional;
 
 /**
  * A generic DSSE check for payloads other than attestations (e.g. signed CloudEvents): parse the
@@ -89,11 +88,5 @@ public final class DsseVerifier {
     }
     return new Failed(Failure.UNTRUSTED, unusable != null ? unusable
         : "no trusted key verifies any of " + env.signatures().size() + " signature(s) (" + keys.size() + " key(s) tried)");
-  }
-
-  /** The payload when a trusted, currently usable key signed it; empty otherwise. */
-  public static Optional<byte[]> verify(byte[] envelopeJson, String expectedPayloadType, TrustStore keys) {
-    Result r = verify(envelopeJson, expectedPayloadType, keys, Instant.now());
-    return r instanceof Verified v ? Optional.of(v.payload()) : Optional.empty();
   }
 }

@@ -22,7 +22,8 @@ class DsseVerifierTest {
     assertThat(r).isInstanceOf(DsseVerifier.Verified.class);
     assertThat(((DsseVerifier.Verified) r).payload()).isEqualTo(PAYLOAD);
     assertThat(((DsseVerifier.Verified) r).keyId()).isEqualTo(KEY.keyId());
-    assertThat(DsseVerifier.verify(env, TYPE, TrustStore.of(KEY.trusted()))).hasValue(PAYLOAD);
+    assertThat(DsseVerifier.verify(env, TYPE, TrustStore.of(KEY.trusted()), NOW))
+        .isInstanceOfSatisfying(DsseVerifier.Verified.class, v -> assertThat(v.payload()).isEqualTo(PAYLOAD));
   }
 
   @Test

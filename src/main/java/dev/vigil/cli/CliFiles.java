@@ -26,6 +26,24 @@ final class CliFiles {
     return new String(read(file, option), StandardCharsets.UTF_8);
   }
 
+  /**
+   * Loads the configuration named by {@code --config}; on errors prints each with its YAML path to
+   * {@code err} and throws an input error (exit 2), so a daemon starts nothing.
+   */
+  static dev.vigil.config.VigilConfig config(Path file, java.io.PrintWriter err) {
+    if (!Files.isReadable(file)) {
+      throw new Main.InputException("--config " + file + ": no such file or not readable");
+    }
+    dev.vigil.config.ConfigResult loaded = dev.vigil.config.ConfigLoader.load(file, System.getenv());
+    if (!loaded.isValid()) {
+      for (dev.vigil.config.ConfigError e : loaded.errors()) {
+        err.println(file + ": " + e);
+      }
+      throw new Main.InputException("--config " + file + ": " + loaded.errors().size() + " error(s); nothing started");
+    }
+    return loaded.orElseThrow();
+  }
+
   static Keys.PublicKeyMaterial publicKey(Path file, String option) {
     try {
       return Keys.readPublic(readText(file, option));

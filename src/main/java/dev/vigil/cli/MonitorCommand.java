@@ -1,6 +1,5 @@
 package dev.vigil.cli;
 
-import dev.vigil.config.ConfigError;
 import dev.vigil.config.ConfigLoader;
 import dev.vigil.config.ConfigResult;
 import dev.vigil.config.VigilConfig;
@@ -12,7 +11,6 @@ import dev.vigil.monitor.ConfigSource;
 import dev.vigil.monitor.MonitorMetrics;
 import dev.vigil.monitor.MonitorVerticle;
 import io.vertx.core.Vertx;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
@@ -44,17 +42,7 @@ final class MonitorCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    if (!Files.isReadable(config)) {
-      throw new Main.InputException("--config " + config + ": no such file or not readable");
-    }
-    ConfigResult loaded = ConfigLoader.load(config, System.getenv());
-    if (!loaded.isValid()) {
-      for (ConfigError e : loaded.errors()) {
-        spec.commandLine().getErr().println(config + ": " + e);
-      }
-      throw new Main.InputException("--config " + config + ": " + loaded.errors().size() + " error(s); nothing started");
-    }
-    VigilConfig initial = loaded.orElseThrow();
+    VigilConfig initial = CliFiles.config(config, spec.commandLine().getErr());
     ConfigSource source = () -> {
       ConfigResult r = ConfigLoader.load(config, System.getenv());
       return new ConfigSource.Loaded(r.isValid() ? r.orElseThrow() : null,

@@ -1,8 +1,5 @@
 package dev.vigil.cli;
 
-import dev.vigil.config.ConfigError;
-import dev.vigil.config.ConfigLoader;
-import dev.vigil.config.ConfigResult;
 import dev.vigil.config.VigilConfig;
 import dev.vigil.rollback.ControllerHttp;
 import dev.vigil.rollback.RollbackController;
@@ -16,7 +13,6 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
@@ -47,17 +43,7 @@ final class RollbackControllerCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    if (!Files.isReadable(config)) {
-      throw new Main.InputException("--config " + config + ": no such file or not readable");
-    }
-    ConfigResult loaded = ConfigLoader.load(config, System.getenv());
-    if (!loaded.isValid()) {
-      for (ConfigError e : loaded.errors()) {
-        spec.commandLine().getErr().println(config + ": " + e);
-      }
-      throw new Main.InputException("--config " + config + ": " + loaded.errors().size() + " error(s); nothing started");
-    }
-    VigilConfig vigil = loaded.orElseThrow();
+    VigilConfig vigil = CliFiles.config(config, spec.commandLine().getErr());
     List<String> problems = RollbackController.problems(vigil);
     if (!problems.isEmpty()) {
       for (String p : problems) {

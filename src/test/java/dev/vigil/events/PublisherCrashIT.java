@@ -6,20 +6,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.vigil.attest.TrustStore;
 import dev.vigil.kafka.KafkaBroker;
 import dev.vigil.kafka.KafkaBrokerExtension;
-import java.io.BufferedReader;
-import java.io.IOException;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import dev.vigil.testing.ChildJvm;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -33,47 +28,6 @@ import org.junit.jupiter.api.io.TempDir;
 class PublisherCrashIT {
   @TempDir Path dir;
 
-  /** A child JVM whose stdout lines arrive in a queue. */
-  private static final class Child implements AutoCloseable {
-    final Process process;
-    final BlockingQueue<String> lines = new LinkedBlockingQueue<>();
-
-    Child(Path log, String... args) throws IOException {
-      List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-          "-Xmx256m", "-cp", System.getProperty("java.class.path"), OutboxChild.class.getName()));
-      cmd.addAll(List.of(args));
-      process = new ProcessBuilder(cmd).redirectError(log.toFile()).start();
-      Thread t = new Thread(() -> {
-        try (BufferedReader r = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-          for (String l; (l = r.readLine()) != null;) {
-            lines.add(l);
-          }
-        } catch (IOException ignored) {
-          // the process died
-        }
-      }, "child-stdout");
-      t.setDaemon(true);
-      t.start();
-    }
-
-    /** The next line starting with {@code prefix}, waiting at most {@code max}. */
-    String next(String prefix, Duration max) throws InterruptedException {
-      long end = System.nanoTime() + max.toNanos();
-      while (System.nanoTime() < end) {
-        String l = lines.poll(end - System.nanoTime(), TimeUnit.NANOSECONDS);
-        if (l != null && l.startsWith(prefix)) {
-          return l;
-        }
-      }
-      throw new AssertionError("no line " + prefix + " within " + max + " (alive=" + process.isAlive() + ")");
-    }
-
-    @Override
-    public void close() {
-      process.destroyForcibly();
-    }
-  }
-
   @Test
   void eventsWrittenButNotAcknowledgedSurviveKillMinus9(KafkaBroker broker) throws Exception {
     String topic = "it.crash";
@@ -83,7 +37,7 @@ class PublisherCrashIT {
     List<String> durable = new ArrayList<>();
     broker.stop();
     try {
-      try (Child writer = new Child(dir.resolve("writer.log"), "write", broker.bootstrapServers(), outbox.toString(),
+      try (ChildJvm writer = new ChildJvm(dir.resolve("writer.log"), OutboxChild.class.getName(), "write", broker.bootstrapServers(), outbox.toString(),
           key.toString(), topic, "3")) {
         for (int i = 0; i < 3; i++) {
           durable.add(writer.next("DURABLE ", Duration.ofSeconds(60)).substring("DURABLE ".length()));
@@ -97,7 +51,7 @@ class PublisherCrashIT {
     } finally {
       broker.start();
     }
-    try (Child drainer = new Child(dir.resolve("drainer.log"), "drain", broker.bootstrapServers(), outbox.toString(),
+    try (ChildJvm drainer = new ChildJvm(dir.resolve("drainer.log"), OutboxChild.class.getName(), "drain", broker.bootstrapServers(), outbox.toString(),
         key.toString(), topic)) {
       assertThat(drainer.next("PENDING ", Duration.ofSeconds(60))).isEqualTo("PENDING 3");
       drainer.next("DRAINED", Duration.ofSeconds(60));

@@ -16,19 +16,14 @@ import dev.vigil.sim.FleetSimulator;
 import dev.vigil.sim.SimulatorOptions;
 import dev.vigil.sim.TrafficRouter;
 import io.vertx.core.Vertx;
-import java.io.BufferedReader;
-import java.io.IOException;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
+import dev.vigil.testing.ChildJvm;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -42,46 +37,6 @@ import org.junit.jupiter.api.io.TempDir;
 @ExtendWith(KafkaBrokerExtension.class)
 class ControllerCrashIT {
   @TempDir Path dir;
-
-  /** A child JVM running the vigil CLI, its stdout lines in a queue. */
-  private static final class Child implements AutoCloseable {
-    final Process process;
-    final BlockingQueue<String> lines = new LinkedBlockingQueue<>();
-
-    Child(Path log, String... args) throws IOException {
-      List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-          "-Xmx256m", "-cp", System.getProperty("java.class.path"), "dev.vigil.cli.Main"));
-      cmd.addAll(List.of(args));
-      process = new ProcessBuilder(cmd).redirectError(log.toFile()).start();
-      Thread t = new Thread(() -> {
-        try (BufferedReader r = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-          for (String l; (l = r.readLine()) != null;) {
-            lines.add(l);
-          }
-        } catch (IOException ignored) {
-          // the process died
-        }
-      }, "child-stdout");
-      t.setDaemon(true);
-      t.start();
-    }
-
-    String next(String prefix, Duration max) throws InterruptedException {
-      long end = System.nanoTime() + max.toNanos();
-      while (System.nanoTime() < end) {
-        String l = lines.poll(end - System.nanoTime(), TimeUnit.NANOSECONDS);
-        if (l != null && l.startsWith(prefix)) {
-          return l;
-        }
-      }
-      throw new AssertionError("no line " + prefix + " within " + max + " (alive=" + process.isAlive() + ")");
-    }
-
-    @Override
-    public void close() {
-      process.destroyForcibly();
-    }
-  }
 
   @Test
   void killedWhileValidatingMovesTrafficOnceAndReportsAfterRestart(KafkaBroker broker) throws Exception {
@@ -98,7 +53,7 @@ class ControllerCrashIT {
           "  validation: {consecutive: 2, timeout: 60s, interval: 200ms}\n  executionTimeout: 90s\n");
       TestVertx.await(sim.setFault(blue, Fault.TAMPERED_HASH));
       SignedEvent signed = new EventCodec(MONITOR_KEY).sign(ControllerFixture.opened("integrity-service", "k"));
-      try (Child first = new Child(dir.resolve("first.log"), "rollback-controller", "--config", config.toString())) {
+      try (ChildJvm first = new ChildJvm(dir.resolve("first.log"), "dev.vigil.cli.Main", "rollback-controller", "--config", config.toString())) {
         first.next("vigil rollback-controller", Duration.ofSeconds(60));
         ControllerFixture.send(producer, prefix + ".breaches", signed);
         // Moved to blue; blue is tampered, so the controller is validating when it dies.
@@ -111,7 +66,7 @@ class ControllerCrashIT {
       }
       assertThat(ControllerFixture.committed(broker.bootstrapServers(), group, prefix + ".breaches")).isEqualTo(-1);
       TestVertx.await(sim.clearFault(blue));
-      try (Child second = new Child(dir.resolve("second.log"), "rollback-controller", "--config", config.toString())) {
+      try (ChildJvm second = new ChildJvm(dir.resolve("second.log"), "dev.vigil.cli.Main", "rollback-controller", "--config", config.toString())) {
         second.next("vigil rollback-controller", Duration.ofSeconds(60));
         List<RollbackFinished> got = ControllerFixture.finished(reader, new ArrayList<>(), 1, Duration.ofSeconds(90));
         assertThat(got).hasSize(1);

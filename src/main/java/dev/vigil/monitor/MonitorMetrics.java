@@ -28,7 +28,14 @@ import java.util.OptionalDouble;
 
 /**
  * The monitor metrics of metrics-v1, exactly named, on a Micrometer Prometheus registry beside the
- * JVM and process binders. Gauges read volatile holders, so a scrape from any thread is safe;
+ * JVM and process binders. Micrometer's dotted names become the contract's names in the exposition:
+ * {@code constitutional_hash_valid}, {@code constitutional_compliance_score},
+ * {@code constitutional_fleet_compliance_score}, {@code constitutional_attestation_checks_total},
+ * {@code constitutional_attestation_signed}, {@code constitutional_target_up},
+ * {@code constitutional_probe_duration_seconds}, {@code constitutional_breach_active},
+ * {@code constitutional_breaches_opened_total}, {@code constitutional_poll_lag_seconds},
+ * {@code constitutional_monitor_targets}, {@code constitutional_monitor_config_last_reload_successful},
+ * {@code constitutional_monitor_partitioned} ({@code MonitorMetricsTest} checks each in a scrape). Gauges read volatile holders, so a scrape from any thread is safe;
  * updates come from the monitor's context only.
  */
 public final class MonitorMetrics implements AutoCloseable {

@@ -6,9 +6,10 @@ import java.util.List;
 /**
  * Judges a legacy (unsigned) target from its two ACGS health documents, per attestation-v1
  * section 6: {@code /health} carries {@code constitutional_hash}, {@code /health/constitutional}
- * carries {@code constitutional_compliance}. A legacy result is never signed; where the policy
- * requires signatures every legacy result is {@code unsigned}, an integrity failure. Pure and
- * thread-safe.
+ * carries {@code constitutional_compliance}. A legacy result is never signed. The legacy checks keep
+ * their own verdicts and precedence (a wrong hash is {@code hash_mismatch}, an unreadable document
+ * {@code malformed_envelope}); where the policy requires signatures, only a result that would be
+ * {@code compliant} becomes {@code unsigned}, an integrity failure. Pure and thread-safe.
  */
 public final class LegacyHealth {
   private LegacyHealth() {}
@@ -25,15 +26,9 @@ public final class LegacyHealth {
       hash = field(health, "/health", "constitutional_hash");
       status = field(constitutional, "/health/constitutional", "constitutional_compliance");
     } catch (Malformed e) {
-      Verdict v = requireSignature ? Verdict.UNSIGNED : Verdict.MALFORMED_ENVELOPE;
-      return Verification.failed(v, (requireSignature ? "unsigned legacy target; " : "") + e.getMessage());
+      return Verification.failed(Verdict.MALFORMED_ENVELOPE, e.getMessage());
     }
     Statement st = new Statement(null, null, null, null, hash, status, null, null, null, null, null);
-    if (requireSignature) {
-      return new Verification(Verdict.UNSIGNED,
-          "legacy target reports hash " + Statement.clip(hash) + " without a signature; the policy requires one",
-          false, List.of(), st);
-    }
     if (!expectedHash.equals(hash)) {
       return new Verification(Verdict.HASH_MISMATCH,
           "constitutional_hash is '" + Statement.clip(hash) + "', expected " + expectedHash, false, List.of(), st);
@@ -41,6 +36,11 @@ public final class LegacyHealth {
     if (!Statement.ACTIVE.equals(status)) {
       return new Verification(Verdict.COMPLIANCE_INACTIVE,
           "constitutional_compliance is '" + Statement.clip(status) + "'", false, List.of(), st);
+    }
+    if (requireSignature) {
+      return new Verification(Verdict.UNSIGNED,
+          "legacy target reports hash " + hash + ", status active, without a signature; the policy requires one",
+          false, List.of(), st);
     }
     return new Verification(Verdict.COMPLIANT, "legacy health: hash " + hash + ", status active (unsigned)",
         false, List.of(), st);

@@ -86,6 +86,7 @@ public final class Monitor {
     verifyPool = vertx.createSharedWorkerExecutor("vigil-verify", workers);
     probe = new HttpProbe(vertx, 8);
     poller = new Poller(vertx, probe, verifyPool, clock);
+    poller.restartWindow(initial.scoring().window());
     scheduler = new Scheduler(vertx, initial.polling().concurrency(), initial.polling().jitter(), random, metrics::recordLag);
     scorer = newScorer(initial);
     applyTargets(initial);
@@ -101,6 +102,7 @@ public final class Monitor {
         || next.polling().partitionThreshold() != config.polling().partitionThreshold()
         || next.polling().partitionMinTargets() != config.polling().partitionMinTargets();
     this.config = next;
+    poller.restartWindow(next.scoring().window());
     if (scoringChanged) {
       handle(scorer.reconfigure(next.rules(), next.scoring().window(), next.polling().partitionThreshold(),
           next.polling().partitionMinTargets(), clock.instant()));
@@ -225,6 +227,10 @@ public final class Monitor {
     }
     s.last = r;
     s.polls++;
+    if (r.attesterRestart()) {
+      LOG.info("attester of {} restarted: its sequence stepped back once to {}; the baseline restarts from it",
+          id, r.verification().statement().sequence());
+    }
     List<BreachTransition> transitions = scorer.observe(r.toObservation(), target.policy().expectedHash());
     metrics.recordPoll(r, scorer.score(id, r.finishedAt()));
     if (scorer.partitionChanged()) {

@@ -35,7 +35,8 @@ import java.util.OptionalDouble;
  * {@code constitutional_probe_duration_seconds}, {@code constitutional_breach_active},
  * {@code constitutional_breaches_opened_total}, {@code constitutional_poll_lag_seconds},
  * {@code constitutional_monitor_targets}, {@code constitutional_monitor_config_last_reload_successful},
- * {@code constitutional_monitor_partitioned} ({@code MonitorMetricsTest} checks each in a scrape). Gauges read volatile holders, so a scrape from any thread is safe;
+ * {@code constitutional_monitor_partitioned}, {@code constitutional_attester_restarts_total}
+ * ({@code MonitorMetricsTest} checks each in a scrape). Gauges read volatile holders, so a scrape from any thread is safe;
  * updates come from the monitor's context only.
  */
 public final class MonitorMetrics implements AutoCloseable {
@@ -81,6 +82,7 @@ public final class MonitorMetrics implements AutoCloseable {
     final Map<Verdict, Counter> checks = new HashMap<>();
     final List<Meter> meters = new ArrayList<>();
     final Tags tags;
+    Counter restarts;
 
     TargetMeters(TargetId id) {
       tags = Tags.of("service", id.service(), "environment", id.environment());
@@ -91,6 +93,15 @@ public final class MonitorMetrics implements AutoCloseable {
       probe = Timer.builder("constitutional.probe.duration").description("Time of one poll, request to verdict")
           .tags(tags).serviceLevelObjectives(PROBE_BUCKETS).register(registry);
       meters.add(probe);
+    }
+
+    Counter restarts() {
+      if (restarts == null) {
+        restarts = Counter.builder("constitutional.attester.restarts")
+            .description("A target's sequence stepped back once (attester restart)").tags(tags).register(registry);
+        meters.add(restarts);
+      }
+      return restarts;
     }
 
     Counter check(Verdict v) {
@@ -165,6 +176,9 @@ public final class MonitorMetrics implements AutoCloseable {
     m.score.set(score.orElse(Double.NaN));
     m.check(r.verification().verdict()).increment();
     m.probe.record(r.duration());
+    if (r.attesterRestart()) {
+      m.restarts().increment();
+    }
   }
 
   public void recordLag(Duration lag) {

@@ -20,8 +20,9 @@ import java.util.Map;
  * Polls one target once: fetch with a fresh nonce (a new one for each retry), verify on a worker
  * pool (never on the event loop), retry with exponential backoff only for transport verdicts
  * ({@code unreachable}, {@code timeout}, 5xx {@code http_error}) inside the same poll. Integrity
- * verdicts are recorded at once and never retried away. Tracks the last accepted {@code sequence}
- * per target so a sequence that goes backwards is {@code stale}.
+ * verdicts are recorded at once and never retried away. Tracks each target's {@code sequence}
+ * baseline ({@link SequenceBaseline}): one step backwards is an attester restart, reported in the
+ * result; a second within the scoring window is {@code stale}.
  *
  * <p>Confined to one Vert.x context: call {@link #poll} from it; results complete on it.
  */
@@ -30,7 +31,11 @@ public final class Poller {
   private final HttpProbe probe;
   private final WorkerExecutor verifyPool;
   private final Clock clock;
-  private final Map<TargetId, Long> lastSequence = new HashMap<>();
+  private final Map<TargetId, SequenceBaseline> sequences = new HashMap<>();
+  private volatile Duration restartWindow = DEFAULT_RESTART_WINDOW;
+
+  /** The scoring window's default: a second attester restart within it is {@code stale}. */
+  public static final Duration DEFAULT_RESTART_WINDOW = Duration.ofSeconds(180);
 
   public Poller(Vertx vertx, HttpProbe probe, WorkerExecutor verifyPool, Clock clock) {
     this.vertx = vertx;
@@ -39,23 +44,37 @@ public final class Poller {
     this.clock = clock;
   }
 
+  /** How long after an attester restart a second step back is {@code stale}: the scoring window. */
+  public void restartWindow(Duration window) {
+    this.restartWindow = window;
+  }
+
   public Future<PollResult> poll(PollTarget target) {
     long start = System.nanoTime();
     return attempt(target, 1).map(r -> new PollResult(target.id(), r.verification, r.responded,
-        Duration.ofNanos(System.nanoTime() - start), clock.instant(), r.attempts));
+        Duration.ofNanos(System.nanoTime() - start), clock.instant(), r.attempts, r.attesterRestart));
   }
 
   /** Forgets per-target state of targets no longer polled. */
   public void retain(java.util.Set<TargetId> targets) {
-    lastSequence.keySet().retainAll(targets);
+    sequences.keySet().retainAll(targets);
   }
 
-  private record Attempt(Verification verification, boolean responded, int status, int attempts) {}
+  private record Attempt(Verification verification, boolean responded, int status, int attempts,
+      boolean attesterRestart) {
+    Attempt(Verification verification, boolean responded, int status, int attempts) {
+      this(verification, responded, status, attempts, false);
+    }
+
+    Attempt numbered(int n) {
+      return new Attempt(verification, responded, status, n, attesterRestart);
+    }
+  }
 
   private Future<Attempt> attempt(PollTarget target, int n) {
     return once(target).compose(a -> {
       if (!retryable(a) || n > target.config().retries()) {
-        return Future.succeededFuture(new Attempt(a.verification, a.responded, a.status, n));
+        return Future.succeededFuture(a.numbered(n));
       }
       long backoff = target.retryBackoff().toMillis() << Math.min(n - 1, 10);
       Promise<Attempt> next = Promise.promise();
@@ -81,20 +100,16 @@ public final class Poller {
       if (!f.succeeded()) {
         return Future.succeededFuture(new Attempt(transport(f), f.responded(), f.status(), 1));
       }
-      Expectation e = expectation(target, nonce);
+      SequenceBaseline baseline = sequences.computeIfAbsent(target.id(), id -> new SequenceBaseline());
+      Expectation e = expectation(target, nonce, baseline.enforced(clock.instant(), restartWindow));
       return verifyPool.executeBlocking(() -> target.verifier().verify(f.body(), e), false)
-          .map(v -> {
-            if (v.compliant() && v.statement() != null && v.statement().sequence() != null) {
-              lastSequence.merge(target.id(), v.statement().sequence(), Math::max);
-            }
-            return new Attempt(v, true, 200, 1);
-          });
+          .map(v -> new Attempt(v, true, 200, 1, baseline.observe(v, clock.instant())));
     });
   }
 
-  private Expectation expectation(PollTarget t, String nonce) {
+  private Expectation expectation(PollTarget t, String nonce, Long sequenceBaseline) {
     return new Expectation(t.config().service(), t.config().environment(), nonce, t.policy().expectedHash(),
-        t.policy().pinnedDigest(), clock.instant(), t.policy().maxClockSkew(), lastSequence.get(t.id()),
+        t.policy().pinnedDigest(), clock.instant(), t.policy().maxClockSkew(), sequenceBaseline,
         t.config().threshold());
   }
 

@@ -21,7 +21,7 @@ class LegacyHealthTest {
   @Nested
   class SignaturesRequired {
     @Test
-    void anyLegacyResultIsUnsignedAnIntegrityVerdict() {
+    void aWouldBeCompliantResultIsUnsignedAnIntegrityVerdict() {
       Verification v = eval("{\"constitutional_hash\":\"" + HASH + "\"}", "{\"constitutional_compliance\":\"active\"}", true);
       assertThat(v.verdict()).isEqualTo(Verdict.UNSIGNED);
       assertThat(v.verdict().isIntegrity()).isTrue();
@@ -29,9 +29,22 @@ class LegacyHealthTest {
     }
 
     @Test
-    void evenGarbageIsUnsignedAndTheDetailSaysWhy() {
+    void aWrongHashIsHashMismatchNeverHiddenBehindUnsigned() {
+      Verification v = eval("{\"constitutional_hash\":\"deadbeefdeadbeef\"}", "{\"constitutional_compliance\":\"active\"}", true);
+      assertThat(v.verdict()).isEqualTo(Verdict.HASH_MISMATCH);
+      assertThat(v.detail()).contains("deadbeefdeadbeef");
+    }
+
+    @Test
+    void inactiveComplianceKeepsItsOwnVerdict() {
+      assertThat(eval("{\"constitutional_hash\":\"" + HASH + "\"}", "{\"constitutional_compliance\":\"degraded\"}", true)
+          .verdict()).isEqualTo(Verdict.COMPLIANCE_INACTIVE);
+    }
+
+    @Test
+    void garbageIsMalformedAndTheDetailSaysWhere() {
       Verification v = eval("<html>", "{}", true);
-      assertThat(v.verdict()).isEqualTo(Verdict.UNSIGNED);
+      assertThat(v.verdict()).isEqualTo(Verdict.MALFORMED_ENVELOPE);
       assertThat(v.detail()).contains("/health");
     }
   }

@@ -104,4 +104,18 @@ class MonitorMetricsTest {
       assertThat(Promtool.checkMetrics(populated())).isEmpty();
     }
   }
+
+  @Nested
+  class AttesterRestarts {
+    @Test
+    void aRestartIsCountedPerTarget() {
+      populated();
+      metrics.recordPoll(new PollResult(BLUE, new Verification(Verdict.COMPLIANT, "ok", true, List.of("k"), null), true,
+          Duration.ofMillis(20), Instant.parse("2026-11-26T18:00:30Z"), 1, true), OptionalDouble.of(1.0));
+      assertThat(metrics.scrape())
+          .contains("# TYPE constitutional_attester_restarts_total counter")
+          .contains("constitutional_attester_restarts_total{environment=\"blue\",service=\"integrity-service\"} 1.0")
+          .doesNotContain("constitutional_attester_restarts_total{environment=\"green\"");
+    }
+  }
 }

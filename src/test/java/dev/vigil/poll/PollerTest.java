@@ -132,11 +132,30 @@ class PollerTest {
     }
 
     @Test
-    void aSequenceGoingBackwardsIsStale() throws Exception {
+    void oneStepBackIsAnAttesterRestartNotAVerdict() throws Exception {
+      PollTarget t = target(TargetConfig.Mode.ATTESTATION, 0, true);
+      assertThat(TestVertx.await(poller.poll(t)).attesterRestart()).isFalse();
+      sequence = 1;
+      PollResult restarted = TestVertx.await(poller.poll(t));
+      assertThat(restarted.verification().verdict()).isEqualTo(Verdict.COMPLIANT);
+      assertThat(restarted.attesterRestart()).isTrue();
+      sequence = 2;
+      PollResult next = TestVertx.await(poller.poll(t));
+      assertThat(next.verification().verdict()).isEqualTo(Verdict.COMPLIANT);
+      assertThat(next.attesterRestart()).isFalse();
+    }
+
+    @Test
+    void aSecondStepBackWithinTheWindowIsStale() throws Exception {
       PollTarget t = target(TargetConfig.Mode.ATTESTATION, 0, true);
       assertThat(TestVertx.await(poller.poll(t)).verification().verdict()).isEqualTo(Verdict.COMPLIANT);
       sequence = 5;
-      assertThat(TestVertx.await(poller.poll(t)).verification().verdict()).isEqualTo(Verdict.STALE);
+      assertThat(TestVertx.await(poller.poll(t)).attesterRestart()).isTrue();
+      sequence = 3;
+      PollResult second = TestVertx.await(poller.poll(t));
+      assertThat(second.verification().verdict()).isEqualTo(Verdict.STALE);
+      assertThat(second.verification().detail()).contains("went backwards");
+      assertThat(second.attesterRestart()).isFalse();
     }
   }
 

@@ -6,26 +6,31 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Parses the human durations used in configuration and on the command line: {@code 500ms},
- * {@code 30s}, {@code 2m}, {@code 1h}, or ISO-8601 such as {@code PT30S}. Thread-safe.
+ * Parses the human durations used in configuration and on the command line, as Prometheus writes
+ * them: {@code 500ms}, {@code 30s}, {@code 2m}, {@code 1h}, {@code 7d}, {@code 2w}, {@code 1y}
+ * (365 days) and compounds in descending unit order such as {@code 1m30s} or {@code 1h30m}; or
+ * ISO-8601 such as {@code PT30S}. Thread-safe.
  */
 public final class Durations {
-  private static final Pattern SIMPLE = Pattern.compile("(\\d{1,9})(ms|s|m|h)");
+  private static final Pattern COMPOUND = Pattern.compile(
+      "(?:(\\d{1,9})y)?(?:(\\d{1,9})w)?(?:(\\d{1,9})d)?(?:(\\d{1,9})h)?(?:(\\d{1,9})m)?(?:(\\d{1,9})s)?(?:(\\d{1,9})ms)?");
+  private static final Duration[] UNITS = {Duration.ofDays(365), Duration.ofDays(7), Duration.ofDays(1),
+      Duration.ofHours(1), Duration.ofMinutes(1), Duration.ofSeconds(1), Duration.ofMillis(1)};
 
   private Durations() {}
 
   /** Parses {@code text}; the exception message says what is accepted. */
   public static Duration parse(String text) {
     String t = text.trim();
-    Matcher m = SIMPLE.matcher(t);
-    if (m.matches()) {
-      long n = Long.parseLong(m.group(1));
-      return switch (m.group(2)) {
-        case "ms" -> Duration.ofMillis(n);
-        case "s" -> Duration.ofSeconds(n);
-        case "m" -> Duration.ofMinutes(n);
-        default -> Duration.ofHours(n);
-      };
+    Matcher m = COMPOUND.matcher(t);
+    if (!t.isEmpty() && m.matches()) {
+      Duration d = Duration.ZERO;
+      for (int i = 0; i < UNITS.length; i++) {
+        if (m.group(i + 1) != null) {
+          d = d.plus(UNITS[i].multipliedBy(Long.parseLong(m.group(i + 1))));
+        }
+      }
+      return d;
     }
     try {
       Duration d = Duration.parse(t);

@@ -31,7 +31,8 @@ RUN groupadd --system --gid 10001 vigil \
  && mkdir -p /var/lib/vigil /etc/vigil \
  && chown 10001:10001 /var/lib/vigil
 
-# The jar finds its dependencies through its manifest's Class-Path: lib/...
+# The jar finds its dependencies through its manifest's Class-Path: lib/... (what the monitor and the
+# controller need). target/lib-demo/ (the embedded Kafka broker and Scala, for demo and bench) is left out.
 COPY --from=build /src/target/lib/ /opt/vigil/lib/
 COPY --from=build /src/target/vigil.jar /opt/vigil/vigil.jar
 

@@ -63,10 +63,28 @@ public final class Main implements Runnable {
       ex.printStackTrace(cmd.getErr());
       return INTERNAL_ERROR;
     });
-    int code = cl.execute(args);
+    int code;
+    try {
+      code = cl.execute(args);
+    } catch (NoClassDefFoundError missing) {
+      code = missingComponent(missing, args, err);
+    }
     out.flush();
     err.flush();
     return code;
+  }
+
+  /**
+   * A command whose libraries this installation does not ship (the container image carries
+   * {@code lib/}, what the monitor and the controller need, not {@code lib-demo/}, the embedded
+   * broker that only {@code demo} and {@code bench} use): one line, exit 2, no stack trace.
+   */
+  private static int missingComponent(NoClassDefFoundError missing, String[] args, PrintWriter err) {
+    String command = args.length == 0 ? "vigil" : "vigil " + args[0];
+    err.println(command + ": this installation lacks a library it needs (" + missing.getMessage().replace('/', '.')
+        + "): the embedded broker and its dependencies live in lib-demo/ beside vigil.jar, which the container image"
+        + " does not ship; run this command from a full build (mvn package)");
+    return INPUT_ERROR;
   }
 
   /** An error in what the user gave (a missing file, an unreadable key): exit 2 with its message. */

@@ -123,7 +123,7 @@ public final class RollbackController {
    */
   public Optional<String> notReady() {
     if (!consumer.ready()) {
-      return Optional.of("the breach consumer has no partition assignment yet");
+      return Optional.of("the breach consumer is not in its group with an assignment (starting, or stopped)");
     }
     return progress.stalled(stallThreshold);
   }

@@ -61,15 +61,11 @@ public final class KafkaBreachConsumer implements AutoCloseable {
   /** A record's end (handled, or sent to the dead letters), reported from the Vert.x context to the consumer thread. */
   private record Done(TopicPartition tp, long offset, long generation, Throwable failure, boolean deadLettered) {}
 
-  /** Failed attempts at a partition's head record; {@code reason} set once it is due for the dead letters. */
-  private record Attempts(long offset, int count, String reason, String detail) {}
-
   private final KafkaConsumer<byte[], byte[]> consumer;
   private final String topic;
   private final Context context;
   private final RecordHandler handler;
   private final DeadLetters deadLetters;
-  private final int maxAttempts;
   private final PartitionProgress progress;
   private final RollbackMetrics metrics;
   private final Thread thread;
@@ -85,7 +81,7 @@ public final class KafkaBreachConsumer implements AutoCloseable {
   private final Map<TopicPartition, Long> generation = new HashMap<>();
   private final Map<TopicPartition, Long> retryAt = new HashMap<>();
   private final Map<TopicPartition, OffsetAndMetadata> toCommit = new HashMap<>();
-  private final Map<TopicPartition, Attempts> attempts = new HashMap<>();
+  private final RecordAttempts attempts;
   private final Set<TopicPartition> advanced = new HashSet<>();
   private long generations;
 
@@ -101,7 +97,7 @@ public final class KafkaBreachConsumer implements AutoCloseable {
     this.context = context;
     this.handler = handler;
     this.deadLetters = deadLetters;
-    this.maxAttempts = maxAttempts;
+    this.attempts = new RecordAttempts(maxAttempts);
     this.progress = progress;
     this.metrics = metrics;
     this.thread = new Thread(this::loop, "vigil-breach-consumer");
@@ -230,7 +226,7 @@ public final class KafkaBreachConsumer implements AutoCloseable {
       }
       inFlight.remove(d.tp());
       if (d.failure() == null) {
-        Attempts a = attempts.remove(d.tp());
+        RecordAttempts.Attempt a = attempts.finished(d.tp());
         if (d.deadLettered() && a != null) {
           metrics.deadLettered(a.reason());
           LOG.error("breaches record {}-{}@{} failed {} times ({}: {}); sent to the dead-letter topic and committed",
@@ -249,24 +245,20 @@ public final class KafkaBreachConsumer implements AutoCloseable {
   private void failed(Done d) {
     pending.get(d.tp()).clear();
     consumer.seek(d.tp(), d.offset());
-    String why = BreachRecords.printable(String.valueOf(d.failure()), 300);
-    Attempts a = attempts.get(d.tp());
     if (d.deadLettered()) {
       LOG.warn("breaches record {}@{} could not be sent to the dead-letter topic ({}); trying again", d.tp(),
-          d.offset(), why);
+          d.offset(), BreachRecords.printable(String.valueOf(d.failure()), 300));
       retryAt.put(d.tp(), System.nanoTime() + RETRY_PAUSE.toNanos());
       return;
     }
-    int count = a != null && a.offset() == d.offset() ? a.count() + 1 : 1;
-    boolean retriable = DeadLetters.retriable(d.failure());
-    String reason = !retriable && count >= maxAttempts ? DeadLetters.reason(d.failure()) : null;
-    attempts.put(d.tp(), new Attempts(d.offset(), count, reason, why));
-    if (reason != null) {
+    RecordAttempts.Attempt a = attempts.failed(d.tp(), d.offset(), d.failure());
+    if (a.due()) {
       return; // dispatched to the dead letters at once
     }
-    if (count == 1 || count % LOG_EVERY == 0) {
+    if (a.count() == 1 || a.count() % LOG_EVERY == 0) {
       LOG.warn("breaches record {}@{} not finished (attempt {}, {}): {}; not committed, delivering it again", d.tp(),
-          d.offset(), count, retriable ? "retriable" : "at most " + maxAttempts + " attempts", why);
+          d.offset(), a.count(), a.retriable() ? "retriable" : "at most " + attempts.maxAttempts() + " attempts",
+          a.detail());
     }
     retryAt.put(d.tp(), System.nanoTime() + RETRY_PAUSE.toNanos());
   }
@@ -318,8 +310,8 @@ public final class KafkaBreachConsumer implements AutoCloseable {
         ConsumerRecord<byte[], byte[]> r = q.poll();
         inFlight.put(tp, r.offset());
         long gen = generation.get(tp);
-        Attempts a = attempts.get(tp);
-        boolean dead = a != null && a.offset() == r.offset() && a.reason() != null;
+        RecordAttempts.Attempt a = attempts.due(tp, r.offset());
+        boolean dead = a != null;
         List<ConsumerRecord<byte[], byte[]>> later = dead ? List.of() : List.copyOf(q);
         context.runOnContext(v -> {
           Future<Void> f;
@@ -375,7 +367,7 @@ public final class KafkaBreachConsumer implements AutoCloseable {
       generation.remove(tp);
       retryAt.remove(tp);
       toCommit.remove(tp);
-      attempts.remove(tp);
+      attempts.finished(tp);
       advanced.remove(tp);
       progress.revoked(tp.partition());
     }

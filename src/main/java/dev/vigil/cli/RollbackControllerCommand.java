@@ -59,7 +59,7 @@ final class RollbackControllerCommand implements Callable<Integer> {
       controller = RollbackController.start(vertx, vigil, registry, Clock.systemUTC(), null)
           .toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
       server = ControllerHttp.start(vertx, vigil.controller().host(), vigil.controller().port(), registry,
-          controller::ready).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+          controller::notReady).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
     } catch (ExecutionException e) {
       vertx.close();
       registry.close();

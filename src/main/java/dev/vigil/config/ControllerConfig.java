@@ -1,6 +1,7 @@
 package dev.vigil.config;
 
 import dev.vigil.attest.TrustStore;
+import java.time.Duration;
 import java.util.List;
 
 /**
@@ -14,17 +15,25 @@ import java.util.List;
  * @param consumerGroup the Kafka consumer group; instances with the same group share the partitions
  * @param host listen address of the controller's /metrics and health endpoints
  * @param port its port (0: any free port)
+ * @param maxAttempts attempts at a breaches record that fails for a non-retriable reason before it is
+ *     sent to the dead-letter topic and committed (retriable failures, e.g. Kafka unreachable, retry forever)
+ * @param stallThreshold {@code /health/ready} answers 503 while a partition has records waiting and has
+ *     not advanced for longer than this (keep it above {@code rollback.executionTimeout})
  */
-public record ControllerConfig(List<KeyConfig> trustedMonitorKeys, String consumerGroup, String host, int port) {
+public record ControllerConfig(List<KeyConfig> trustedMonitorKeys, String consumerGroup, String host, int port,
+    int maxAttempts, Duration stallThreshold) {
   public static final String DEFAULT_CONSUMER_GROUP = "vigil-rollback-controller";
   public static final int DEFAULT_PORT = 9471;
+  public static final int DEFAULT_MAX_ATTEMPTS = 3;
+  public static final Duration DEFAULT_STALL_THRESHOLD = Duration.ofMinutes(5);
 
   public ControllerConfig {
     trustedMonitorKeys = List.copyOf(trustedMonitorKeys);
   }
 
   public static ControllerConfig defaults() {
-    return new ControllerConfig(List.of(), DEFAULT_CONSUMER_GROUP, ServerSection.DEFAULT_HOST, DEFAULT_PORT);
+    return new ControllerConfig(List.of(), DEFAULT_CONSUMER_GROUP, ServerSection.DEFAULT_HOST, DEFAULT_PORT,
+        DEFAULT_MAX_ATTEMPTS, DEFAULT_STALL_THRESHOLD);
   }
 
   /** The trusted monitor keys as a trust store. */

@@ -11,10 +11,13 @@ import java.util.List;
  *   consumerGroup: vigil-rollback-controller
  *   host: 0.0.0.0
  *   port: 9471
+ *   maxAttempts: 3          # a record failing this often for a non-retriable reason is dead-lettered
+ *   stallThreshold: 5m      # /health/ready turns 503 when a partition waits this long without advancing
  * </pre>
  */
 final class ControllerSection {
-  private static final List<String> KEYS = List.of("trustedMonitorKeys", "consumerGroup", "host", "port");
+  private static final List<String> KEYS = List.of("trustedMonitorKeys", "consumerGroup", "host", "port", "maxAttempts",
+      "stallThreshold");
 
   private ControllerSection() {}
 
@@ -30,6 +33,9 @@ final class ControllerSection {
     String host = m.string("host", d.host());
     m.check("host", host.matches("\\S+"), "must be a host name or IP address without spaces");
     int port = m.integer("port", d.port(), 0, 65_535);
-    return new ControllerConfig(keys == null ? List.of() : keys, group, host, port);
+    int maxAttempts = m.integer("maxAttempts", d.maxAttempts(), 1, 100);
+    java.time.Duration stall = m.duration("stallThreshold", d.stallThreshold());
+    m.check("stallThreshold", Mapping.positive(stall), "must be greater than 0");
+    return new ControllerConfig(keys == null ? List.of() : keys, group, host, port, maxAttempts, stall);
   }
 }

@@ -8,26 +8,37 @@ import java.util.Map;
  * logs events instead. {@code properties} are extra producer settings passed through as they are
  * (security: {@code security.protocol}, {@code ssl.*}, {@code sasl.*}); the delivery settings that
  * the outbox relies on cannot be overridden. Its {@link #toString()} hides their values. Immutable.
+ * {@code deadLetterTopic} receives the breaches records the rollback controller could never finish.
  */
 public record KafkaConfig(
     String bootstrapServers,
     String breachesTopic,
     String rollbacksTopic,
+    String deadLetterTopic,
     String clientId,
     Duration deliveryTimeout,
     Map<String, String> properties) {
 
   public static final String DEFAULT_BREACHES_TOPIC = "constitutional.breaches";
   public static final String DEFAULT_ROLLBACKS_TOPIC = "constitutional.rollbacks";
+  public static final String DEFAULT_DEAD_LETTER_TOPIC = "constitutional.breaches.dlq";
   public static final Duration DEFAULT_DELIVERY_TIMEOUT = Duration.ofSeconds(30);
 
   public KafkaConfig {
     properties = Map.copyOf(properties);
   }
 
+  /** As the canonical constructor, with the default dead-letter topic. */
+  public KafkaConfig(String bootstrapServers, String breachesTopic, String rollbacksTopic, String clientId,
+      Duration deliveryTimeout, Map<String, String> properties) {
+    this(bootstrapServers, breachesTopic, rollbacksTopic, DEFAULT_DEAD_LETTER_TOPIC, clientId, deliveryTimeout,
+        properties);
+  }
+
   /** No broker configured: the defaults, events logged only. */
   public static KafkaConfig none(String monitorId) {
-    return new KafkaConfig(null, DEFAULT_BREACHES_TOPIC, DEFAULT_ROLLBACKS_TOPIC, "vigil-" + monitorId,
+    return new KafkaConfig(null, DEFAULT_BREACHES_TOPIC, DEFAULT_ROLLBACKS_TOPIC, DEFAULT_DEAD_LETTER_TOPIC,
+        "vigil-" + monitorId,
         DEFAULT_DELIVERY_TIMEOUT, Map.of());
   }
 
@@ -38,7 +49,7 @@ public record KafkaConfig(
   @Override
   public String toString() {
     return "KafkaConfig[bootstrapServers=" + bootstrapServers + ", breachesTopic=" + breachesTopic + ", rollbacksTopic="
-        + rollbacksTopic + ", clientId=" + clientId + ", deliveryTimeout=" + deliveryTimeout + ", properties="
+        + rollbacksTopic + ", deadLetterTopic=" + deadLetterTopic + ", clientId=" + clientId + ", deliveryTimeout=" + deliveryTimeout + ", properties="
         + properties.keySet() + "]";
   }
 }

@@ -9,7 +9,8 @@ import java.util.regex.Pattern;
 /** {@code kafka}: the broker, the topics, the client id and pass-through security settings. */
 final class KafkaSection {
   private static final List<String> KEYS =
-      List.of("bootstrapServers", "breachesTopic", "rollbacksTopic", "clientId", "deliveryTimeout", "properties");
+      List.of("bootstrapServers", "breachesTopic", "rollbacksTopic", "deadLetterTopic", "clientId",
+      "deliveryTimeout", "properties");
   /** Kafka's own rule for topic names. */
   private static final Pattern TOPIC = Pattern.compile("[A-Za-z0-9._-]{1,249}");
   private static final Pattern PASS_THROUGH = Pattern.compile("(security\\.protocol|ssl\\..+|sasl\\..+)");
@@ -27,6 +28,10 @@ final class KafkaSection {
         "must be host:port[,host:port...]");
     String breaches = topic(m, "breachesTopic", none.breachesTopic());
     String rollbacks = topic(m, "rollbacksTopic", none.rollbacksTopic());
+    String deadLetters = topic(m, "deadLetterTopic", none.deadLetterTopic());
+    if (m.ok("breachesTopic", "deadLetterTopic")) {
+      m.check("deadLetterTopic", !deadLetters.equals(breaches), "must differ from breachesTopic (" + breaches + ")");
+    }
     String clientId = m.string("clientId", none.clientId());
     m.check("clientId", !clientId.isBlank(), "must not be empty");
     Duration timeout = m.duration("deliveryTimeout", none.deliveryTimeout());
@@ -41,7 +46,7 @@ final class KafkaSection {
         props.put(e.getKey(), value);
       }
     }
-    return new KafkaConfig(bootstrap, breaches, rollbacks, clientId, timeout, props);
+    return new KafkaConfig(bootstrap, breaches, rollbacks, deadLetters, clientId, timeout, props);
   }
 
   private static String topic(Mapping m, String key, String def) {

@@ -29,6 +29,9 @@ import java.util.Set;
  * @param dependants per service, the services that depend on it
  * @param defaultActuator the actuator of services without their own entry, or null for none
  * @param actuators per service, its actuator
+ * @param maxEventAge breach events older than this are skipped as {@code stale_event} (a replay, a
+ *     backlog after an outage); less than {@code dedupRetention}, so a replay is always caught by one
+ * @param maxClockSkew breach events dated further than this in the future are skipped as {@code stale_event}
  */
 public record RollbackConfig(
     Set<String> rules,
@@ -48,11 +51,16 @@ public record RollbackConfig(
     Set<String> critical,
     Map<String, List<String>> dependants,
     ActuatorConfig defaultActuator,
-    Map<String, ActuatorConfig> actuators) {
+    Map<String, ActuatorConfig> actuators,
+    Duration maxEventAge,
+    Duration maxClockSkew) {
 
   /** The critical services of the reference fleet (design.md). */
   public static final Set<String> REFERENCE_CRITICAL = Set.of("auth-service", "constitutional-ai-service",
       "integrity-service", "policy-governance-service");
+
+  public static final Duration DEFAULT_MAX_EVENT_AGE = Duration.ofMinutes(10);
+  public static final Duration DEFAULT_MAX_CLOCK_SKEW = Duration.ofMinutes(1);
 
   public RollbackConfig {
     rules = Set.copyOf(rules);
@@ -65,7 +73,8 @@ public record RollbackConfig(
   public static RollbackConfig defaults() {
     return new RollbackConfig(Set.of(), Set.of(Severity.CRITICAL), Duration.ofMinutes(10), 3, Duration.ofMinutes(10),
         false, 2, Duration.ofSeconds(60), Duration.ofSeconds(1), Duration.ofSeconds(120), Path.of("vigil-rollback"),
-        Duration.ofDays(7), "green", "blue", REFERENCE_CRITICAL, Map.of(), null, Map.of());
+        Duration.ofDays(7), "green", "blue", REFERENCE_CRITICAL, Map.of(), null, Map.of(), DEFAULT_MAX_EVENT_AGE,
+        DEFAULT_MAX_CLOCK_SKEW);
   }
 
   /** The actuator settings of {@code service}: its own, else the default, else null. */

@@ -32,6 +32,8 @@ import java.util.stream.Collectors;
  *   executionTimeout: 120s
  *   dedupDir: /var/lib/vigil/rollback
  *   dedupRetention: 168h
+ *   maxEventAge: 10m                       # older breach events: skipped, stale_event
+ *   maxClockSkew: 1m                       # breach events dated further ahead: skipped, stale_event
  *   critical: [auth-service, ...]          # absent: the reference fleet's four
  *   dependants: {auth-service: [policy-governance-service]}
  *   actuators:
@@ -44,8 +46,8 @@ import java.util.stream.Collectors;
 final class RollbackSection {
   static final String DEFAULT_ACTUATOR = "default";
   private static final List<String> KEYS = List.of("rules", "severities", "cooldown", "blastRadius", "dryRun",
-      "validation", "executionTimeout", "dedupDir", "dedupRetention", "from", "to", "critical", "dependants",
-      "actuators");
+      "validation", "executionTimeout", "dedupDir", "dedupRetention", "maxEventAge", "maxClockSkew", "from", "to",
+      "critical", "dependants", "actuators");
   private static final List<String> ACTUATOR_KEYS =
       List.of("type", "url", "namespace", "name", "host", "selectorKey", "timeout");
   private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]*");
@@ -100,6 +102,14 @@ final class RollbackSection {
     Path dedupDir = dir == null ? d.dedupDir() : m.node("dedupDir").context().resolve(dir.strip());
     Duration retention = m.duration("dedupRetention", d.dedupRetention());
     m.check("dedupRetention", Mapping.positive(retention), "must be greater than 0");
+    Duration maxEventAge = m.duration("maxEventAge", d.maxEventAge());
+    m.check("maxEventAge", Mapping.positive(maxEventAge), "must be greater than 0");
+    if (m.ok("maxEventAge", "dedupRetention")) {
+      m.check("maxEventAge", maxEventAge.compareTo(retention) < 0, "must be less than dedupRetention ("
+          + Durations.format(retention) + "), or a replay older than the retention would roll back again; got "
+          + Durations.format(maxEventAge));
+    }
+    Duration maxClockSkew = m.duration("maxClockSkew", d.maxClockSkew());
     String from = m.string("from", d.from());
     String to = m.string("to", d.to());
     m.check("from", NAME.matcher(from).matches(), "not an environment name");
@@ -142,7 +152,7 @@ final class RollbackSection {
     }
     return new RollbackConfig(rules, severities, cooldown, blastMax, blastWindow, dryRun, consecutive,
         validationTimeout, interval, execution, dedupDir, retention, from, to, critical, dependants, defaultActuator,
-        actuators);
+        actuators, maxEventAge, maxClockSkew);
   }
 
   /** A list of names at {@code key}; {@code def} when absent; an empty list is an error. */

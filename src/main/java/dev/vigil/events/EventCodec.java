@@ -84,6 +84,15 @@ public final class EventCodec {
    * then parses its CloudEvent. Never throws for any bytes.
    */
   public static Decoded verify(byte[] value, TrustStore trusted, Instant now) {
+    try {
+      return verifyOrThrow(value, trusted, now);
+    } catch (RuntimeException | StackOverflowError e) {
+      // Whatever a parser below throws for hostile bytes is a malformed message, never a stuck consumer.
+      return new Rejected(Reason.MALFORMED, "unreadable message (" + e.getClass().getSimpleName() + ")");
+    }
+  }
+
+  private static Decoded verifyOrThrow(byte[] value, TrustStore trusted, Instant now) {
     DsseVerifier.Result r = DsseVerifier.verify(value, CloudEvent.PAYLOAD_TYPE, trusted, now);
     if (r instanceof DsseVerifier.Failed f) {
       return new Rejected(f.failure() == DsseVerifier.Failure.UNTRUSTED ? Reason.UNTRUSTED_EVENT : Reason.MALFORMED,

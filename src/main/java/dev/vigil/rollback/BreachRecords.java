@@ -1,81 +1,112 @@
 package dev.vigil.rollback;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.vigil.attest.TrustStore;
 import dev.vigil.events.BreachData;
 import dev.vigil.events.CloudEvent;
 import dev.vigil.events.EventCodec;
 import io.vertx.core.Future;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.time.Instant;
-import java.util.Base64;
-import java.util.Optional;
+import java.util.List;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.header.Header;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * What the controller does with one message value of the breaches topic (events-v1): verify the
- * DSSE envelope against the trusted monitor keys, then hand a verified {@code breach.opened} to the
- * engine; a {@code breach.resolved} is ignored; anything not verified is never acted on. The future
- * succeeds when the message may be committed. Call on the engine's context.
+ * What the controller does with one record of the breaches topic (events-v1): verify the DSSE
+ * envelope against the trusted monitor keys, then hand a verified {@code breach.opened} to the
+ * engine; a {@code breach.resolved} is ignored. A record that does not verify (unsigned, untrusted
+ * key, tampered, malformed, or anything a parser throws for it) is never acted on and never
+ * answered: it is counted, logged once with its Kafka coordinates, and may be committed.
+ *
+ * <p>A verified {@code breach.opened} whose breach a verified {@code breach.resolved} later in the
+ * same fetched batch closes is passed on as resolved ({@code stale_event}). The future succeeds
+ * when the record may be committed. Call on the engine's context.
  */
 public final class BreachRecords {
-  private static final ObjectMapper JSON = new ObjectMapper();
-  private static final int MAX_READ_BYTES = 1 << 20;
+  private static final Logger LOG = LoggerFactory.getLogger(BreachRecords.class);
+  private static final String CE_TYPE = "ce_type";
 
   private final RollbackEngine engine;
   private final TrustStore trusted;
+  private final Clock clock;
 
-  public BreachRecords(RollbackEngine engine, TrustStore trusted) {
+  public BreachRecords(RollbackEngine engine, TrustStore trusted, Clock clock) {
     this.engine = engine;
     this.trusted = trusted;
+    this.clock = clock;
   }
 
-  /** Handles the message {@code value} received at {@code now}. */
-  public Future<Void> handle(byte[] value, Instant now) {
-    EventCodec.Decoded d = EventCodec.verify(value, trusted, now);
+  /** Handles {@code record}; {@code later} are the records fetched after it on its partition, in order. */
+  public Future<Void> handle(ConsumerRecord<byte[], byte[]> record, List<ConsumerRecord<byte[], byte[]>> later) {
+    Instant now = clock.instant();
+    EventCodec.Decoded d = decode(record.value(), now);
     if (d instanceof EventCodec.Rejected r) {
-      // Not verified: its content is not to be believed, but when it reads as a breach event it is
-      // reported (skipped, untrusted_event) so that someone sees a forged or broken event.
-      Optional<BreachEvent> readable = unverified(value);
-      if (readable.isPresent()) {
-        return engine.untrusted(readable.get(), r.reason().label() + ": " + r.detail()).mapEmpty();
-      }
       engine.rejected(r.reason().label());
+      LOG.warn("breaches record {} rejected, not acted on ({}): {}", coordinates(record), r.reason().label(),
+          printable(r.detail(), 200));
       return Future.succeededFuture();
     }
     CloudEvent e = ((EventCodec.Accepted) d).event();
     if (!CloudEvent.BREACH_OPENED.equals(e.type())) {
       if (!CloudEvent.BREACH_RESOLVED.equals(e.type())) {
         engine.rejected(EventCodec.Reason.MALFORMED.label()); // a rollback.finished has no business here
+        LOG.warn("breaches record {} rejected, not acted on (malformed): a {} event on the breaches topic",
+            coordinates(record), e.type());
       }
       return Future.succeededFuture();
     }
     BreachData b = (BreachData) e.data();
     return engine.handle(new BreachEvent(e.id(), b.breachId(), b.service(), b.environment(), b.rule(), b.severity(),
-        e.time())).mapEmpty();
+        e.time()), resolvedBy(b.breachId(), later, now)).mapEmpty();
   }
 
   /**
-   * What a message that did not verify claims to be: the CloudEvent inside a DSSE envelope
-   * (signatures ignored) or a bare CloudEvent, when it is a well-formed breach event.
+   * Where a verified {@code breach.resolved} of {@code breachId} is among {@code later}, or null.
+   * Only records whose {@code ce_type} header says {@code breach.resolved} are verified.
    */
-  static Optional<BreachEvent> unverified(byte[] value) {
-    if (value == null || value.length == 0 || value.length > MAX_READ_BYTES) {
-      return Optional.empty();
+  private String resolvedBy(String breachId, List<ConsumerRecord<byte[], byte[]>> later, Instant now) {
+    for (ConsumerRecord<byte[], byte[]> r : later) {
+      Header type = r.headers().lastHeader(CE_TYPE);
+      if (type == null || type.value() == null
+          || !CloudEvent.BREACH_RESOLVED.equals(new String(type.value(), StandardCharsets.UTF_8))) {
+        continue;
+      }
+      if (decode(r.value(), now) instanceof EventCodec.Accepted a && CloudEvent.BREACH_RESOLVED.equals(a.event().type())
+          && a.event().data() instanceof BreachData b && b.breachId().equals(breachId)) {
+        return "breach.resolved " + a.event().id() + " at offset " + r.offset();
+      }
     }
-    byte[] json = value;
+    return null;
+  }
+
+  /** {@link EventCodec#verify}, and whatever it might still throw is a malformed record too. */
+  private EventCodec.Decoded decode(byte[] value, Instant now) {
     try {
-      JsonNode root = JSON.readTree(value);
-      if (root != null && root.isObject() && root.path("payload").isTextual()) {
-        json = Base64.getDecoder().decode(root.get("payload").textValue());
+      if (value == null) {
+        return new EventCodec.Rejected(EventCodec.Reason.MALFORMED, "the record has no value");
       }
-      CloudEvent e = EventCodec.parse(json);
-      if (e.data() instanceof BreachData b && CloudEvent.BREACH_OPENED.equals(e.type())) {
-        return Optional.of(new BreachEvent(e.id(), b.breachId(), b.service(), b.environment(), b.rule(), b.severity(),
-            e.time()));
-      }
-    } catch (java.io.IOException | IllegalArgumentException | EventCodec.EventFormatException ignored) {
-      // unreadable: counted by the caller
+      return EventCodec.verify(value, trusted, now);
+    } catch (RuntimeException | StackOverflowError e) {
+      return new EventCodec.Rejected(EventCodec.Reason.MALFORMED, "unreadable record (" + e.getClass().getSimpleName()
+          + ")");
     }
-    return Optional.empty();
+  }
+
+  static String coordinates(ConsumerRecord<?, ?> r) {
+    return printable(r.topic(), 250) + "-" + r.partition() + "@" + r.offset();
+  }
+
+  /** {@code s} for one log line: control characters as {@code ?}, at most {@code max} characters. */
+  static String printable(String s, int max) {
+    if (s == null) {
+      return "";
+    }
+    String clipped = s.length() <= max ? s : s.substring(0, max) + "…";
+    StringBuilder b = new StringBuilder(clipped.length());
+    clipped.codePoints().forEach(c -> b.appendCodePoint(Character.isISOControl(c) ? '?' : c));
+    return b.toString();
   }
 }

@@ -5,18 +5,21 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.ext.web.Router;
-import java.util.function.BooleanSupplier;
+import io.vertx.core.json.JsonObject;
+import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
  * The controller's own HTTP endpoints: {@code GET /metrics} (Prometheus text of the rollback and
  * JVM metrics), {@code GET /health/live} (200 while the process runs) and {@code GET /health/ready}
- * (200 once the consumer joined its group and polls, 503 before and after).
+ * (200 once the consumer joined its group and polls; 503 with the reason before, after, and while
+ * a partition is stalled: see {@link RollbackController#notReady()}).
  */
 public final class ControllerHttp {
   private ControllerHttp() {}
 
   public static Future<HttpServer> start(Vertx vertx, String host, int port, PrometheusMeterRegistry registry,
-      BooleanSupplier ready) {
+      Supplier<Optional<String>> notReady) {
     Router router = Router.router(vertx);
     router.get("/metrics").handler(rc -> vertx.executeBlocking(registry::scrape, false).onComplete(ar -> {
       if (ar.succeeded()) {
@@ -28,10 +31,10 @@ public final class ControllerHttp {
     router.get("/health/live").handler(rc -> rc.response().putHeader("content-type", "application/json")
         .end("{\"status\":\"live\"}"));
     router.get("/health/ready").handler(rc -> {
-      boolean ok = ready.getAsBoolean();
-      rc.response().setStatusCode(ok ? 200 : 503).putHeader("content-type", "application/json")
-          .end(ok ? "{\"status\":\"ready\"}" : "{\"status\":\"not ready\",\"detail\":\"the breach consumer has no"
-              + " partition assignment yet\"}");
+      Optional<String> why = notReady.get();
+      rc.response().setStatusCode(why.isEmpty() ? 200 : 503).putHeader("content-type", "application/json")
+          .end(why.isEmpty() ? new JsonObject().put("status", "ready").encode()
+              : new JsonObject().put("status", "not ready").put("detail", why.get()).encode());
     });
     return vertx.createHttpServer().requestHandler(router).listen(port, host);
   }

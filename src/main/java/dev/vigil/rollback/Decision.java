@@ -19,7 +19,7 @@ public record Decision(SkipReason skip, String detail, List<String> dependants) 
   }
 
   static Decision skip(SkipReason reason, String why) {
-    return new Decision(reason, reason.label() + ": " + why, List.of());
+    return new Decision(reason, reason.detail(why), List.of());
   }
 
   public boolean acts() {

@@ -263,4 +263,12 @@ public final class DedupStore implements AutoCloseable {
     c.update(payload);
     return (int) c.getValue();
   }
+
+  // Stub until the shared record log lands: recovery then counts records skipped as corrupt.
+  private long corruptRecords;
+
+  /** Records skipped as corrupt at recovery (0 when the file was whole). */
+  public synchronized long corruptRecords() {
+    return corruptRecords;
+  }
 }

@@ -14,11 +14,13 @@ import java.util.Map;
 
 /**
  * The decision core: given a breach and the time, act or skip (events-v1 skip reasons). Pure: no
- * I/O, no clock, time is a parameter. Checks, in order: {@code not_rollbackable} (breach not on
- * the {@code from} side, rule or severity not configured to roll back), {@code cooldown} (the
+ * I/O, no clock, time is a parameter. Checks, in order: {@code stale_event} (the event is older
+ * than {@code maxEventAge}, or dated more than {@code maxClockSkew} ahead), {@code not_rollbackable}
+ * (breach not on the {@code from} side, rule or severity not configured to roll back), {@code cooldown} (the
  * service was rolled back less than the cooldown ago), {@code blast_radius} (already {@code max}
  * services rolled back within the window), {@code dry_run}. De-duplication ({@code duplicate}) is
- * the {@link DedupStore}'s, {@code untrusted_event} the consumer's.
+ * the {@link DedupStore}'s; a breach resolved later in the same batch ({@code stale_event}) the
+ * engine's, from what {@link BreachRecords} found.
  *
  * <p>A decision to act reserves the rollback at once (cooldown and blast radius count it), so
  * that two breaches decided back to back cannot both pass. Dry-run decisions reserve nothing.
@@ -36,6 +38,14 @@ public final class Guards {
 
   /** Decides for {@code e} at {@code now}; an act is recorded as a rollback of its service at {@code now}. */
   public synchronized Decision decide(BreachEvent e, Instant now) {
+    if (e.time().isBefore(now.minus(config.maxEventAge()))) {
+      return Decision.skip(SkipReason.STALE_EVENT, "the breach event is dated " + e.time() + ", older than maxEventAge ("
+          + Durations.format(config.maxEventAge()) + ")");
+    }
+    if (e.time().isAfter(now.plus(config.maxClockSkew()))) {
+      return Decision.skip(SkipReason.STALE_EVENT, "the breach event is dated " + e.time() + ", more than "
+          + Durations.format(config.maxClockSkew()) + " in the future");
+    }
     if (!e.environment().equals(config.from())) {
       return Decision.skip(SkipReason.NOT_ROLLBACKABLE, "the breach is on " + e.environment()
           + ", not on " + config.from() + ", the side traffic is moved away from");

@@ -3,7 +3,6 @@ package dev.vigil.rollback;
 import dev.vigil.config.KafkaConfig;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Collection;
@@ -15,7 +14,6 @@ import java.util.Set;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BiFunction;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -35,8 +33,12 @@ import org.slf4j.LoggerFactory;
  * side by side); a record's offset is committed, on the consumer thread, only after its handler's
  * future succeeded. Auto-commit is off.
  *
- * <p>A failed record is not committed: the partition seeks back to it and it is delivered again
- * after a pause (the engine resumes it without moving traffic twice). A partition revoked by a
+ * <p>No record can stop a partition. A failed record is not committed: the partition seeks back to
+ * it and it is delivered again after a pause (the engine resumes it without moving traffic twice).
+ * A failure that is not retriable ({@link DeadLetters#retriable}) is tried {@code maxAttempts}
+ * times; then the record goes to the {@link DeadLetters} and is committed. Retriable failures
+ * (Kafka unreachable) are retried for as long as they last, visible in {@link PartitionProgress}
+ * (lag, age of the oldest waiting record, readiness). A partition revoked by a
  * rebalance commits what is done; its records still in flight get a short grace to finish, after
  * which their completions are ignored (the new owner reads them again; the de-duplication store and
  * the idempotent actuators keep that from moving traffic twice).
@@ -48,14 +50,24 @@ public final class KafkaBreachConsumer implements AutoCloseable {
   private static final Duration RETRY_PAUSE = Duration.ofSeconds(1);
   private static final Duration REVOKE_GRACE = Duration.ofSeconds(10);
 
-  /** A record's end, reported from the Vert.x context to the consumer thread. */
-  private record Done(TopicPartition tp, long offset, long generation, Throwable failure) {}
+  private static final int LOG_EVERY = 30;
+
+  /** Handles one record; {@code later} are the records already fetched after it on its partition. */
+  @FunctionalInterface
+  public interface RecordHandler {
+    Future<Void> handle(ConsumerRecord<byte[], byte[]> record, List<ConsumerRecord<byte[], byte[]>> later);
+  }
+
+  /** A record's end (handled, or sent to the dead letters), reported from the Vert.x context to the consumer thread. */
+  private record Done(TopicPartition tp, long offset, long generation, Throwable failure, boolean deadLettered) {}
 
   private final KafkaConsumer<byte[], byte[]> consumer;
   private final String topic;
   private final Context context;
-  private final BiFunction<ConsumerRecord<byte[], byte[]>, Clock, Future<Void>> handler;
-  private final Clock clock;
+  private final RecordHandler handler;
+  private final DeadLetters deadLetters;
+  private final PartitionProgress progress;
+  private final RollbackMetrics metrics;
   private final Thread thread;
   private final LinkedBlockingQueue<Done> done = new LinkedBlockingQueue<>();
   private final CountDownLatch finished = new CountDownLatch(1);
@@ -69,18 +81,25 @@ public final class KafkaBreachConsumer implements AutoCloseable {
   private final Map<TopicPartition, Long> generation = new HashMap<>();
   private final Map<TopicPartition, Long> retryAt = new HashMap<>();
   private final Map<TopicPartition, OffsetAndMetadata> toCommit = new HashMap<>();
+  private final RecordAttempts attempts;
+  private final Set<TopicPartition> advanced = new HashSet<>();
   private long generations;
 
   /**
    * @param handler runs on {@code context} for each record; its future succeeding lets the offset be committed
+   * @param deadLetters runs on {@code context} for a record that failed {@code maxAttempts} times, not retriably
    */
   public KafkaBreachConsumer(KafkaConfig kafka, String groupId, String clientId, Context context,
-      BiFunction<ConsumerRecord<byte[], byte[]>, Clock, Future<Void>> handler, Clock clock) {
+      RecordHandler handler, DeadLetters deadLetters, int maxAttempts, PartitionProgress progress,
+      RollbackMetrics metrics) {
     this.consumer = new KafkaConsumer<>(settings(kafka, groupId, clientId));
     this.topic = kafka.breachesTopic();
     this.context = context;
     this.handler = handler;
-    this.clock = clock;
+    this.deadLetters = deadLetters;
+    this.attempts = new RecordAttempts(maxAttempts);
+    this.progress = progress;
+    this.metrics = metrics;
     this.thread = new Thread(this::loop, "vigil-breach-consumer");
     this.thread.setDaemon(true);
   }
@@ -140,6 +159,7 @@ public final class KafkaBreachConsumer implements AutoCloseable {
           for (TopicPartition tp : partitions) {
             generation.put(tp, ++generations);
             pending.put(tp, new ArrayDeque<>());
+            progress.assigned(tp.partition());
           }
           assigned = pending.size();
           ready = true;
@@ -173,6 +193,7 @@ public final class KafkaBreachConsumer implements AutoCloseable {
             q.add(r);
           }
         }
+        measure();
       }
       // Shutting down: commit what finished; in-flight records are read again by the next owner.
       collect();
@@ -205,15 +226,52 @@ public final class KafkaBreachConsumer implements AutoCloseable {
       }
       inFlight.remove(d.tp());
       if (d.failure() == null) {
+        RecordAttempts.Attempt a = attempts.finished(d.tp());
+        if (d.deadLettered() && a != null) {
+          metrics.deadLettered(a.reason());
+          LOG.error("breaches record {}-{}@{} failed {} times ({}: {}); sent to the dead-letter topic and committed",
+              BreachRecords.printable(d.tp().topic(), 250), d.tp().partition(), d.offset(), a.count(), a.reason(),
+              a.detail());
+        }
         toCommit.put(d.tp(), new OffsetAndMetadata(d.offset() + 1));
+        advanced.add(d.tp());
       } else {
-        LOG.warn("breach event at {}@{} not finished ({}); not committed, delivering it again", d.tp(), d.offset(),
-            d.failure().toString());
-        pending.get(d.tp()).clear();
-        consumer.seek(d.tp(), d.offset());
-        retryAt.put(d.tp(), System.nanoTime() + RETRY_PAUSE.toNanos());
+        failed(d);
       }
     }
+  }
+
+  /** Seeks back to a failed record: retried after a pause, or (non-retriable, often enough) dead-lettered next. */
+  private void failed(Done d) {
+    pending.get(d.tp()).clear();
+    consumer.seek(d.tp(), d.offset());
+    if (d.deadLettered()) {
+      LOG.warn("breaches record {}@{} could not be sent to the dead-letter topic ({}); trying again", d.tp(),
+          d.offset(), BreachRecords.printable(String.valueOf(d.failure()), 300));
+      retryAt.put(d.tp(), System.nanoTime() + RETRY_PAUSE.toNanos());
+      return;
+    }
+    RecordAttempts.Attempt a = attempts.failed(d.tp(), d.offset(), d.failure());
+    if (a.due()) {
+      return; // dispatched to the dead letters at once
+    }
+    if (a.count() == 1 || a.count() % LOG_EVERY == 0) {
+      LOG.warn("breaches record {}@{} not finished (attempt {}, {}): {}; not committed, delivering it again", d.tp(),
+          d.offset(), a.count(), a.retriable() ? "retriable" : "at most " + attempts.maxAttempts() + " attempts",
+          a.detail());
+    }
+    retryAt.put(d.tp(), System.nanoTime() + RETRY_PAUSE.toNanos());
+  }
+
+  /** Tells {@link PartitionProgress} how many records of each held partition are not finished. */
+  private void measure() {
+    for (Map.Entry<TopicPartition, ArrayDeque<ConsumerRecord<byte[], byte[]>>> e : pending.entrySet()) {
+      TopicPartition tp = e.getKey();
+      long unfetched = consumer.currentLag(tp).orElse(0);
+      long unfinished = unfetched + e.getValue().size() + (inFlight.containsKey(tp) ? 1 : 0);
+      progress.update(tp.partition(), unfinished, advanced.remove(tp));
+    }
+    advanced.clear();
   }
 
   private void commit() {
@@ -252,14 +310,17 @@ public final class KafkaBreachConsumer implements AutoCloseable {
         ConsumerRecord<byte[], byte[]> r = q.poll();
         inFlight.put(tp, r.offset());
         long gen = generation.get(tp);
+        RecordAttempts.Attempt a = attempts.due(tp, r.offset());
+        boolean dead = a != null;
+        List<ConsumerRecord<byte[], byte[]>> later = dead ? List.of() : List.copyOf(q);
         context.runOnContext(v -> {
           Future<Void> f;
           try {
-            f = handler.apply(r, clock);
-          } catch (RuntimeException ex) {
+            f = dead ? deadLetters.send(r, a.reason(), a.detail(), a.count()) : handler.handle(r, later);
+          } catch (RuntimeException | StackOverflowError ex) {
             f = Future.failedFuture(ex);
           }
-          f.onComplete(ar -> done.add(new Done(tp, r.offset(), gen, ar.failed() ? ar.cause() : null)));
+          f.onComplete(ar -> done.add(new Done(tp, r.offset(), gen, ar.failed() ? ar.cause() : null, dead)));
         });
       }
       // Fetch more only for partitions with nothing waiting: bounds memory, keeps order simple.
@@ -306,6 +367,9 @@ public final class KafkaBreachConsumer implements AutoCloseable {
       generation.remove(tp);
       retryAt.remove(tp);
       toCommit.remove(tp);
+      attempts.finished(tp);
+      advanced.remove(tp);
+      progress.revoked(tp.partition());
     }
     assigned = pending.size();
     LOG.info("breach consumer {} {} (now {} partitions)", canCommit ? "revoked" : "lost", partitions, assigned);

@@ -15,6 +15,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.apache.kafka.clients.producer.Producer;
@@ -29,13 +30,17 @@ public final class RollbackController {
   private final Producer<byte[], byte[]> producer;
   private final RollbackRuntime runtime;
   private final KafkaBreachConsumer consumer;
+  private final PartitionProgress progress;
+  private final Duration stallThreshold;
 
   private RollbackController(Vertx vertx, Producer<byte[], byte[]> producer, RollbackRuntime runtime,
-      KafkaBreachConsumer consumer) {
+      KafkaBreachConsumer consumer, PartitionProgress progress, Duration stallThreshold) {
     this.vertx = vertx;
     this.producer = producer;
     this.runtime = runtime;
     this.consumer = consumer;
+    this.progress = progress;
+    this.stallThreshold = stallThreshold;
   }
 
   /**
@@ -79,6 +84,8 @@ public final class RollbackController {
         new EventCodec(config.events().signingKey()), KafkaOutcomeSink.source(config.monitorId()),
         config.kafka().rollbacksTopic());
     OutcomeSink sink = o -> kafkaSink.publish(o).onSuccess(v -> published.accept(o));
+    DeadLetters deadLetters = new KafkaDeadLetters(new VertxKafkaProducer(vertx, producer),
+        config.kafka().deadLetterTopic());
     Context context = vertx.getOrCreateContext();
     Promise<RollbackController> started = Promise.promise();
     context.runOnContext(v -> RollbackRuntime.start(vertx, config, sink, registry, clock, kubernetes)
@@ -87,12 +94,14 @@ public final class RollbackController {
           started.fail(e);
         })
         .onSuccess(runtime -> {
-          BreachRecords records = new BreachRecords(runtime.engine(), cc.trustStore());
+          BreachRecords records = new BreachRecords(runtime.engine(), cc.trustStore(), clock);
+          PartitionProgress progress = new PartitionProgress(clock, registry);
           try {
             KafkaBreachConsumer consumer = new KafkaBreachConsumer(config.kafka(), cc.consumerGroup(),
-                config.kafka().clientId() + "-rollback-controller", context,
-                (r, c) -> records.handle(r.value(), c.instant()), clock).start();
-            started.complete(new RollbackController(vertx, producer, runtime, consumer));
+                config.kafka().clientId() + "-rollback-controller", context, records::handle, deadLetters,
+                cc.maxAttempts(), progress, runtime.metrics()).start();
+            started.complete(new RollbackController(vertx, producer, runtime, consumer, progress,
+                cc.stallThreshold()));
           } catch (RuntimeException e) {
             runtime.close();
             producer.close(Duration.ZERO);
@@ -102,9 +111,26 @@ public final class RollbackController {
     return started.future();
   }
 
-  /** True while the consumer is in its group with an assignment and polling. */
+  /** True while {@link #notReady()} is empty. */
   public boolean ready() {
-    return consumer.ready();
+    return notReady().isEmpty();
+  }
+
+  /**
+   * Why the controller is not ready, if it is not: the consumer has no assignment yet (or
+   * stopped), or a partition has had records waiting longer than {@code controller.stallThreshold}
+   * without advancing.
+   */
+  public Optional<String> notReady() {
+    if (!consumer.ready()) {
+      return Optional.of("the breach consumer is not in its group with an assignment (starting, or stopped)");
+    }
+    return progress.stalled(stallThreshold);
+  }
+
+  /** Lag and age of the oldest waiting record per partition held. */
+  public PartitionProgress progress() {
+    return progress;
   }
 
   /** Partitions of the breaches topic this instance holds now. */

@@ -14,11 +14,13 @@ import java.time.Instant;
 import java.util.HexFormat;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
+import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs one verified breach-opened event to its end: de-duplication → guards → actuate → record
+ * Runs one verified breach-opened event to its end: de-duplication → stale and guards → actuate
+ * (reading the weights first when the store lost records) → record
  * MOVED → validate blue → publish the outcome ({@link OutcomeSink}) → record FINISHED → done.
  *
  * <p>The future of {@link #handle} completes only after the sink acknowledged the outcome and the
@@ -49,10 +51,19 @@ public final class RollbackEngine {
   private final OutcomeSink sink;
   private final RollbackMetrics metrics;
   private final Clock clock;
+  private final LongSupplier corruptRecords;
 
   public RollbackEngine(Vertx vertx, RollbackConfig config, Guards guards, DedupStore store,
       Function<String, Actuator> actuators, BlueValidation validation, OutcomeSink sink, RollbackMetrics metrics,
       Clock clock) {
+    this(vertx, config, guards, store, actuators, validation, sink, metrics, clock, store::corruptRecords);
+  }
+
+  /** As the public constructor; {@code corruptRecords} stands for {@code store.corruptRecords()} (tests). */
+  RollbackEngine(Vertx vertx, RollbackConfig config, Guards guards, DedupStore store,
+      Function<String, Actuator> actuators, BlueValidation validation, OutcomeSink sink, RollbackMetrics metrics,
+      Clock clock, LongSupplier corruptRecords) {
+    this.corruptRecords = corruptRecords;
     this.vertx = vertx;
     this.config = config;
     this.guards = guards;
@@ -77,21 +88,12 @@ public final class RollbackEngine {
     }
   }
 
-  /** An event the consumer did not pass to {@link #handle}: {@code untrusted_event} or {@code malformed}. */
+  /**
+   * An event the consumer did not pass to {@link #handle}: {@code untrusted_event} or {@code malformed}.
+   * Only counted: an event that failed verification is never answered with a signed event (events-v1).
+   */
   public void rejected(String reason) {
     metrics.rejected(reason);
-  }
-
-  /**
-   * For the consumer, an event whose signature did not verify: counts {@code untrusted_event} and
-   * reports it {@code skipped} ({@code detail} "untrusted_event: " + {@code why}) through the sink,
-   * without touching guards or the store (its content is not to be believed). {@code e} holds
-   * whatever the consumer could read of it.
-   */
-  public Future<RollbackOutcome> untrusted(BreachEvent e, String why) {
-    metrics.rejected(SkipReason.UNTRUSTED_EVENT.label());
-    return report(e, clock.instant(), skipped(e, clock.instant(), SkipReason.UNTRUSTED_EVENT.label() + ": " + why),
-        false);
   }
 
   /**
@@ -99,19 +101,34 @@ public final class RollbackEngine {
    * acknowledged by the sink and recorded; fails when either failed (do not commit the offset).
    */
   public Future<RollbackOutcome> handle(BreachEvent e) {
+    return handle(e, null);
+  }
+
+  /**
+   * As {@link #handle(BreachEvent)}; {@code resolvedBy} non-null says where a verified
+   * {@code breach.resolved} of the same breach was seen later in the same fetched batch: the event
+   * is then skipped as {@code stale_event} (unless the store says traffic was already moved for it).
+   */
+  public Future<RollbackOutcome> handle(BreachEvent e, String resolvedBy) {
     Instant received = clock.instant();
     return vertx.executeBlocking(() -> store.find(e.eventId(), e.breachId()), false).compose(found -> {
       if (found.isPresent() && found.get().state() == DedupStore.State.FINISHED) {
         metrics.rejected(SkipReason.DUPLICATE.label());
         DedupStore.Entry f = found.get();
         String why = f.eventId().equals(e.eventId()) ? "event " + e.eventId() : "breach " + e.breachId();
-        return report(e, received, skipped(e, received, SkipReason.DUPLICATE.label() + ": " + why
-            + " already handled (" + f.status() + " at " + f.at() + ")"), false);
+        return report(e, received, skipped(e, received, SkipReason.DUPLICATE.detail(why
+            + " already handled (" + f.status() + " at " + f.at() + ")")), false);
       }
       if (found.isPresent()) {
         LOG.info("resuming rollback of {} for event {}: traffic was moved at {}, validating {} without moving again",
             e.service(), e.eventId(), found.get().at(), config.to());
         return bounded(e, received, found.get().startedAt(), true);
+      }
+      if (resolvedBy != null) {
+        String detail = SkipReason.STALE_EVENT.detail("breach " + e.breachId() + " was already resolved by a later"
+            + " event in the same batch (" + resolvedBy + ")");
+        LOG.info("rollback of {} for breach {} skipped: {}", e.service(), e.breachId(), detail);
+        return report(e, received, skipped(e, received, detail), true);
       }
       Decision d = guards.decide(e, received);
       if (!d.acts()) {
@@ -162,7 +179,7 @@ public final class RollbackEngine {
         return Future.succeededFuture(outcome(e, startedAt, RollbackOutcome.FAILED,
             NOT_MOVED + "no actuator configured for " + e.service()));
       }
-      move = a.moveToBlue(e.service(), e.breachId()).compose(r -> {
+      move = unlessAlreadyBlue(a, e).compose(r -> {
         moved.set(true);
         metrics.weights(e.service(), config.from(), config.to(), r.weights());
         Instant at = clock.instant();
@@ -185,6 +202,31 @@ public final class RollbackEngine {
       String how = ar.result();
       return validation.validate(e.service(), over::get).map(v -> outcome(e, startedAt,
           v.valid() ? RollbackOutcome.SUCCEEDED : RollbackOutcome.VALIDATION_FAILED, v.detail() + "; " + how));
+    });
+  }
+
+  /**
+   * Moves {@code e}'s service to blue; but when the store skipped corrupt records at recovery (it
+   * cannot prove the event unhandled), first reads the current weights: all on blue already means
+   * the event was handled before, and nothing is written. Weights that cannot be read: not moved.
+   */
+  private Future<ActuationResult> unlessAlreadyBlue(Actuator a, BreachEvent e) {
+    long corrupt = corruptRecords.getAsLong();
+    if (corrupt <= 0) {
+      return a.moveToBlue(e.service(), e.breachId());
+    }
+    LOG.warn("the de-duplication store skipped {} corrupt records at recovery: reading {}'s weights before moving it",
+        corrupt, e.service());
+    return a.weights(e.service()).transform(ar -> {
+      if (ar.failed()) {
+        return Future.failedFuture("the de-duplication store lost records at recovery and the current weights could"
+            + " not be read: " + describe(ar.cause()));
+      }
+      if (ar.result().equals(Weights.ALL_BLUE)) {
+        return Future.succeededFuture(new ActuationResult(Weights.ALL_BLUE, false, "traffic already all on "
+            + config.to() + " (weights read first: the de-duplication store lost records at recovery); not moved"));
+      }
+      return a.moveToBlue(e.service(), e.breachId());
     });
   }
 

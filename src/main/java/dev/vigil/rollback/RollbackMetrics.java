@@ -1,6 +1,7 @@
 package dev.vigil.rollback;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
@@ -16,8 +17,11 @@ import java.util.concurrent.atomic.AtomicInteger;
  * of {@code MonitorMetrics} when monitor and controller share one {@code /metrics}):
  * {@code constitutional_rollbacks_total{service,status}},
  * {@code constitutional_rollback_duration_seconds{service}} (histogram),
- * {@code constitutional_rollback_events_rejected_total{reason}} and
- * {@code constitutional_traffic_weight{service,environment}}.
+ * {@code constitutional_rollback_events_rejected_total{reason}},
+ * {@code constitutional_rollback_dead_lettered_total{reason}},
+ * {@code constitutional_rollback_store_corrupt_records_total} and
+ * {@code constitutional_traffic_weight{service,environment}}. The per-partition consumer gauges are
+ * {@link PartitionProgress}'s.
  *
  * <p>Thread-safe: meters are registered idempotently and gauges read atomic holders.
  */
@@ -45,6 +49,24 @@ public final class RollbackMetrics {
   public void rejected(String reason) {
     Counter.builder("constitutional.rollback.events.rejected").description("Breach events not acted on, by reason")
         .tags("reason", reason).register(registry).increment();
+  }
+
+  /** A breaches record sent to the dead-letter topic and committed, by the failure's reason. */
+  public void deadLettered(String reason) {
+    Counter.builder("constitutional.rollback.dead.lettered")
+        .description("Breaches records sent to the dead-letter topic and committed, by reason")
+        .tags("reason", reason).register(registry).increment();
+  }
+
+  /** Exports the de-duplication store's count of records skipped as corrupt at recovery. */
+  public void storeCorruptRecords(DedupStore store) {
+    FunctionCounter.builder("constitutional.rollback.store.corrupt.records", store, DedupStore::corruptRecords)
+        .description("De-duplication records skipped as corrupt during recovery").register(registry);
+  }
+
+  /** The registry the metrics are on. */
+  public MeterRegistry registry() {
+    return registry;
   }
 
   /** The weights the controller last set for {@code service}. */

@@ -34,6 +34,7 @@ public final class RollbackRuntime {
   private final Vertx vertx;
   private final DedupStore store;
   private final RollbackEngine engine;
+  private final RollbackMetrics metrics;
   private final HttpClientAgent http;
   private final HttpProbe probe;
   private final WorkerExecutor verifyPool;
@@ -76,8 +77,10 @@ public final class RollbackRuntime {
     Poller poller = new Poller(vertx, probe, verifyPool, clock);
     BlueValidation validation = new BlueValidation(vertx, new PollerBlueProbe(poller, config),
         rc.validationConsecutive(), rc.validationTimeout(), rc.validationInterval(), clock);
+    this.metrics = new RollbackMetrics(registry);
+    metrics.storeCorruptRecords(store);
     this.engine = new RollbackEngine(vertx, rc, new Guards(rc), store, new Actuators(vertx, rc, http, kubernetes),
-        validation, sink, new RollbackMetrics(registry), clock);
+        validation, sink, metrics, clock);
     engine.restoreGuards();
     this.compaction = vertx.setPeriodic(COMPACTION_EVERY.toMillis(), id -> vertx.executeBlocking(() -> {
       store.compact(clock.instant());
@@ -106,9 +109,14 @@ public final class RollbackRuntime {
     }, false).map(store -> new RollbackRuntime(vertx, config, store, sink, registry, clock, factory));
   }
 
-  /** The engine: {@link RollbackEngine#handle}, {@link RollbackEngine#untrusted}, {@link RollbackEngine#rejected}. */
+  /** The engine: {@link RollbackEngine#handle}, {@link RollbackEngine#rejected}. */
   public RollbackEngine engine() {
     return engine;
+  }
+
+  /** The controller's metrics. */
+  public RollbackMetrics metrics() {
+    return metrics;
   }
 
   /** Stops compaction, closes the clients and the store. Does not close Vert.x. */

@@ -40,6 +40,21 @@ class RollbackConfigTest {
     assertThat(d.critical()).containsExactlyInAnyOrder("auth-service", "constitutional-ai-service",
         "integrity-service", "policy-governance-service");
     assertThat(d.actuatorFor("anything")).isNull();
+    assertThat(d.maxEventAge()).isEqualTo(Duration.ofMinutes(10));
+    assertThat(d.maxClockSkew()).isEqualTo(Duration.ofMinutes(1));
+  }
+
+  @Test
+  void eventAgeAndClockSkewAreReadAndChecked() {
+    RollbackConfig r = load(withMinimalTargets("rollback: {maxEventAge: 2m, maxClockSkew: 0s}")).rollback();
+    assertThat(r.maxEventAge()).isEqualTo(Duration.ofMinutes(2));
+    assertThat(r.maxClockSkew()).isZero();
+    assertThat(errors(withMinimalTargets("rollback: {maxEventAge: 0s, maxClockSkew: PT-1S}"), dir))
+        .containsExactlyInAnyOrder("rollback.maxEventAge: must be greater than 0",
+            "rollback.maxClockSkew: duration 'PT-1S' is negative");
+    assertThat(errors(withMinimalTargets("rollback: {maxEventAge: 2h, dedupRetention: 1h}"), dir)).containsExactly(
+        "rollback.maxEventAge: must be less than dedupRetention (1h), or a replay older than the retention would"
+            + " roll back again; got 2h");
   }
 
   @Test
@@ -113,7 +128,8 @@ class RollbackConfigTest {
         "rollback.rules: must name at least one; leave 'rules' out for the default",
         "rollback.to: must differ from 'from' (blue)",
         "rollback.colour: unknown key; expected one of: rules, severities, cooldown, blastRadius, dryRun, validation,"
-            + " executionTimeout, dedupDir, dedupRetention, from, to, critical, dependants, actuators",
+            + " executionTimeout, dedupDir, dedupRetention, maxEventAge, maxClockSkew, from, to, critical, dependants,"
+            + " actuators",
         "rollback.actuators.default.type: unknown actuator type 'carrier-pigeon'; expected one of: simulator, istio,"
             + " service, webhook",
         "rollback.actuators.integrity-service.namespace: required",

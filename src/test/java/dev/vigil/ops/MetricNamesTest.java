@@ -65,7 +65,7 @@ class MetricNamesTest {
   @Test
   void theSpecCopyIsReadable() {
     assertThat(MetricsSpec.metrics()).containsKeys("constitutional_hash_valid", "constitutional_compliance_score",
-        "constitutional_rollbacks_total", "constitutional_traffic_weight").hasSize(20);
+        "constitutional_rollbacks_total", "constitutional_traffic_weight").hasSize(39);
     assertThat(MetricsSpec.metrics().get("constitutional_breach_active").labels())
         .containsExactly("service", "environment", "rule", "severity");
   }

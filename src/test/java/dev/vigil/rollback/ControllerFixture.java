@@ -46,6 +46,12 @@ final class ControllerFixture {
   /** Writes keys and vigil.yaml for a controller against {@code sim} and the broker; returns the file. */
   static Path config(Path dir, FleetSimulator sim, String bootstrap, String topicPrefix, String group,
       String rollbackExtra) throws Exception {
+    return config(dir, sim, bootstrap, topicPrefix, group, rollbackExtra, "");
+  }
+
+  /** As above; {@code controllerExtra} adds indented lines to the {@code controller} section. */
+  static Path config(Path dir, FleetSimulator sim, String bootstrap, String topicPrefix, String group,
+      String rollbackExtra, String controllerExtra) throws Exception {
     sim.writePublicKeys(dir);
     Files.writeString(dir.resolve("monitor-event.pub.pem"), MONITOR_KEY.publicKey().toPem());
     Files.writeString(dir.resolve("controller-event.key.pem"), CONTROLLER_KEY.privatePem());
@@ -56,10 +62,11 @@ final class ControllerFixture {
           .append(t.service()).append('-').append(t.environment()).append(".pub.pem}]}\n");
     }
     y.append("kafka:\n  bootstrapServers: \"").append(bootstrap).append("\"\n  breachesTopic: ").append(topicPrefix)
-        .append(".breaches\n  rollbacksTopic: ").append(topicPrefix).append(".rollbacks\n  deliveryTimeout: 20s\n")
+        .append(".breaches\n  rollbacksTopic: ").append(topicPrefix).append(".rollbacks\n  deadLetterTopic: ")
+        .append(topicPrefix).append(".breaches.dlq\n  deliveryTimeout: 20s\n")
         .append("events:\n  outboxDir: outbox\n  signingKey: controller-event.key.pem\n")
         .append("controller:\n  trustedMonitorKeys: [{file: monitor-event.pub.pem}]\n  consumerGroup: ").append(group)
-        .append("\n  host: 127.0.0.1\n  port: 0\n")
+        .append("\n  host: 127.0.0.1\n  port: 0\n").append(controllerExtra)
         .append("rollback:\n").append(rollbackExtra.contains("validation:") ? ""
             : "  validation: {consecutive: 2, timeout: 20s, interval: 200ms}\n  executionTimeout: 40s\n")
         .append("  dedupDir: dedup\n  actuators:\n    default: {type: simulator, url: \"").append(sim.adminUrl())
@@ -70,10 +77,22 @@ final class ControllerFixture {
   }
 
   static CloudEvent opened(String service, String suffix) {
-    Instant now = Instant.now();
+    return opened(service, suffix, Instant.now());
+  }
+
+  /** A {@code breach.opened} of {@code service} dated {@code now}. */
+  static CloudEvent opened(String service, String suffix, Instant now) {
     BreachData b = new BreachData("b-" + service + "-green-hash_mismatch-" + suffix, service, "green", "hash_mismatch",
         "critical", "hash_mismatch", "deadbeefdeadbeef", "cdd01ef066bc6cf2", 0.833, 180, 1, now, null, "monitor-0");
     return CloudEvent.breach(CloudEvent.BREACH_OPENED, b);
+  }
+
+  /** The {@code breach.resolved} of {@code opened}'s breach, resolved at {@code at}. */
+  static CloudEvent resolved(CloudEvent opened, Instant at) {
+    BreachData o = (BreachData) opened.data();
+    return CloudEvent.breach(CloudEvent.BREACH_RESOLVED, new BreachData(o.breachId(), o.service(), o.environment(),
+        o.rule(), o.severity(), o.verdict(), o.observed(), o.expected(), o.complianceScore(), o.windowSeconds(),
+        o.consecutiveFailures(), o.openedAt(), at, o.monitor()));
   }
 
   static KafkaProducer<byte[], byte[]> producer(String bootstrap) {
@@ -128,6 +147,16 @@ final class ControllerFixture {
       throw new AssertionError("only " + sofar.size() + " of " + n + " rollback.finished within " + max + ": " + sofar);
     }
     return new ArrayList<>(sofar);
+  }
+
+  /** Every record {@code reader} gets within {@code max} (for asserting that nothing more came). */
+  static List<ConsumerRecord<byte[], byte[]>> drain(KafkaConsumer<byte[], byte[]> reader, Duration max) {
+    List<ConsumerRecord<byte[], byte[]>> out = new ArrayList<>();
+    long end = System.nanoTime() + max.toNanos();
+    while (System.nanoTime() < end) {
+      reader.poll(Duration.ofMillis(200)).forEach(out::add);
+    }
+    return out;
   }
 
   /** The sum of {@code group}'s committed offsets over every partition of {@code topic}. */

@@ -21,7 +21,7 @@ class GuardsTest {
     RollbackConfig d = RollbackConfig.defaults();
     return new RollbackConfig(rules, severities, cooldown, blastMax, blastWindow, dryRun, 2, d.validationTimeout(),
         d.validationInterval(), d.executionTimeout(), Path.of("unused"), d.dedupRetention(), "green", "blue",
-        d.critical(), dependants, null, Map.of());
+        d.critical(), dependants, null, Map.of(), d.maxEventAge(), d.maxClockSkew());
   }
 
   static RollbackConfig defaults() {
@@ -127,6 +127,39 @@ class GuardsTest {
     g.release("auth-service", T0);
     assertThat(g.inWindow(T0)).isZero();
     assertThat(g.decide(critical("auth-service", 2), T0.plusSeconds(1)).acts()).isTrue();
+  }
+
+  @Test
+  void staleEventsAreSkippedBeforeAnyOtherCheck() {
+    Guards g = new Guards(defaults());
+    BreachEvent replayed = new BreachEvent("e-old", "b-old", "auth-service", "green", "hash_mismatch", "critical",
+        T0.minus(Duration.ofMinutes(10)).minusMillis(1));
+    Decision old = g.decide(replayed, T0);
+    assertThat(old.skip()).isEqualTo(SkipReason.STALE_EVENT);
+    assertThat(old.detail()).isEqualTo("stale_event: the breach event is dated 2026-11-26T17:49:59.999Z, older than"
+        + " maxEventAge (10m)");
+    Decision y2001 = g.decide(new BreachEvent("e-2001", "b-2001", "auth-service", "blue", "latency_p95", "warning",
+        Instant.parse("2001-01-01T00:00:00Z")), T0);
+    assertThat(y2001.skip()).as("stale comes before not_rollbackable").isEqualTo(SkipReason.STALE_EVENT);
+    Decision y2099 = g.decide(new BreachEvent("e-2099", "b-2099", "auth-service", "green", "hash_mismatch", "critical",
+        Instant.parse("2099-01-01T00:00:00Z")), T0);
+    assertThat(y2099.detail()).isEqualTo("stale_event: the breach event is dated 2099-01-01T00:00:00Z, more than 1m"
+        + " in the future");
+    assertThat(g.inWindow(T0)).as("stale events reserve nothing").isZero();
+    // within the age and the skew: acts
+    assertThat(g.decide(new BreachEvent("e-edge", "b-edge", "auth-service", "green", "hash_mismatch", "critical",
+        T0.minus(Duration.ofMinutes(10))), T0).acts()).isTrue();
+    assertThat(g.decide(new BreachEvent("e-ahead", "b-ahead", "integrity-service", "green", "hash_mismatch",
+        "critical", T0.plus(Duration.ofMinutes(1))), T0).acts()).isTrue();
+  }
+
+  @Test
+  void everySkipDetailCarriesItsPrefixExactlyOnce() {
+    for (SkipReason r : SkipReason.values()) {
+      String once = r.label() + ": why";
+      assertThat(Decision.skip(r, "why").detail()).isEqualTo(once);
+      assertThat(Decision.skip(r, once).detail()).as("an already prefixed reason").isEqualTo(once);
+    }
   }
 
   @Test

@@ -30,6 +30,14 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import dev.vigil.score.TargetId;
+import dev.vigil.sim.Fault;
+import io.vertx.core.http.HttpServer;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Instant;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -92,12 +100,19 @@ class RollbackControllerIT {
   }
 
   void start(KafkaBroker broker, String rollbackExtra) throws Exception {
-    Path file = ControllerFixture.config(dir, sim, broker.bootstrapServers(), prefix, group, rollbackExtra);
+    start(broker, rollbackExtra, "");
+  }
+
+  void start(KafkaBroker broker, String rollbackExtra, String controllerExtra) throws Exception {
+    Path file = ControllerFixture.config(dir, sim, broker.bootstrapServers(), prefix, group, rollbackExtra,
+        controllerExtra);
     VigilConfig config = ConfigLoader.load(file, Map.of()).orElseThrow();
     controller = TestVertx.await(RollbackController.start(vertx, config, registry, Clock.systemUTC(), () -> {
       throw new IllegalStateException("no Kubernetes here");
     }));
-    producer = ControllerFixture.producer(broker.bootstrapServers());
+    if (producer == null) {
+      producer = ControllerFixture.producer(broker.bootstrapServers());
+    }
     reader = ControllerFixture.reader(broker.bootstrapServers(), prefix + ".rollbacks");
     await().atMost(Duration.ofSeconds(30)).until(controller::ready);
   }
@@ -138,7 +153,7 @@ class RollbackControllerIT {
   }
 
   @Test
-  void forgedEventsAreRejectedAndReportedWithoutMovingTraffic(KafkaBroker broker) throws Exception {
+  void forgedEventsAreCountedAndCommittedButNeverAnsweredWithASignedEvent(KafkaBroker broker) throws Exception {
     start(broker, "");
     String breaches = prefix + ".breaches";
     // Unsigned: the bare CloudEvent as the value.
@@ -154,20 +169,118 @@ class RollbackControllerIT {
     envelope.put("payload", Base64.getEncoder().encodeToString(forged.getBytes(StandardCharsets.UTF_8)));
     ControllerFixture.sendRaw(producer, breaches, "executive-council-service",
         new ObjectMapper().writeValueAsBytes(envelope));
-    // Garbage: counted as malformed, nothing reported (nothing in it can be read).
+    // An unsigned 900 KB breach event: answering it (signed, its id and breachId copied) would be 1.2 MB.
+    String big = "b-integrity-service-green-hash_mismatch-" + "x".repeat(900_000);
+    ControllerFixture.sendRaw(producer, breaches, "integrity-service",
+        new String(EventCodec.toJson(unsigned), StandardCharsets.UTF_8)
+            .replace(((dev.vigil.events.BreachData) unsigned.data()).breachId(), big).getBytes(StandardCharsets.UTF_8));
+    // Garbage.
     ControllerFixture.sendRaw(producer, breaches, "x", "not json".getBytes(StandardCharsets.UTF_8));
+    // Then a genuine breach: it is acted on, and it is the only thing answered.
+    SignedEvent real = new EventCodec(MONITOR_KEY).sign(ControllerFixture.opened("executive-council-service", "r"));
+    ControllerFixture.send(producer, breaches, real);
 
-    List<RollbackFinished> got = ControllerFixture.finished(reader, seen, 3, Duration.ofSeconds(30));
-    assertThat(got).extracting(RollbackFinished::status).containsOnly(RollbackFinished.Status.SKIPPED);
-    assertThat(got).allSatisfy(f -> assertThat(f.detail()).startsWith("untrusted_event"));
-    assertThat(got).extracting(RollbackFinished::service)
-        .containsExactly("integrity-service", "auth-service", "executive-council-service");
+    RollbackFinished only = ControllerFixture.finished(reader, seen, 1, Duration.ofSeconds(40)).get(0);
+    assertThat(only.breachEventId()).isEqualTo(real.id());
+    assertThat(only.status()).isEqualTo(RollbackFinished.Status.SUCCEEDED);
     await().atMost(Duration.ofSeconds(15))
-        .until(() -> ControllerFixture.committed(broker.bootstrapServers(), group, breaches) == 4);
-    assertThat(rejected("untrusted_event")).isEqualTo(3.0);
+        .until(() -> ControllerFixture.committed(broker.bootstrapServers(), group, breaches) == 6);
+    // The forged records came first on the partition: nothing but the genuine answer was published.
+    assertThat(seen).hasSize(1);
+    assertThat(ControllerFixture.drain(reader, Duration.ofSeconds(2))).isEmpty();
+    assertThat(rejected("untrusted_event")).as("the stranger's key").isGreaterThanOrEqualTo(1.0);
+    assertThat(rejected("untrusted_event") + rejected("malformed")).isEqualTo(5.0);
+    assertThat(sim.traffic().changes("integrity-service")).isZero();
+    assertThat(sim.traffic().changes("auth-service")).isZero();
+    assertThat(sim.traffic().changes("executive-council-service")).isEqualTo(1);
+  }
+
+  @Test
+  void aTwentyByteRecordDoesNotFreezeRollbacks(KafkaBroker broker) throws Exception {
+    start(broker, "");
+    String breaches = prefix + ".breaches";
+    byte[] poison = "{\"x\":1e999999999999}".getBytes(StandardCharsets.UTF_8);
+    assertThat(poison).hasSize(20);
+    ControllerFixture.sendRaw(producer, breaches, "x", poison);
+    SignedEvent signed = new EventCodec(MONITOR_KEY).sign(ControllerFixture.opened("integrity-service", "p"));
+    ControllerFixture.send(producer, breaches, signed);
+
+    RollbackFinished f = ControllerFixture.finished(reader, seen, 1, Duration.ofSeconds(40)).get(0);
+    assertThat(f.breachEventId()).isEqualTo(signed.id());
+    assertThat(f.status()).isEqualTo(RollbackFinished.Status.SUCCEEDED);
+    assertThat(sim.traffic().split("integrity-service")).isEqualTo(new TrafficRouter.Split(0, 100));
+    await().atMost(Duration.ofSeconds(15))
+        .until(() -> ControllerFixture.committed(broker.bootstrapServers(), group, breaches) == 2);
     assertThat(rejected("malformed")).isEqualTo(1.0);
+    await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> assertThat(registry.scrape()).contains(
+        "constitutional_rollback_consumer_lag{partition=\"0\"} 0.0",
+        "constitutional_rollback_oldest_unfinished_seconds{partition=\"0\"} 0.0"));
+    assertThat(controller.notReady()).isEmpty();
+  }
+
+  @Test
+  void replayedMistimedAndAlreadyResolvedEventsAreSkippedAsStale(KafkaBroker broker) throws Exception {
+    String breaches = prefix + ".breaches";
+    producer = ControllerFixture.producer(broker.bootstrapServers());
+    EventCodec codec = new EventCodec(MONITOR_KEY);
+    Instant now = Instant.now();
+    ControllerFixture.send(producer, breaches, codec.sign(ControllerFixture.opened("integrity-service", "replayed",
+        now.minus(Duration.ofHours(1)))));
+    ControllerFixture.send(producer, breaches, codec.sign(ControllerFixture.opened("auth-service", "2001",
+        Instant.parse("2001-09-01T12:00:00Z"))));
+    ControllerFixture.send(producer, breaches, codec.sign(ControllerFixture.opened("auth-service", "2099",
+        Instant.parse("2099-09-01T12:00:00Z"))));
+    // Opened, then resolved (a broker outage held both back): one fetched batch when the controller starts.
+    CloudEvent opened = ControllerFixture.opened("executive-council-service", "resolved", now);
+    ControllerFixture.send(producer, breaches, codec.sign(opened));
+    ControllerFixture.send(producer, breaches, codec.sign(ControllerFixture.resolved(opened, now.plusSeconds(5))));
+    start(broker, "");
+
+    List<RollbackFinished> got = ControllerFixture.finished(reader, seen, 4, Duration.ofSeconds(40));
+    assertThat(got).extracting(RollbackFinished::status).containsOnly(RollbackFinished.Status.SKIPPED);
+    assertThat(got).extracting(RollbackFinished::detail).satisfiesExactly(
+        d -> assertThat(d).startsWith("stale_event: the breach event is dated ").endsWith("older than maxEventAge (10m)"),
+        d -> assertThat(d).isEqualTo("stale_event: the breach event is dated 2001-09-01T12:00:00Z, older than"
+            + " maxEventAge (10m)"),
+        d -> assertThat(d).isEqualTo("stale_event: the breach event is dated 2099-09-01T12:00:00Z, more than 1m in"
+            + " the future"),
+        d -> assertThat(d).startsWith("stale_event: breach " + ((dev.vigil.events.BreachData) opened.data()).breachId()
+            + " was already resolved by a later event in the same batch (breach.resolved "));
     for (String s : SERVICES) {
       assertThat(sim.traffic().changes(s)).as(s).isZero();
+    }
+    await().atMost(Duration.ofSeconds(15))
+        .until(() -> ControllerFixture.committed(broker.bootstrapServers(), group, breaches) == 5);
+  }
+
+  @Test
+  void readinessTurns503WhileAPartitionDoesNotAdvance(KafkaBroker broker) throws Exception {
+    // Blue is tampered: validation runs its whole 8 s, holding the partition longer than the 1 s threshold.
+    TestVertx.await(sim.setFault(new TargetId("integrity-service", "blue"), Fault.TAMPERED_HASH));
+    start(broker, "  validation: {consecutive: 2, timeout: 8s, interval: 200ms}\n  executionTimeout: 20s\n",
+        "  stallThreshold: 1s\n");
+    HttpServer server = TestVertx.await(ControllerHttp.start(vertx, "127.0.0.1", 0, registry, controller::notReady));
+    try {
+      HttpClient http = HttpClient.newHttpClient();
+      URI ready = URI.create("http://127.0.0.1:" + server.actualPort() + "/health/ready");
+      assertThat(http.send(HttpRequest.newBuilder(ready).build(), HttpResponse.BodyHandlers.ofString()).statusCode())
+          .isEqualTo(200);
+      String breaches = prefix + ".breaches";
+      ControllerFixture.send(producer, breaches, new EventCodec(MONITOR_KEY).sign(
+          ControllerFixture.opened("integrity-service", "slow")));
+      await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> {
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(ready).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(r.statusCode()).isEqualTo(503);
+        assertThat(r.body()).contains("partition 0 of the breaches topic has had 1 records waiting for");
+      });
+      assertThat(registry.scrape()).containsPattern(
+          "constitutional_rollback_oldest_unfinished_seconds\\{partition=\"0\"} [1-9]");
+      RollbackFinished f = ControllerFixture.finished(reader, seen, 1, Duration.ofSeconds(40)).get(0);
+      assertThat(f.status()).isEqualTo(RollbackFinished.Status.VALIDATION_FAILED);
+      await().atMost(Duration.ofSeconds(15)).until(() -> http.send(HttpRequest.newBuilder(ready).build(),
+          HttpResponse.BodyHandlers.ofString()).statusCode() == 200);
+    } finally {
+      TestVertx.await(server.close());
     }
   }
 

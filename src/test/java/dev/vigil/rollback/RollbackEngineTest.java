@@ -37,9 +37,11 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
+import java.util.function.LongSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -60,6 +62,7 @@ class RollbackEngineTest {
   final List<RollbackOutcome> published = new CopyOnWriteArrayList<>();
   final AtomicBoolean sinkDown = new AtomicBoolean();
   final AtomicInteger moves = new AtomicInteger();
+  final AtomicInteger reads = new AtomicInteger();
   PrometheusMeterRegistry registry;
   DedupStore store;
 
@@ -99,7 +102,7 @@ class RollbackEngineTest {
         dryRun, 2, validationTimeout, Duration.ofMillis(100), executionTimeout, dir.resolve("dedup"),
         d.dedupRetention(), "green", "blue", d.critical(), Map.of("integrity-service", List.of("auth-service")),
         new RollbackConfig.ActuatorConfig(RollbackConfig.ActuatorConfig.Type.SIMULATOR, sim.adminUrl(), null, null,
-            null, "environment", Duration.ofSeconds(5)), Map.of());
+            null, "environment", Duration.ofSeconds(5)), Map.of(), d.maxEventAge(), d.maxClockSkew());
   }
 
   RollbackConfig config() {
@@ -108,6 +111,12 @@ class RollbackEngineTest {
 
   /** An engine as the controller builds it at start (a restart is a new one over the same directory). */
   RollbackEngine engine(RollbackConfig c, Function<String, Actuator> actuators) throws Exception {
+    return engine(c, actuators, Clock.systemUTC(), null);
+  }
+
+  /** As {@link #engine(RollbackConfig, Function)} on {@code clock}; {@code corrupt} non-null stands for the store's count. */
+  RollbackEngine engine(RollbackConfig c, Function<String, Actuator> actuators, Clock clock, LongSupplier corrupt)
+      throws Exception {
     if (store != null) {
       store.close();
     }
@@ -122,8 +131,9 @@ class RollbackEngineTest {
       published.add(o);
       return Future.succeededFuture();
     };
+    DedupStore opened = store;
     RollbackEngine e = new RollbackEngine(vertx, c, new Guards(c), store, actuators, validation, sink,
-        new RollbackMetrics(registry), Clock.systemUTC());
+        new RollbackMetrics(registry), clock, corrupt != null ? corrupt : opened::corruptRecords);
     e.restoreGuards();
     return e;
   }
@@ -144,6 +154,7 @@ class RollbackEngineTest {
 
         @Override
         public Future<Weights> weights(String s) {
+          reads.incrementAndGet();
           return a.weights(s);
         }
 
@@ -224,6 +235,8 @@ class RollbackEngineTest {
         .startsWith("blast_radius: 2 services already rolled back within 10m (limit 2)");
     assertThat(moves.get()).isEqualTo(2);
     assertThat(sim.traffic().split("executive-council-service")).isEqualTo(new TrafficRouter.Split(100, 0));
+    assertThat(published).filteredOn(p -> p.status().equals("skipped")).hasSize(4)
+        .allSatisfy(p -> assertThat(p.detail()).as("one prefix").doesNotMatch("(?s)^(\\w+): \\1:.*"));
   }
 
   @Test
@@ -255,18 +268,111 @@ class RollbackEngineTest {
   }
 
   @Test
-  void untrustedEventsAreCountedAndReportedWithoutAction() throws Exception {
+  void aBreachResolvedLaterInTheBatchIsSkippedAsStaleAndRecorded() throws Exception {
     RollbackConfig c = config();
     RollbackEngine engine = engine(c, counting(c));
     BreachEvent e = breach("integrity-service", "green", 1);
     Promise<RollbackOutcome> p = Promise.promise();
-    context.runOnContext(v -> engine.untrusted(e, "no trusted key verified the signature").onComplete(p));
+    context.runOnContext(v -> engine.handle(e, "breach.resolved evt-r at offset 7").onComplete(p));
     RollbackOutcome o = TestVertx.await(p.future());
     assertThat(o.status()).isEqualTo("skipped");
-    assertThat(o.detail()).isEqualTo("untrusted_event: no trusted key verified the signature");
+    assertThat(o.detail()).isEqualTo("stale_event: breach " + e.breachId() + " was already resolved by a later event"
+        + " in the same batch (breach.resolved evt-r at offset 7)");
     assertThat(moves.get()).isZero();
-    assertThat(store.find(e.eventId(), e.breachId())).isEmpty();
-    assertThat(registry.scrape()).contains("constitutional_rollback_events_rejected_total{reason=\"untrusted_event\"} 1.0");
+    assertThat(store.find(e.eventId(), e.breachId()).orElseThrow().status()).isEqualTo("skipped");
+    assertThat(handle(engine, e).detail()).startsWith("duplicate: event " + e.eventId());
+  }
+
+  @Test
+  void aMovedEventResumesEvenWhenItIsStaleByNow() throws Exception {
+    RollbackConfig c = config();
+    BreachEvent e = breach("integrity-service", "green", 1);
+    sinkDown.set(true);
+    assertThatThrownBy(() -> handle(engine(c, counting(c)), e)).isInstanceOf(ExecutionException.class);
+    sinkDown.set(false);
+    // Restarted an hour later: the event is older than maxEventAge, but traffic was moved for it.
+    Clock later = Clock.offset(Clock.systemUTC(), Duration.ofHours(1));
+    RollbackOutcome o = handle(engine(c, counting(c), later, null), e);
+    assertThat(o.status()).isEqualTo("succeeded");
+    assertThat(o.detail()).endsWith("traffic had already been moved before a restart");
+    assertThat(moves.get()).isEqualTo(1);
+  }
+
+  @Test
+  void staleEventsAreSkippedOnTheEnginesClock() throws Exception {
+    RollbackConfig c = config();
+    Clock later = Clock.offset(Clock.systemUTC(), Duration.ofMinutes(11));
+    RollbackOutcome o = handle(engine(c, counting(c), later, null), breach("integrity-service", "green", 1));
+    assertThat(o.status()).isEqualTo("skipped");
+    assertThat(o.detail()).startsWith("stale_event: the breach event is dated ").endsWith("older than maxEventAge (10m)");
+    assertThat(moves.get()).isZero();
+  }
+
+  @Nested
+  class WhenTheStoreLostRecords {
+    @Test
+    void trafficAlreadyOnBlueIsDoneWithoutMovingIt() throws Exception {
+      sim.traffic().set("integrity-service", new TrafficRouter.Split(0, 100));
+      long before = sim.traffic().changes("integrity-service");
+      RollbackConfig c = config();
+      RollbackOutcome o = handle(engine(c, counting(c), Clock.systemUTC(), () -> 2),
+          breach("integrity-service", "green", 1));
+      assertThat(reads.get()).isEqualTo(1);
+      assertThat(moves.get()).as("no write to the actuator").isZero();
+      assertThat(sim.traffic().changes("integrity-service")).isEqualTo(before);
+      assertThat(o.status()).isEqualTo("succeeded");
+      assertThat(o.detail()).contains("traffic already all on blue (weights read first");
+      assertThat(store.find("evt-integrity-service-1", o.breachId()).orElseThrow().state())
+          .isEqualTo(DedupStore.State.FINISHED);
+    }
+
+    @Test
+    void trafficOnGreenIsReadThenMoved() throws Exception {
+      RollbackConfig c = config();
+      RollbackOutcome o = handle(engine(c, counting(c), Clock.systemUTC(), () -> 1),
+          breach("integrity-service", "green", 1));
+      assertThat(o.status()).isEqualTo("succeeded");
+      assertThat(reads.get()).isEqualTo(1);
+      assertThat(moves.get()).isEqualTo(1);
+      assertThat(sim.traffic().split("integrity-service")).isEqualTo(new TrafficRouter.Split(0, 100));
+    }
+
+    @Test
+    void weightsThatCannotBeReadMoveNothing() throws Exception {
+      RollbackConfig c = config();
+      Actuator blind = new Actuator() {
+        @Override
+        public Future<ActuationResult> moveToBlue(String service, String breachId) {
+          moves.incrementAndGet();
+          return Future.succeededFuture(new ActuationResult(Weights.ALL_BLUE, true, "moved"));
+        }
+
+        @Override
+        public Future<Weights> weights(String service) {
+          return Future.failedFuture("HTTP 503");
+        }
+
+        @Override
+        public String type() {
+          return "blind";
+        }
+      };
+      RollbackOutcome o = handle(engine(c, s -> blind, Clock.systemUTC(), () -> 1),
+          breach("integrity-service", "green", 1));
+      assertThat(o.status()).isEqualTo("failed");
+      assertThat(o.detail()).isEqualTo("traffic could not be moved: the de-duplication store lost records at recovery"
+          + " and the current weights could not be read: HTTP 503");
+      assertThat(moves.get()).isZero();
+    }
+
+    @Test
+    void aWholeStoreReadsNoWeights() throws Exception {
+      RollbackConfig c = config();
+      assertThat(handle(engine(c, counting(c)), breach("integrity-service", "green", 1)).status())
+          .isEqualTo("succeeded");
+      assertThat(store.corruptRecords()).isZero();
+      assertThat(reads.get()).isZero();
+    }
   }
 
   @Test

@@ -1,19 +1,15 @@
 package dev.vigil.cli;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.vigil.rollback.DedupStore;
-import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /**
  * {@code vigil dedup list DIR}: what the rollback controller decided for each breach event, from
@@ -23,14 +19,7 @@ import picocli.CommandLine.Model.CommandSpec;
     name = "dedup",
     mixinStandardHelpOptions = true,
     description = "Look into the rollback controller's de-duplication store.")
-final class DedupCommand implements Runnable {
-  @Spec CommandSpec spec;
-
-  @Override
-  public void run() {
-    throw new CommandLine.ParameterException(spec.commandLine(), "Missing required subcommand: list");
-  }
-
+final class DedupCommand extends ParentCommand {
   @Command(
       name = "list",
       mixinStandardHelpOptions = true,
@@ -42,32 +31,22 @@ final class DedupCommand implements Runnable {
               + " listed)."
       })
   int list(@Parameters(paramLabel = "DIR", description = "The de-duplication store directory.") Path dir,
-      @Option(names = "--json", description = "Print one JSON object instead of a table.") boolean json)
-      throws JsonProcessingException {
-    PrintWriter out = spec.commandLine().getOut();
+      @Option(names = "--json", description = "Print one JSON object instead of a table.") boolean json) {
     Path file = RecordLogListing.logFile(dir, "dedup.log");
     DedupStore.Snapshot s = RecordLogListing.read(file, () -> DedupStore.read(dir));
-    if (json) {
-      ObjectNode root = RecordLogListing.JSON.createObjectNode();
-      root.put("dir", dir.toString());
-      ArrayNode entries = root.putArray("entries");
-      for (DedupStore.Entry e : s.entries()) {
-        entries.addObject().put("eventId", e.eventId()).put("breachId", e.breachId()).put("service", e.service())
-            .put("state", e.state().name()).put("status", e.status()).put("startedAt", e.startedAt().toString())
-            .put("at", e.at().toString());
-      }
-      root.putArray("files").add(RecordLogListing.fileJson(file, s.log()));
-      out.println(RecordLogListing.JSON.writeValueAsString(root));
-    } else {
-      out.println(file + ": " + s.entries().size() + " breach event(s)");
-      List<List<String>> rows = new ArrayList<>();
-      for (DedupStore.Entry e : s.entries()) {
-        rows.add(java.util.Arrays.asList(e.eventId(), e.breachId(), e.service(), e.state().name(), e.status(),
-            e.startedAt().toString(), e.at().toString()));
-      }
-      RecordLogListing.table(out, List.of("EVENT ID", "BREACH ID", "SERVICE", "STATE", "STATUS", "STARTED", "AT"),
-          rows);
+    ObjectNode body = RecordLogListing.JSON.createObjectNode();
+    ArrayNode entries = body.putArray("entries");
+    List<List<String>> rows = new ArrayList<>();
+    for (DedupStore.Entry e : s.entries()) {
+      entries.addObject().put("eventId", e.eventId()).put("breachId", e.breachId()).put("service", e.service())
+          .put("state", e.state().name()).put("status", e.status()).put("startedAt", e.startedAt().toString())
+          .put("at", e.at().toString());
+      rows.add(Arrays.asList(e.eventId(), e.breachId(), e.service(), e.state().name(), e.status(),
+          e.startedAt().toString(), e.at().toString()));
     }
-    return RecordLogListing.verdict(spec.commandLine().getErr(), file, s.log());
+    RecordLogListing.Section section = new RecordLogListing.Section(file, s.entries().size() + " breach event(s)",
+        List.of("EVENT ID", "BREACH ID", "SERVICE", "STATE", "STATUS", "STARTED", "AT"), rows, s.log());
+    return RecordLogListing.print(spec.commandLine().getOut(), spec.commandLine().getErr(), json, dir, body,
+        List.of(section));
   }
 }

@@ -1,5 +1,6 @@
 package dev.vigil.cli;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -95,6 +96,41 @@ final class RecordLogListing {
     return b.length() <= CELL ? b.toString() : b.substring(0, CELL - 1) + "…";
   }
 
+  /** One log file's part of a listing: a heading, a table, and what the scan of the file found. */
+  record Section(Path file, String heading, List<String> columns, List<List<String>> rows,
+      RecordLog.Recovery recovery) {}
+
+  /**
+   * Prints the listing of {@code dir}: as JSON ({@code body} plus {@code dir} and {@code files}), or
+   * as a table per section (the first always, the others when they have rows); then the verdict.
+   */
+  static int print(PrintWriter out, PrintWriter err, boolean json, Path dir, ObjectNode body, List<Section> sections) {
+    if (json) {
+      ObjectNode root = JSON.createObjectNode().put("dir", dir.toString());
+      root.setAll(body);
+      sections.forEach(s -> root.withArray("files").add(fileJson(s.file(), s.recovery())));
+      try {
+        out.println(JSON.writeValueAsString(root));
+      } catch (JsonProcessingException e) {
+        throw new IllegalStateException("cannot serialise a JSON tree", e);
+      }
+    } else {
+      for (int i = 0; i < sections.size(); i++) {
+        Section s = sections.get(i);
+        if (i == 0 || !s.rows().isEmpty()) {
+          out.print(i == 0 ? "" : System.lineSeparator());
+          out.println(s.file() + ": " + s.heading());
+          table(out, s.columns(), s.rows());
+        }
+      }
+    }
+    int code = 0;
+    for (Section s : sections) {
+      code = Math.max(code, verdict(err, s.file(), s.recovery()));
+    }
+    return code;
+  }
+
   /** What the scan of {@code file} found, as JSON. */
   static ObjectNode fileJson(Path file, RecordLog.Recovery r) {
     ObjectNode o = JSON.createObjectNode();
@@ -110,7 +146,7 @@ final class RecordLogListing {
    * Tells about damage in {@code file} on {@code err}; returns 2 when records are corrupt, else 0 (an
    * incomplete last record is a write in progress or a torn tail the owner cuts at its next start).
    */
-  static int verdict(PrintWriter err, Path file, RecordLog.Recovery r) {
+  private static int verdict(PrintWriter err, Path file, RecordLog.Recovery r) {
     if (r.tailBytes() > 0 && r.corruptRecords() == 0) {
       err.println(file + ": the last " + r.tailBytes() + " bytes are not a whole record (a write in progress, or a"
           + " torn tail the next start cuts off)");

@@ -16,7 +16,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * of {@code MonitorMetrics} when monitor and controller share one {@code /metrics}):
  * {@code constitutional_rollbacks_total{service,status}},
  * {@code constitutional_rollback_duration_seconds{service}} (histogram),
- * {@code constitutional_rollback_events_rejected_total{reason}} and
+ * {@code constitutional_rollback_events_rejected_total{reason}},
+ * {@code constitutional_rollback_store_corrupt_records_total} and
  * {@code constitutional_traffic_weight{service,environment}}.
  *
  * <p>Thread-safe: meters are registered idempotently and gauges read atomic holders.
@@ -45,6 +46,12 @@ public final class RollbackMetrics {
   public void rejected(String reason) {
     Counter.builder("constitutional.rollback.events.rejected").description("Breach events not acted on, by reason")
         .tags("reason", reason).register(registry).increment();
+  }
+
+  /** Records the de-duplication store skipped as corrupt at recovery ({@link DedupStore#corruptRecords}). */
+  public void storeCorruptRecords(long n) {
+    Counter.builder("constitutional.rollback.store.corrupt.records")
+        .description("De-duplication records skipped as corrupt during recovery").register(registry).increment(n);
   }
 
   /** The weights the controller last set for {@code service}. */

@@ -147,21 +147,25 @@ class OutboxTest {
     }
   }
 
-  @Test
-  void aFlippedBitMidFileLosesOnlyThatEventAndKeepsEveryLaterPendingOne() throws IOException {
+  /** Appends events 0..n-1, flips a bit at {@code at}, and returns the damaged bytes. */
+  private byte[] damaged(int n, java.util.function.LongUnaryOperator at) throws IOException {
     Path file = dir.resolve(Outbox.FILE);
-    long third;
+    long second = 0;
     try (Outbox o = Outbox.open(dir, 100)) {
-      o.append(event(0));
-      o.append(event(1));
-      third = Files.size(file);
-      for (int i = 2; i < 12; i++) {
+      for (int i = 0; i < n; i++) {
         o.append(event(i));
+        second = i == 1 ? Files.size(file) : second;
       }
     }
     byte[] bytes = Files.readAllBytes(file);
-    bytes[(int) third + 20] ^= 0x01; // inside the third event's id
+    bytes[(int) at.applyAsLong(second)] ^= 0x01;
     Files.write(file, bytes);
+    return bytes;
+  }
+
+  @Test
+  void aFlippedBitMidFileLosesOnlyThatEventAndKeepsEveryLaterPendingOne() throws IOException {
+    byte[] bytes = damaged(12, third -> third + 20); // inside the third event's id
     try (Outbox o = Outbox.open(dir, 100)) {
       assertThat(ids(o.pending(20))).containsExactly("id-0", "id-1", "id-3", "id-4", "id-5", "id-6", "id-7", "id-8",
           "id-9", "id-10", "id-11");
@@ -174,15 +178,7 @@ class OutboxTest {
 
   @Test
   void theCorruptRecordCountReachesTheMetricWhenThePublisherStarts() throws IOException {
-    try (Outbox o = Outbox.open(dir, 100)) {
-      for (int i = 0; i < 3; i++) {
-        o.append(event(i));
-      }
-    }
-    Path file = dir.resolve(Outbox.FILE);
-    byte[] bytes = Files.readAllBytes(file);
-    bytes[20] ^= 0x01;
-    Files.write(file, bytes);
+    damaged(3, third -> 20);
     try (Outbox o = Outbox.open(dir, 100);
         MonitorMetrics m = new MonitorMetrics()) {
       EventMetrics metrics = new EventMetrics(m.registry());

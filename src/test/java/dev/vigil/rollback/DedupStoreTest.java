@@ -2,6 +2,7 @@ package dev.vigil.rollback;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.vigil.monitor.MonitorMetrics;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -139,6 +140,10 @@ class DedupStoreTest {
       }
       assertThat(s.corruptRecords()).isEqualTo(1);
       assertThat(s.truncatedBytes()).isZero();
+      try (MonitorMetrics m = new MonitorMetrics()) {
+        new RollbackMetrics(m.registry()).storeCorruptRecords(s.corruptRecords());
+        assertThat(m.scrape()).contains("constitutional_rollback_store_corrupt_records_total 1.0");
+      }
       assertThat(dir.resolve(DedupStore.FILE + ".corrupt-1")).hasBinaryContent(bytes);
     }
     try (DedupStore s = DedupStore.open(dir, WEEK, T0)) {

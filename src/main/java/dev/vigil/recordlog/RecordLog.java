@@ -3,12 +3,10 @@ package dev.vigil.recordlog;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.CopyOption;
 import java.nio.file.Files;
 import java.nio.file.OpenOption;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.List;
 import java.util.Optional;
@@ -110,14 +108,14 @@ public final class RecordLog implements AutoCloseable {
     if (maxRecord < 1) {
       throw new IllegalArgumentException("maxRecord must be at least 1");
     }
-    refuseDirectory(file);
-    finishInterruptedRewrite(file, io);
+    LogFiles.refuseDirectory(file);
+    LogFiles.finishInterruptedRewrite(file, io);
     FileChannel ch = io.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
     try {
       FrameScan scan = FrameScan.run(ch, maxRecord, replay);
       Path aside = null;
       if (scan.corrupt > 0) {
-        aside = keepAside(file);
+        aside = LogFiles.keepAside(file, MAX_ASIDE);
         for (FrameScan.Damage d : scan.damages) {
           LOG.error("record log {}: corrupt record at byte {} skipped ({})", file, d.offset(), d.why());
         }
@@ -150,7 +148,7 @@ public final class RecordLog implements AutoCloseable {
    * intact record to {@code replay}; {@link Recovery#tailBytes} are bytes not (yet) a whole record.
    */
   public static Recovery read(Path file, int maxRecord, Replay replay) throws IOException {
-    refuseDirectory(file);
+    LogFiles.refuseDirectory(file);
     try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
       FrameScan scan = FrameScan.run(ch, maxRecord, replay);
       return new Recovery(scan.intact.size(), scan.corrupt,
@@ -242,36 +240,15 @@ public final class RecordLog implements AutoCloseable {
     });
   }
 
-  private interface Body {
-    void write(FileChannel out) throws IOException;
-  }
-
-  private void replace(Body body) throws IOException {
-    Path tmp = tmpOf(file);
-    try (FileChannel out = io.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
-        StandardOpenOption.WRITE)) {
-      body.write(out);
-      out.force(true);
-    } catch (IOException e) {
-      Files.deleteIfExists(tmp);
-      throw new IOException("cannot rewrite the record log " + file + ": " + e.getMessage(), e);
-    }
+  private void replace(LogFiles.Body body) throws IOException {
     try {
-      try {
-        io.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-      } catch (AtomicMoveNotSupportedException e) {
-        LOG.debug("record log {}: no atomic rename here, using a plain one", file);
-        io.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
-      }
+      LogFiles.replace(file, io, body);
     } catch (IOException e) {
-      if (Files.exists(file)) {
-        Files.deleteIfExists(tmp);
-      } else {
-        close(); // the records are in tmp only; the next open finishes the rename
+      if (!Files.exists(file)) {
+        close(); // the records are in the .tmp file only; the next open finishes the rename
       }
-      throw new IOException("cannot replace the record log " + file + ": " + e.getMessage(), e);
+      throw e;
     }
-    forceDirectory(file);
     FileChannel old = channel;
     channel = io.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE);
     end = channel.size();
@@ -304,54 +281,6 @@ public final class RecordLog implements AutoCloseable {
   private void ensureOpen() throws IOException {
     if (channel == null) {
       throw new IOException("the record log " + file + " is closed");
-    }
-  }
-
-  private static Path tmpOf(Path file) {
-    return file.resolveSibling(file.getFileName() + ".tmp");
-  }
-
-  private static void refuseDirectory(Path file) throws IOException {
-    if (Files.isDirectory(file)) {
-      throw new IOException(file + " is a directory, not a record log");
-    }
-  }
-
-  /** A crash inside a non-atomic rename leaves the new log as {@code .tmp} alone; any other {@code .tmp} is stale. */
-  private static void finishInterruptedRewrite(Path file, Io io) throws IOException {
-    Path tmp = tmpOf(file);
-    if (!Files.exists(file) && Files.isRegularFile(tmp)) {
-      LOG.warn("record log {}: finishing a rewrite interrupted by a crash (renaming {})", file, tmp);
-      io.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
-      forceDirectory(file);
-    } else {
-      Files.deleteIfExists(tmp);
-    }
-  }
-
-  private static Path keepAside(Path file) {
-    for (int n = 1; n <= MAX_ASIDE; n++) {
-      Path aside = file.resolveSibling(file.getFileName() + ".corrupt-" + n);
-      if (!Files.exists(aside)) {
-        try {
-          Files.copy(file, aside);
-          return aside;
-        } catch (IOException e) {
-          LOG.error("record log {}: cannot keep the damaged file as {}: {}", file, aside, e.toString());
-          return null;
-        }
-      }
-    }
-    LOG.error("record log {}: {} damaged copies are kept already; remove them to keep more", file, MAX_ASIDE);
-    return null;
-  }
-
-  private static void forceDirectory(Path file) {
-    Path dir = file.toAbsolutePath().getParent();
-    try (FileChannel d = FileChannel.open(dir, StandardOpenOption.READ)) {
-      d.force(true);
-    } catch (IOException | UnsupportedOperationException e) {
-      LOG.debug("cannot fsync directory {}: {}", dir, e.toString());
     }
   }
 }

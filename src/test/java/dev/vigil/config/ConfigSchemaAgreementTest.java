@@ -1,0 +1,171 @@
+package dev.vigil.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The schema and the loader agree on the keys of every mapping. The schema is walked; at each closed mapping
+ * ({@code additionalProperties: false}) a document puts the unknown key {@code zzUnknown} there (the first item
+ * of a list, {@code propertyNames.examples[0]} of a map), the real {@link ConfigLoader} loads it, and its "unknown
+ * key; expected one of: ..." list for that path must name exactly the schema's properties. A failure lists, per
+ * mapping, the keys only one of them knows: add those to config/vigil.schema.json (or to the loader).
+ */
+class ConfigSchemaAgreementTest {
+  private static final String UNKNOWN = "zzUnknown";
+  private static final String EXPECTED = "unknown key; expected one of: ";
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static JsonNode schema;
+
+  @TempDir Path dir;
+
+  /**
+   * A closed mapping of the schema: where it sits in a document ({@code String} keys, {@code Integer} items) and
+   * in the schema (a JSON pointer).
+   */
+  record Place(List<Object> at, String schemaAt, Set<String> keys) {
+    String yamlPath() {
+      StringBuilder sb = new StringBuilder();
+      for (Object o : at) {
+        if (o instanceof Integer i) {
+          sb.append('[').append(i).append(']');
+        } else {
+          sb.append(sb.length() == 0 ? "" : ".").append(o);
+        }
+      }
+      return sb.toString();
+    }
+  }
+
+  @BeforeAll
+  static void read() throws IOException {
+    schema = JSON.readTree(ConfigSchemaTest.SCHEMA.toFile());
+  }
+
+  @Test
+  void theWalkReachesEveryKindOfMapping() {
+    assertThat(places().stream().map(Place::yamlPath)).contains("", "server", "polling", "scoring", "policies.default",
+        "rules.hash_mismatch", "targets[0]", "targets[0].keys[0]", "targets[0].tls", "kafka", "events", "rollback",
+        "rollback.blastRadius", "rollback.validation", "rollback.actuators.default", "controller",
+        "controller.trustedMonitorKeys[0]");
+  }
+
+  @Test
+  void everyMappingHasTheLoadersKeys() {
+    List<String> differences = new ArrayList<>();
+    for (Place place : places()) {
+      String unknownAt = place.at().isEmpty() ? UNKNOWN : place.yamlPath() + "." + UNKNOWN;
+      List<ConfigError> errors = ConfigLoader.parse(document(place.at()), dir, Map.of()).errors();
+      List<String> lists = errors.stream()
+          .filter(e -> e.path().equals(unknownAt) && e.message().startsWith(EXPECTED))
+          .map(e -> e.message().substring(EXPECTED.length())).toList();
+      if (lists.size() != 1) {
+        differences.add(where(place) + ": the loader did not report " + unknownAt + " as an unknown key; it said "
+            + errors);
+        continue;
+      }
+      Set<String> loader = new LinkedHashSet<>(Arrays.asList(lists.get(0).split(", ")));
+      Set<String> onlyLoader = new LinkedHashSet<>(loader);
+      onlyLoader.removeAll(place.keys());
+      Set<String> onlySchema = new LinkedHashSet<>(place.keys());
+      onlySchema.removeAll(loader);
+      List<String> sides = new ArrayList<>();
+      if (!onlyLoader.isEmpty()) {
+        sides.add("only the loader knows " + onlyLoader);
+      }
+      if (!onlySchema.isEmpty()) {
+        sides.add("only the schema knows " + onlySchema);
+      }
+      if (!sides.isEmpty()) {
+        differences.add(where(place) + ": " + String.join("; ", sides));
+      }
+    }
+    assertThat(differences)
+        .as("config/vigil.schema.json and the loader disagree on these keys")
+        .isEmpty();
+  }
+
+  private static String where(Place place) {
+    return (place.at().isEmpty() ? "(top level)" : place.yamlPath()) + " (schema " + place.schemaAt() + ")";
+  }
+
+  /** {@code {"a": [{"b": {"zzUnknown": 1}}]}} for the place {@code a[0].b}: JSON, which is YAML. */
+  private static String document(List<Object> at) {
+    JsonNode leaf = JSON.createObjectNode().put(UNKNOWN, 1);
+    JsonNode node = leaf;
+    for (int i = at.size() - 1; i >= 0; i--) {
+      if (at.get(i) instanceof Integer) {
+        ArrayNode list = JSON.createArrayNode();
+        list.add(node);
+        node = list;
+      } else {
+        ObjectNode map = JSON.createObjectNode();
+        map.set((String) at.get(i), node);
+        node = map;
+      }
+    }
+    return node.toString();
+  }
+
+  static List<Place> places() {
+    List<Place> out = new ArrayList<>();
+    walk(schema, "#", List.of(), out);
+    return out;
+  }
+
+  private static void walk(JsonNode node, String pointer, List<Object> at, List<Place> out) {
+    String p = pointer;
+    JsonNode s = node;
+    while (s.has("$ref")) {
+      p = s.get("$ref").asText();
+      assertThat(p).as("only local references").startsWith("#/");
+      s = schema.at(p.substring(1));
+      assertThat(s.isMissingNode()).as("%s resolves", p).isFalse();
+    }
+    if (s.has("allOf") && !s.has("properties") && !s.has("type")) {
+      for (int i = 0; i < s.get("allOf").size(); i++) {
+        walk(s.get("allOf").get(i), p + "/allOf/" + i, at, out);
+      }
+      return;
+    }
+    JsonNode properties = s.path("properties");
+    JsonNode additional = s.path("additionalProperties");
+    if (additional.isBoolean() && !additional.booleanValue()) {
+      Set<String> keys = new LinkedHashSet<>();
+      properties.fieldNames().forEachRemaining(keys::add);
+      out.add(new Place(at, p, keys));
+      String here = p;
+      properties.fields().forEachRemaining(e -> walk(e.getValue(), here + "/properties/" + e.getKey(),
+          append(at, e.getKey()), out));
+    } else if (additional.isObject()) {
+      JsonNode example = s.path("propertyNames").path("examples").path(0);
+      String key = example.isTextual() ? example.asText() : "sample";
+      boolean declared = properties.has(key);
+      walk(declared ? properties.get(key) : additional, p + (declared ? "/properties/" + key : "/additionalProperties"),
+          append(at, key), out);
+    }
+    if (s.has("items")) {
+      walk(s.get("items"), p + "/items", append(at, 0), out);
+    }
+  }
+
+  private static List<Object> append(List<Object> at, Object next) {
+    List<Object> out = new ArrayList<>(at);
+    out.add(next);
+    return List.copyOf(out);
+  }
+}

@@ -6,14 +6,24 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.vigil.attest.Scheme;
+import dev.vigil.config.RollbackConfig.ActuatorConfig;
+import dev.vigil.score.Rule;
+import dev.vigil.score.RuleKind;
+import dev.vigil.score.Severity;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -97,6 +107,136 @@ class ConfigSchemaAgreementTest {
     assertThat(differences)
         .as("config/vigil.schema.json and the loader disagree on these keys")
         .isEmpty();
+  }
+
+  /** The schema's enumerations list exactly the code's values. */
+  @Test
+  void everyEnumerationIsTheCodes() {
+    assertThat(enumAt("#/$defs/severity")).containsExactlyInAnyOrderElementsOf(
+        Arrays.stream(Severity.values()).map(Severity::label).toList());
+    assertThat(enumAt("#/$defs/rule/properties/kind")).containsExactlyInAnyOrderElementsOf(
+        Arrays.stream(RuleKind.values()).map(RuleKind::label).toList());
+    assertThat(enumAt("#/$defs/key/properties/scheme")).containsExactlyInAnyOrderElementsOf(
+        Arrays.stream(Scheme.values()).map(Scheme::wireName).toList());
+    assertThat(enumAt("#/$defs/actuator/properties/type")).containsExactlyInAnyOrderElementsOf(
+        Arrays.stream(ActuatorConfig.Type.values()).map(ActuatorConfig.Type::label).toList());
+    assertThat(enumAt("#/properties/targets/items/properties/mode")).containsExactlyInAnyOrderElementsOf(
+        Arrays.stream(TargetConfig.Mode.values()).map(m -> m.name().toLowerCase(Locale.ROOT).replace('_', '-'))
+            .toList());
+    assertThat(schema.at("/properties/rules/properties").fieldNames()).toIterable()
+        .as("the built-in rules").containsExactlyElementsOf(Rule.defaults().stream().map(Rule::name).toList());
+  }
+
+  /** Each documented default is what the loader fills in when the key is left out. */
+  @Test
+  void everyDocumentedDefaultIsTheLoadersDefault() {
+    ConfigFixtures.writeKeys(dir);
+    VigilConfig c = ConfigFixtures.valid(ConfigFixtures.MINIMAL, dir);
+    RollbackConfig r = c.rollback();
+    Map<String, Object> actual = new LinkedHashMap<>();
+    actual.put("monitorId", c.monitorId());
+    actual.put("server.host", c.server().host());
+    actual.put("server.port", c.server().port());
+    PollingConfig p = c.polling();
+    actual.put("polling.interval", p.interval());
+    actual.put("polling.timeout", p.timeout());
+    actual.put("polling.retries", p.retries());
+    actual.put("polling.retryBackoff", p.retryBackoff());
+    actual.put("polling.concurrency", p.concurrency());
+    actual.put("polling.jitter", p.jitter());
+    actual.put("polling.partitionThreshold", p.partitionThreshold());
+    actual.put("polling.partitionMinTargets", p.partitionMinTargets());
+    actual.put("polling.maxResponseBytes", p.maxResponseBytes());
+    actual.put("scoring.window", c.scoring().window());
+    actual.put("policies.default.expectedHash", c.defaultPolicy().expectedHash());
+    actual.put("policies.default.requireSignature", c.defaultPolicy().requireSignature());
+    actual.put("policies.default.maxClockSkew", c.defaultPolicy().maxClockSkew());
+    actual.put("targets[0].attestationPath", c.targets().get(0).attestationPath());
+    actual.put("targets[0].mode", c.targets().get(0).mode().name().toLowerCase(Locale.ROOT));
+    actual.put("targets[0].threshold", c.targets().get(0).threshold());
+    actual.put("targets[0].keys[0].revoked", c.targets().get(0).keys().get(0).key().revoked());
+    actual.put("kafka.breachesTopic", c.kafka().breachesTopic());
+    actual.put("kafka.rollbacksTopic", c.kafka().rollbacksTopic());
+    actual.put("kafka.deliveryTimeout", c.kafka().deliveryTimeout());
+    actual.put("events.outboxDir", dir.relativize(c.events().outboxDir()));
+    actual.put("events.outboxCapacity", c.events().outboxCapacity());
+    actual.put("rollback.severities", r.severities());
+    actual.put("rollback.cooldown", r.cooldown());
+    actual.put("rollback.blastRadius.max", r.blastRadiusMax());
+    actual.put("rollback.blastRadius.window", r.blastRadiusWindow());
+    actual.put("rollback.dryRun", r.dryRun());
+    actual.put("rollback.validation.consecutive", r.validationConsecutive());
+    actual.put("rollback.validation.timeout", r.validationTimeout());
+    actual.put("rollback.validation.interval", r.validationInterval());
+    actual.put("rollback.executionTimeout", r.executionTimeout());
+    actual.put("rollback.dedupDir", r.dedupDir());
+    actual.put("rollback.dedupRetention", r.dedupRetention());
+    actual.put("rollback.from", r.from());
+    actual.put("rollback.to", r.to());
+    actual.put("rollback.critical", r.critical());
+    actual.put("controller.consumerGroup", c.controller().consumerGroup());
+    actual.put("controller.host", c.controller().host());
+    actual.put("controller.port", c.controller().port());
+    List<String> differences = new ArrayList<>();
+    actual.forEach((path, value) -> {
+      JsonNode def = property(path).path("default");
+      if (!same(def, value)) {
+        differences.add(path + ": the schema's default is " + (def.isMissingNode() ? "absent" : def)
+            + ", the loader's " + value);
+      }
+    });
+    assertThat(differences).isEmpty();
+  }
+
+  private static boolean same(JsonNode def, Object actual) {
+    if (actual instanceof Duration d) {
+      return def.isTextual() && Durations.parse(def.asText()).equals(d);
+    }
+    if (actual instanceof Number n) {
+      return def.isNumber() && def.doubleValue() == n.doubleValue();
+    }
+    if (actual instanceof Boolean b) {
+      return def.isBoolean() && def.booleanValue() == b;
+    }
+    if (actual instanceof Collection<?> values) {
+      Set<String> documented = new LinkedHashSet<>();
+      def.forEach(v -> documented.add(v.asText()));
+      return def.isArray() && documented.equals(values.stream().map(String::valueOf).collect(Collectors.toSet()));
+    }
+    return def.isTextual() && def.asText().equals(String.valueOf(actual));
+  }
+
+  /** The schema of the key at a YAML path such as {@code targets[0].keys[0].revoked}, through references. */
+  private static JsonNode property(String yamlPath) {
+    JsonNode s = schema;
+    for (String segment : yamlPath.replace("[0]", ".[0]").split("\\.")) {
+      s = deref(s);
+      if (segment.equals("[0]")) {
+        s = s.path("items");
+      } else if (s.path("properties").has(segment)) {
+        s = s.path("properties").path(segment);
+      } else {
+        s = s.path("additionalProperties");
+      }
+    }
+    return s;
+  }
+
+  private static JsonNode deref(JsonNode node) {
+    JsonNode s = node;
+    while (s.has("$ref")) {
+      s = schema.at(s.get("$ref").asText().substring(1));
+    }
+    return s;
+  }
+
+  private static List<String> enumAt(String pointer) {
+    JsonNode s = schema.at(pointer.substring(1));
+    JsonNode values = s.has("enum") ? s.get("enum") : s.path("anyOf").path(0).path("enum");
+    List<String> out = new ArrayList<>();
+    values.forEach(v -> out.add(v.asText()));
+    assertThat(out).as("the enum at %s", pointer).isNotEmpty();
+    return out;
   }
 
   private static String where(Place place) {

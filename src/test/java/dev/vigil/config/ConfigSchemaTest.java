@@ -176,6 +176,10 @@ class ConfigSchemaTest {
           arguments(withMinimalTargets("rules: {hash_mismatch: {severity: bogus}}"),
               "rules.hash_mismatch.severity: expected one of: critical, high, warning"),
           arguments(withMinimalTargets("rules: {mine: {threshold: 1}}"), "rules.mine.kind: required"),
+          arguments(withMinimalTargets("rules: {availability: {threshold: 1.5}}"),
+              "rules.availability.threshold: must have a maximum value of 1"),
+          arguments(withMinimalTargets("rules: {mine: {kind: error_rate, threshold: 2}}"),
+              "rules.mine.threshold: must have a maximum value of 1"),
           arguments(withMinimalTargets("rules: {Mine: {kind: throughput}}"), "rules.Mine: not a valid name"),
           arguments(withMinimalTargets("policies: {default: {pinnedDigest: ABCD}}"),
               "policies.default.pinnedDigest: not valid; expected the SHA-256 of the constitution document"),
@@ -212,6 +216,12 @@ class ConfigSchemaTest {
     @Test
     void anEnumeratedValueGivesOneErrorNotOnePerAlternative() {
       assertThat(check(withMinimalTargets("rules: {hash_mismatch: {severity: bogus}}"))).hasSize(1);
+    }
+
+    @Test
+    void aThresholdAboveOneIsOnlyWrongForAShare() {
+      assertThat(check(withMinimalTargets("rules: {latency_p95: {threshold: 3}, mine: {kind: throughput, threshold: 50}}")))
+          .isEmpty();
     }
 
     @Test

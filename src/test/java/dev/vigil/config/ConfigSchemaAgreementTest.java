@@ -157,6 +157,7 @@ class ConfigSchemaAgreementTest {
     actual.put("targets[0].keys[0].revoked", c.targets().get(0).keys().get(0).key().revoked());
     actual.put("kafka.breachesTopic", c.kafka().breachesTopic());
     actual.put("kafka.rollbacksTopic", c.kafka().rollbacksTopic());
+    actual.put("kafka.deadLetterTopic", c.kafka().deadLetterTopic());
     actual.put("kafka.deliveryTimeout", c.kafka().deliveryTimeout());
     actual.put("events.outboxDir", dir.relativize(c.events().outboxDir()));
     actual.put("events.outboxCapacity", c.events().outboxCapacity());
@@ -171,12 +172,16 @@ class ConfigSchemaAgreementTest {
     actual.put("rollback.executionTimeout", r.executionTimeout());
     actual.put("rollback.dedupDir", r.dedupDir());
     actual.put("rollback.dedupRetention", r.dedupRetention());
+    actual.put("rollback.maxEventAge", r.maxEventAge());
+    actual.put("rollback.maxClockSkew", r.maxClockSkew());
     actual.put("rollback.from", r.from());
     actual.put("rollback.to", r.to());
     actual.put("rollback.critical", r.critical());
     actual.put("controller.consumerGroup", c.controller().consumerGroup());
     actual.put("controller.host", c.controller().host());
     actual.put("controller.port", c.controller().port());
+    actual.put("controller.maxAttempts", c.controller().maxAttempts());
+    actual.put("controller.stallThreshold", c.controller().stallThreshold());
     List<String> differences = new ArrayList<>();
     actual.forEach((path, value) -> {
       JsonNode def = property(path).path("default");

@@ -26,7 +26,7 @@ public final class Verifier {
    */
   public static final int DEFAULT_MAX_SIGNATURE_CHECKS = 32;
   /** The largest check budget configuration may set. */
-  public static final int MAX_SIGNATURE_CHECKS = 256;
+  public static final int MAX_SIGNATURE_CHECKS = 64;
 
   private final TrustStore trust;
   private final int maxBytes;

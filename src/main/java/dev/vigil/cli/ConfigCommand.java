@@ -1,12 +1,12 @@
 package dev.vigil.cli;
 
+import dev.vigil.config.BoundedFiles;
 import dev.vigil.config.ConfigError;
 import dev.vigil.config.ConfigLoader;
 import dev.vigil.config.ConfigResult;
 import dev.vigil.config.TargetConfig;
 import dev.vigil.config.VigilConfig;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import picocli.CommandLine;
@@ -48,14 +48,16 @@ final class ConfigCommand implements Runnable {
       description = {
           "Check a configuration file: every unknown key, wrong value, unset environment variable and unreadable"
               + " key file, each with its YAML path.",
-          "Exit status: 0 valid, 1 invalid, 2 unreadable file."
+          "Exit status: 0 valid, 1 invalid, 2 unreadable file (the configuration, or a key or certificate it"
+              + " names: missing, not a regular file, or over its size cap)."
       })
   int check(@Parameters(paramLabel = "FILE", description = "The YAML configuration file.") Path file) {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
-    if (Files.isDirectory(file) || !Files.isReadable(file)) {
-      err.println(file + ": cannot read: " + (Files.isDirectory(file) ? "it is a directory"
-          : Files.exists(file) ? "permission denied" : "no such file"));
+    try {
+      BoundedFiles.check(file, BoundedFiles.CONFIG_MAX_BYTES);
+    } catch (BoundedFiles.Problem e) {
+      err.println(e.getMessage());
       return Main.INPUT_ERROR;
     }
     ConfigResult result = ConfigLoader.load(file, env);
@@ -69,7 +71,7 @@ final class ConfigCommand implements Runnable {
     for (ConfigError e : result.errors()) {
       err.println(file + ": " + e);
     }
-    return 1;
+    return result.errors().stream().anyMatch(ConfigError::unreadableFile) ? Main.INPUT_ERROR : 1;
   }
 
   private static String count(long n, String noun) {

@@ -113,7 +113,7 @@ class ConfigValidationTest {
         arguments("targets[0].keys[0].scope[1]", key("scope: [auth-service, Bad]"), "not a valid service name"),
         arguments("targets[0].keys[1]", MINIMAL + "      - file: ./ed1.pub.pem\n", "the same key as keys[0]"),
         arguments("targets[0].tls", target("tls: {verifyHostname: false}"), "applies only to an https url"),
-        arguments("targets[0].tls.caFile", target("tls: {caFile: ca.pem}").replace("http:", "https:"), "no such file: "),
+        arguments("targets[0].tls.caFile", target("tls: {caFile: ca.pem}").replace("http:", "https:"), "cannot read "),
         arguments("targets[0].tls.keyFile", target("tls: {certFile: ed1.pub.pem}").replace("http:", "https:"), "required when certFile is set"),
         arguments("targets[0].tls.certFile", target("tls: {keyFile: ed1.pub.pem}").replace("http:", "https:"), "required when keyFile is set"),
         arguments("targets[0].tls.verifyHostname", target("tls: {verifyHostname: sometimes}").replace("http:", "https:"), "expected true or false"));

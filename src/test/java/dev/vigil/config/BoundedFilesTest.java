@@ -119,12 +119,26 @@ class BoundedFilesTest {
     }
 
     @Test
-    void aConfigurationJustUnderTheCapOnOneLineLoads() throws IOException {
-      int room = (int) BoundedFiles.CONFIG_MAX_BYTES - MINIMAL.length() - 100;
-      Path file = dir.resolve("long.yaml");
-      Files.writeString(file, "monitorId: m-" + "x".repeat(room) + "\n" + MINIMAL);
-      ConfigResult r = ConfigLoader.load(file, Map.of());
-      assertThat(r.orElseThrow().monitorId()).hasSize(room + 2);
+    void aConfigurationNearTheCapInShortLinesLoads() throws IOException {
+      StringBuilder yaml = new StringBuilder();
+      String comment = "# " + "x".repeat(1000) + "\n";
+      while (yaml.length() + comment.length() + MINIMAL.length() < BoundedFiles.CONFIG_MAX_BYTES) {
+        yaml.append(comment);
+      }
+      Path file = Files.writeString(dir.resolve("long.yaml"), yaml + MINIMAL);
+      assertThat(ConfigLoader.load(file, Map.of()).errors()).isEmpty();
+    }
+
+    @Test
+    void aSingleLineLongerThanTheLineLimitIsRefusedBeforeParsing() throws IOException {
+      String value = "x".repeat(YamlDocument.MAX_LINE_CHARS);
+      Path file = Files.writeString(dir.resolve("one-line.yaml"), MINIMAL + "monitorId: " + value + "\n");
+      assertThat(ConfigLoader.load(file, Map.of()).errors()).extracting(ConfigError::toString).containsExactly(
+          "line 7 has " + (value.length() + 11) + " characters, more than the limit of 65536; split the value"
+              + " (a block scalar, | or >, spans lines)");
+      Path fits = Files.writeString(dir.resolve("fits.yaml"),
+          MINIMAL + "monitorId: m" + "x".repeat(YamlDocument.MAX_LINE_CHARS - 12) + "\n");
+      assertThat(ConfigLoader.load(fits, Map.of()).errors()).isEmpty();
     }
   }
 }

@@ -3,8 +3,11 @@ package dev.vigil.cli;
 import dev.vigil.attest.Keys;
 import dev.vigil.attest.SigningKey;
 import dev.vigil.config.BoundedFiles;
+import dev.vigil.config.RelaxedVerification;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * File reading for commands, through {@link BoundedFiles} (a regular file under a cap, checked
@@ -12,6 +15,8 @@ import java.nio.file.Path;
  * and the file.
  */
 final class CliFiles {
+  private static final Logger LOG = LoggerFactory.getLogger(CliFiles.class);
+
   private CliFiles() {}
 
   static byte[] read(Path file, String option, long maxBytes) {
@@ -28,7 +33,8 @@ final class CliFiles {
 
   /**
    * Loads the configuration named by {@code --config}; on errors prints each with its YAML path to
-   * {@code err} and throws an input error (exit 2), so a daemon starts nothing.
+   * {@code err} and throws an input error (exit 2), so a daemon starts nothing. Every place where
+   * the configuration weakens TLS verification is logged at WARN, at every start.
    */
   static dev.vigil.config.VigilConfig config(Path file, java.io.PrintWriter err) {
     try {
@@ -43,7 +49,11 @@ final class CliFiles {
       }
       throw new Main.InputException("--config " + file + ": " + loaded.errors().size() + " error(s); nothing started");
     }
-    return loaded.orElseThrow();
+    dev.vigil.config.VigilConfig config = loaded.orElseThrow();
+    for (RelaxedVerification.Relaxation r : RelaxedVerification.of(config)) {
+      LOG.warn("{}: verification weakened by configuration: {}", file, r);
+    }
+    return config;
   }
 
   static Keys.PublicKeyMaterial publicKey(Path file, String option) {

@@ -23,6 +23,17 @@ public final class RelaxedVerification {
     }
   }
 
+  /** The targets whose TLS hostname verification is off (for {@code constitutional_tls_verification_relaxed}). */
+  public static java.util.Set<dev.vigil.score.TargetId> targets(VigilConfig config) {
+    java.util.Set<dev.vigil.score.TargetId> out = new java.util.HashSet<>();
+    for (TargetConfig t : config.targets()) {
+      if (t.tls() != null && !t.tls().verifyHostname()) {
+        out.add(t.id());
+      }
+    }
+    return java.util.Set.copyOf(out);
+  }
+
   /** Every weakening in {@code config}, targets first, in configuration order. */
   public static List<Relaxation> of(VigilConfig config) {
     List<Relaxation> out = new ArrayList<>();

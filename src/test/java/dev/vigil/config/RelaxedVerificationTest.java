@@ -27,6 +27,8 @@ class RelaxedVerificationTest {
             + " another host is accepted",
         "kafka client vigil-m0: broker hostname verification is off"
             + " (kafka.properties.ssl.endpoint.identification.algorithm is empty)");
+    assertThat(RelaxedVerification.targets(ConfigFixtures.valid(yaml, dir)))
+        .containsExactly(new dev.vigil.score.TargetId("auth-service", "green"));
   }
 
   @Test

@@ -82,6 +82,13 @@ class SimulateCommandTest {
   }
 
   @Test
+  void aKeyFileThatIsADeviceExitsTwoUnread(@TempDir Path dir) throws IOException {
+    Files.createSymbolicLink(dir.resolve("auth-service-green.key.pem"), Path.of("/dev/zero"));
+    assertThat(run("--base-port", "0", "--admin-port", "0", "--keys-dir", dir.toString())).isEqualTo(2);
+    assertThat(err.toString()).contains("auth-service-green.key.pem: not a regular file");
+  }
+
+  @Test
   void runsPrintsEveryInstanceServesSignedAttestationsAndStopsCleanly(@TempDir Path dir) throws Exception {
     Path keys = dir.resolve("keys");
     SimulateCommand command = new SimulateCommand();

@@ -10,7 +10,8 @@ import java.util.Objects;
  * Loads the YAML configuration into a {@link VigilConfig}, checking everything at once: each
  * unknown key, wrong type, value out of range, unset environment variable, unreadable key file and
  * duplicate target is a {@link ConfigError} naming its YAML path, and all of them are reported
- * together. Scalar values may use {@code ${VAR}} and {@code ${VAR:-default}}. Thread-safe.
+ * together. Scalar values may use {@code ${VAR}} and {@code ${VAR:-default}}, the default itself
+ * holding references ({@link EnvSubstitution}). Thread-safe.
  */
 public final class ConfigLoader {
   private ConfigLoader() {}

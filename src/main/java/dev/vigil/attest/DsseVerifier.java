@@ -56,6 +56,14 @@ public final class DsseVerifier {
     Objects.requireNonNull(expectedPayloadType, "expectedPayloadType");
     Objects.requireNonNull(keys, "keys");
     Objects.requireNonNull(now, "now");
+    try {
+      return verifyUnchecked(envelopeJson, expectedPayloadType, keys, now);
+    } catch (RuntimeException e) {
+      return new Failed(Failure.MALFORMED, "unexpected error while reading the envelope: " + e.getClass().getSimpleName());
+    }
+  }
+
+  private static Result verifyUnchecked(byte[] envelopeJson, String expectedPayloadType, TrustStore keys, Instant now) {
     if (envelopeJson == null || envelopeJson.length == 0) {
       return new Failed(Failure.MALFORMED, "empty envelope");
     }
@@ -72,7 +80,11 @@ public final class DsseVerifier {
       return new Failed(Failure.WRONG_PAYLOAD_TYPE, "payloadType is " + Statement.clip(env.payloadType())
           + ", expected " + expectedPayloadType);
     }
-    byte[] pae = env.pae();
+    String overBudget = Verifier.overBudget(env.signatures().size(), keys.size(), Verifier.MAX_SIGNATURE_CHECKS);
+    if (overBudget != null) {
+      return new Failed(Failure.MALFORMED, overBudget);
+    }
+    SignedMessage pae = SignedMessage.of(env);
     String unusable = null;
     for (Envelope.Sig sig : env.signatures()) {
       for (TrustedKey key : keys.tryOrder(sig.keyid())) {

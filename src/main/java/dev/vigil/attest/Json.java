@@ -13,9 +13,10 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import java.io.IOException;
 
 /**
- * The one JSON reader for untrusted bytes: bounded nesting and number length (so hostile input is
- * rejected in linear time), duplicate keys rejected (two parsers must never read different
- * values), no trailing data.
+ * The one JSON reader for untrusted bytes: strict UTF-8 only ({@link Utf8}), bounded nesting and
+ * number length (so hostile input is rejected in linear time), duplicate keys rejected (two parsers
+ * must never read different values), no trailing data. Whatever the bytes, {@link #read} ends in a
+ * node or a {@link Malformed}, never another exception.
  */
 final class Json {
   static final ObjectMapper MAPPER = JsonMapper.builder(
@@ -35,6 +36,10 @@ final class Json {
   private Json() {}
 
   static JsonNode read(byte[] bytes, String what) throws Malformed {
+    String encoding = Utf8.problem(bytes);
+    if (encoding != null) {
+      throw new Malformed(what + " is not UTF-8 JSON: " + encoding);
+    }
     JsonParser parser = null;
     try {
       parser = MAPPER.createParser(bytes);
@@ -49,6 +54,10 @@ final class Json {
       throw new Malformed(what + " is not valid JSON" + where(parser) + ": " + firstLine(e.getOriginalMessage()));
     } catch (IOException e) {
       throw new Malformed(what + " cannot be read: " + firstLine(e.getMessage()));
+    } catch (RuntimeException e) {
+      // e.g. a NumberFormatException for an exponent beyond BigDecimal's range ({"x":1e999999999999})
+      throw new Malformed(what + " is not valid JSON" + where(parser) + ": " + e.getClass().getSimpleName()
+          + ": " + firstLine(e.getMessage()));
     } finally {
       closeQuietly(parser);
     }

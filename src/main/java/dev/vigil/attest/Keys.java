@@ -174,8 +174,19 @@ public final class Keys {
     }
   }
 
+  /**
+   * PKCS#8 PEM. Ed25519 keys are written in the version 1 form of RFC 8410 section 7 (no
+   * {@code [1] publicKey}): OpenSSL 3.0 and pyca/cryptography refuse the version 2 form that
+   * Bouncy Castle writes by default.
+   */
   static String privatePem(AsymmetricKeyParameter priv) {
     try {
+      if (priv instanceof Ed25519PrivateKeyParameters ed) {
+        PrivateKeyInfo v1 = new PrivateKeyInfo(new org.bouncycastle.asn1.x509.AlgorithmIdentifier(
+            org.bouncycastle.asn1.edec.EdECObjectIdentifiers.id_Ed25519),
+            new org.bouncycastle.asn1.DEROctetString(ed.getEncoded()));
+        return pem("PRIVATE KEY", v1.getEncoded(ASN1Encoding.DER));
+      }
       return pem("PRIVATE KEY", PrivateKeyInfoFactory.createPrivateKeyInfo(priv).getEncoded(ASN1Encoding.DER));
     } catch (IOException e) {
       throw new IllegalStateException("cannot encode a private key", e);

@@ -19,6 +19,7 @@ import org.bouncycastle.crypto.signers.HMacDSAKCalculator;
 import org.bouncycastle.crypto.signers.PSSSigner;
 import org.bouncycastle.crypto.signers.PlainDSAEncoding;
 import org.bouncycastle.crypto.signers.StandardDSAEncoding;
+import org.bouncycastle.math.ec.rfc8032.Ed25519;
 
 /**
  * The signature schemes of attestation-v1 section 3, through Bouncy Castle's lightweight API.
@@ -31,14 +32,12 @@ public enum Scheme {
   /** Ed25519 (RFC 8032, pure): 64 raw signature bytes. */
   ED25519("ed25519") {
     @Override
-    boolean verify(CipherParameters key, byte[] message, byte[] sig) {
+    boolean verify(CipherParameters key, SignedMessage message, byte[] sig) {
       if (sig.length != 64) {
         return false;
       }
-      Ed25519Signer v = new Ed25519Signer();
-      v.init(false, key);
-      v.update(message, 0, message.length);
-      return v.verifySignature(sig);
+      byte[] m = message.bytes();
+      return ((Ed25519PublicKeyParameters) key).verify(Ed25519.Algorithm.Ed25519, null, m, 0, m.length, sig, 0);
     }
 
     @Override
@@ -58,10 +57,10 @@ public enum Scheme {
   /** ECDSA on P-256 with SHA-256; DER {@code SEQUENCE{r,s}} and raw 64-byte r‖s both verify. */
   ECDSA_P256("ecdsa-sha2-nistp256") {
     @Override
-    boolean verify(CipherParameters key, byte[] message, byte[] sig) {
+    boolean verify(CipherParameters key, SignedMessage message, byte[] sig) {
       ECPublicKeyParameters pub = (ECPublicKeyParameters) key;
       BigInteger n = pub.getParameters().getN();
-      byte[] hash = sha256(message);
+      byte[] hash = message.sha256();
       ECDSASigner v = new ECDSASigner();
       v.init(false, pub);
       BigInteger[] rs = decodeDer(n, sig);
@@ -97,7 +96,7 @@ public enum Scheme {
   /** RSASSA-PSS, SHA-256, MGF1-SHA-256: signs with salt 32, verifies salt 32 or the maximum salt. */
   RSA_PSS_SHA256("rsassa-pss-sha256") {
     @Override
-    boolean verify(CipherParameters key, byte[] message, byte[] sig) {
+    boolean verify(CipherParameters key, SignedMessage message, byte[] sig) {
       RSAKeyParameters pub = (RSAKeyParameters) key;
       int modBytes = (pub.getModulus().bitLength() + 7) / 8;
       if (sig.length != modBytes) {
@@ -142,7 +141,8 @@ public enum Scheme {
     return wireName;
   }
 
-  abstract boolean verify(CipherParameters publicKey, byte[] message, byte[] sig);
+  /** Verifies {@code sig} over the message; the message's digest is shared by every pair tried. */
+  abstract boolean verify(CipherParameters publicKey, SignedMessage message, byte[] sig);
 
   abstract byte[] sign(CipherParameters privateKey, byte[] message, SecureRandom random);
 
@@ -172,10 +172,13 @@ public enum Scheme {
     return out;
   }
 
-  private static boolean pss(RSAKeyParameters pub, byte[] message, byte[] sig, int salt) {
-    PSSSigner v = new PSSSigner(new RSAEngine(), new SHA256Digest(), new SHA256Digest(), salt);
+  /** PSS over the message's precomputed SHA-256 (a "raw" signer takes the digest as its input). */
+  private static boolean pss(RSAKeyParameters pub, SignedMessage message, byte[] sig, int salt) {
+    PSSSigner v = PSSSigner.createRawSigner(new RSAEngine(), new SHA256Digest(), new SHA256Digest(), salt,
+        PSSSigner.TRAILER_IMPLICIT);
     v.init(false, pub);
-    v.update(message, 0, message.length);
+    byte[] hash = message.sha256();
+    v.update(hash, 0, hash.length);
     return v.verifySignature(sig);
   }
 

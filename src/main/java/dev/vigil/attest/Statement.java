@@ -5,9 +5,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
-import java.time.OffsetDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
+import java.util.regex.Pattern;
 
 /**
  * An in-toto Statement v1 carrying Vigil's constitutional-hash predicate (attestation-v1 section 4).
@@ -31,6 +31,8 @@ public record Statement(
   public static final String TYPE = "https://in-toto.io/Statement/v1";
   public static final String PREDICATE_TYPE = "urn:vigil:predicate:constitutional-hash:v1";
   public static final String ACTIVE = "active";
+  private static final Pattern UTC_TIMESTAMP =
+      Pattern.compile("[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]{1,9})?Z");
 
   /** The service's own signed report of its service levels; any field may be null. */
   public record Slo(Double p95LatencyMs, Double requestsPerSecond, Double errorRate) {}
@@ -117,11 +119,16 @@ public record Statement(
         slo(p));
   }
 
+  /** RFC 3339 in UTC only, the one form of attestation-v1: uppercase {@code T} and {@code Z}, no offset. */
   private static Instant parseInstant(String text) throws Malformed {
+    if (!UTC_TIMESTAMP.matcher(text).matches()) {
+      throw new Malformed("predicate.issuedAt '" + clip(text)
+          + "' is not an RFC 3339 UTC timestamp (YYYY-MM-DDTHH:MM:SS[.fraction]Z, uppercase T and Z, no offset)");
+    }
     try {
-      return OffsetDateTime.parse(text, DateTimeFormatter.ISO_OFFSET_DATE_TIME).toInstant();
+      return Instant.parse(text);
     } catch (DateTimeParseException e) {
-      throw new Malformed("predicate.issuedAt '" + clip(text) + "' is not an RFC 3339 timestamp");
+      throw new Malformed("predicate.issuedAt '" + clip(text) + "' is not a valid date and time");
     }
   }
 

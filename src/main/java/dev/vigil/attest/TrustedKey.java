@@ -76,6 +76,14 @@ public record TrustedKey(
 
   /** True when this key's scheme verifies {@code sig} over {@code message}; never throws. */
   public boolean verifies(byte[] message, byte[] sig) {
-    return scheme.verify(publicKey, message, sig);
+    return verifies(new SignedMessage(message), sig);
+  }
+
+  boolean verifies(SignedMessage message, byte[] sig) {
+    try {
+      return scheme.verify(publicKey, message, sig);
+    } catch (RuntimeException e) {
+      return false;
+    }
   }
 }

@@ -20,18 +20,36 @@ public final class Verifier {
   public static final int DEFAULT_MAX_BYTES = 65_536;
   /** Default cap on signatures per envelope, so one message cannot buy unbounded CPU. */
   public static final int DEFAULT_MAX_SIGNATURES = 8;
+  /**
+   * Default cap on the signature checks one envelope may cost: its signatures times the keys
+   * trusted for the target (8 signatures against 4 keys).
+   */
+  public static final int DEFAULT_MAX_SIGNATURE_CHECKS = 32;
+  /** The largest check budget configuration may set. */
+  public static final int MAX_SIGNATURE_CHECKS = 64;
 
   private final TrustStore trust;
   private final int maxBytes;
   private final int maxSignatures;
+  private final int maxSignatureChecks;
 
-  public Verifier(TrustStore trust, int maxBytes, int maxSignatures) {
-    if (maxBytes < 1 || maxSignatures < 1) {
-      throw new IllegalArgumentException("maxBytes and maxSignatures must be positive");
+  /**
+   * @param maxSignatureChecks the most (signature, key) pairs one envelope may cost; an envelope
+   *     whose signatures times the trusted keys exceed it is {@code malformed_envelope} before any
+   *     is checked, so the verdict never depends on the order keys are tried in
+   */
+  public Verifier(TrustStore trust, int maxBytes, int maxSignatures, int maxSignatureChecks) {
+    if (maxBytes < 1 || maxSignatures < 1 || maxSignatureChecks < 1) {
+      throw new IllegalArgumentException("maxBytes, maxSignatures and maxSignatureChecks must be positive");
     }
     this.trust = trust;
     this.maxBytes = maxBytes;
     this.maxSignatures = maxSignatures;
+    this.maxSignatureChecks = maxSignatureChecks;
+  }
+
+  public Verifier(TrustStore trust, int maxBytes, int maxSignatures) {
+    this(trust, maxBytes, maxSignatures, DEFAULT_MAX_SIGNATURE_CHECKS);
   }
 
   public Verifier(TrustStore trust) {
@@ -66,6 +84,10 @@ public final class Verifier {
       return Verification.failed(Verdict.MALFORMED_ENVELOPE,
           "payloadType is '" + Statement.clip(env.payloadType()) + "', expected " + Envelope.IN_TOTO);
     }
+    String overBudget = overBudget(env.signatures().size(), trust.size(), maxSignatureChecks);
+    if (overBudget != null) {
+      return Verification.failed(Verdict.MALFORMED_ENVELOPE, overBudget);
+    }
     SignatureCheck sigs = checkSignatures(env, expect);
     if (sigs.verdict != null) {
       return Verification.failed(sigs.verdict, sigs.detail);
@@ -87,6 +109,16 @@ public final class Verifier {
   }
 
   private record Failure(Verdict verdict, String detail) {}
+
+  /** Why {@code signatures} checked against {@code keys} exceed {@code budget}, or null when they do not. */
+  static String overBudget(int signatures, int keys, int budget) {
+    long checks = (long) signatures * keys;
+    if (checks <= budget) {
+      return null;
+    }
+    return signatures + " signature(s) against " + keys + " trusted key(s) need " + checks
+        + " signature checks, more than the limit of " + budget + " (maxSignatureChecks)";
+  }
 
   /** The first failing statement check, or null when all pass. */
   private static Failure checkStatement(Statement st, Expectation e) {
@@ -143,7 +175,7 @@ public final class Verifier {
   }
 
   private SignatureCheck checkSignatures(Envelope env, Expectation expect) {
-    byte[] pae = env.pae();
+    SignedMessage pae = SignedMessage.of(env);
     SignatureCheck out = new SignatureCheck();
     List<String> unusable = new ArrayList<>();
     List<String> knownFailed = new ArrayList<>();

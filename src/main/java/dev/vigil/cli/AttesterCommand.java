@@ -4,9 +4,10 @@ import dev.vigil.attest.SigningKey;
 import dev.vigil.attester.AttesterServer;
 import io.vertx.core.Vertx;
 import java.net.URI;
-import java.nio.file.Files;
+import dev.vigil.config.BoundedFiles;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
@@ -23,8 +24,9 @@ import picocli.CommandLine.Spec;
     description = {
         "Serve signed attestations (GET /attestation?nonce=N, attestation-v1) for a",
         "service that cannot sign by itself. The subject digest is the SHA-256 of the",
-        "constitution file, read again for every request, so an edit shows at the next",
-        "poll. Runs until SIGINT/SIGTERM."
+        "constitution file and the compliance status comes from --health-url, both",
+        "refreshed every --refresh-interval (an edit shows within one); a request only",
+        "signs, so a slow health URL or a flood cannot delay it. Runs until SIGINT/SIGTERM."
     })
 final class AttesterCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
@@ -58,10 +60,27 @@ final class AttesterCommand implements Callable<Integer> {
   @Option(names = "--port", paramLabel = "PORT", defaultValue = "9480", description = "Listen port, 0 for any (default: ${DEFAULT-VALUE}).")
   int port;
 
+  @Option(names = "--refresh-interval", paramLabel = "DURATION", defaultValue = "1s",
+      converter = Converters.HumanDuration.class,
+      description = "How often the constitution and the health URL are read again (default: ${DEFAULT-VALUE}).")
+  Duration refreshInterval;
+
+  @Option(names = "--max-concurrent", paramLabel = "N", defaultValue = "1024",
+      description = "Attestations queued or being signed at once; more are answered 503 (default: ${DEFAULT-VALUE}).")
+  int maxConcurrent;
+
   @Override
   public Integer call() throws Exception {
-    if (!Files.isReadable(constitution)) {
-      throw new Main.InputException("--constitution " + constitution + ": no such file or not readable");
+    try {
+      BoundedFiles.check(constitution, AttesterServer.MAX_CONSTITUTION_BYTES);
+    } catch (BoundedFiles.Problem e) {
+      throw new Main.InputException("--constitution: " + e.getMessage());
+    }
+    if (refreshInterval.toMillis() < 10) {
+      throw new Main.InputException("--refresh-interval must be at least 10ms, got " + refreshInterval);
+    }
+    if (maxConcurrent < 1) {
+      throw new Main.InputException("--max-concurrent must be at least 1, got " + maxConcurrent);
     }
     if (healthUrl != null && !("http".equals(healthUrl.getScheme()) || "https".equals(healthUrl.getScheme()))) {
       throw new Main.InputException("--health-url must be an http or https URL, got '" + healthUrl + "'");
@@ -74,7 +93,7 @@ final class AttesterCommand implements Callable<Integer> {
     AttesterServer server;
     try {
       server = AttesterServer.start(vertx, new AttesterServer.Options(constitution, signingKey, service, environment, hash,
-          healthUrl, release, host, port), Clock.systemUTC()).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+          healthUrl, release, host, port, refreshInterval, maxConcurrent), Clock.systemUTC()).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
     } catch (ExecutionException e) {
       vertx.close();
       throw new Main.InputException(e.getCause().getMessage());

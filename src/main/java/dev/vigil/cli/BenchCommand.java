@@ -57,10 +57,17 @@ final class BenchCommand implements Runnable {
     @Option(names = "--rounds", paramLabel = "N", defaultValue = "5", description = "Measured rounds (default: ${DEFAULT-VALUE}).")
     int rounds;
 
+    @Option(names = "--worst-case", description = {"Instead, time one hostile envelope (full body, 8 untrusted",
+        "signatures, as many trusted keys as maxSignatureChecks allows) at the default and the maximum limits."})
+    boolean worstCase;
+
     @Override
     public Integer call() {
       if (rounds < 1) {
         throw new Main.InputException("--rounds must be at least 1");
+      }
+      if (worstCase) {
+        return worstCase(spec.commandLine().getOut());
       }
       PrintWriter out = spec.commandLine().getOut();
       out.printf(Locale.ROOT, "vigil bench verify: 1 thread, warm-up %s, %d rounds of %s, Java %s%n",
@@ -75,6 +82,26 @@ final class BenchCommand implements Runnable {
             100 * r.overhead());
         out.printf(Locale.ROOT, "  rounds verify(): %s%n", format(r.fullOpsPerSec()));
         out.flush();
+      }
+      return 0;
+    }
+
+    private int worstCase(PrintWriter out) {
+      out.printf(Locale.ROOT, "vigil bench verify --worst-case: 1 thread, median and max of %d runs, Java %s%n",
+          rounds, System.getProperty("java.version"));
+      out.printf(Locale.ROOT, "%-20s %-9s %10s %5s %5s %11s %9s%n",
+          "scheme", "limits", "body bytes", "sigs", "keys", "median ms", "max ms");
+      dev.vigil.bench.VerifyWorstCase bench = new dev.vigil.bench.VerifyWorstCase(rounds);
+      for (Scheme s : schemes) {
+        for (boolean max : new boolean[] {false, true}) {
+          dev.vigil.bench.VerifyWorstCase.Result r = bench.run(s,
+              max ? 16 * 1024 * 1024 : dev.vigil.attest.Verifier.DEFAULT_MAX_BYTES,
+              dev.vigil.attest.Verifier.DEFAULT_MAX_SIGNATURES,
+              max ? dev.vigil.attest.Verifier.MAX_SIGNATURE_CHECKS : dev.vigil.attest.Verifier.DEFAULT_MAX_SIGNATURE_CHECKS);
+          out.printf(Locale.ROOT, "%-20s %-9s %10d %5d %5d %11.1f %9.1f%n", s.wireName(), max ? "maximum" : "default",
+              r.bodyBytes(), r.signatures(), r.keys(), r.medianMs(), r.maxMs());
+          out.flush();
+        }
       }
       return 0;
     }

@@ -2,37 +2,45 @@ package dev.vigil.cli;
 
 import dev.vigil.attest.Keys;
 import dev.vigil.attest.SigningKey;
-import java.io.IOException;
+import dev.vigil.config.BoundedFiles;
+import dev.vigil.config.RelaxedVerification;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
-/** File reading for commands: every failure becomes an {@link Main.InputException} naming the file. */
+/**
+ * File reading for commands, through {@link BoundedFiles} (a regular file under a cap, checked
+ * before reading): every failure becomes an {@link Main.InputException} (exit 2) naming the option
+ * and the file.
+ */
 final class CliFiles {
+  private static final Logger LOG = LoggerFactory.getLogger(CliFiles.class);
+
   private CliFiles() {}
 
-  static byte[] read(Path file, String option) {
+  static byte[] read(Path file, String option, long maxBytes) {
     try {
-      return Files.readAllBytes(file);
-    } catch (NoSuchFileException e) {
-      throw new Main.InputException(option + " " + file + ": no such file");
-    } catch (IOException e) {
-      throw new Main.InputException(option + " " + file + ": cannot read: " + e.getMessage());
+      return BoundedFiles.read(file, maxBytes);
+    } catch (BoundedFiles.Problem e) {
+      throw new Main.InputException(option + ": " + e.getMessage());
     }
   }
 
-  static String readText(Path file, String option) {
-    return new String(read(file, option), StandardCharsets.UTF_8);
+  static String readText(Path file, String option, long maxBytes) {
+    return new String(read(file, option, maxBytes), StandardCharsets.UTF_8);
   }
 
   /**
    * Loads the configuration named by {@code --config}; on errors prints each with its YAML path to
-   * {@code err} and throws an input error (exit 2), so a daemon starts nothing.
+   * {@code err} and throws an input error (exit 2), so a daemon starts nothing. Every place where
+   * the configuration weakens TLS verification is logged at WARN, at every start.
    */
   static dev.vigil.config.VigilConfig config(Path file, java.io.PrintWriter err) {
-    if (!Files.isReadable(file)) {
-      throw new Main.InputException("--config " + file + ": no such file or not readable");
+    try {
+      BoundedFiles.check(file, BoundedFiles.CONFIG_MAX_BYTES);
+    } catch (BoundedFiles.Problem e) {
+      throw new Main.InputException("--config: " + e.getMessage());
     }
     dev.vigil.config.ConfigResult loaded = dev.vigil.config.ConfigLoader.load(file, System.getenv());
     if (!loaded.isValid()) {
@@ -41,12 +49,16 @@ final class CliFiles {
       }
       throw new Main.InputException("--config " + file + ": " + loaded.errors().size() + " error(s); nothing started");
     }
-    return loaded.orElseThrow();
+    dev.vigil.config.VigilConfig config = loaded.orElseThrow();
+    for (RelaxedVerification.Relaxation r : RelaxedVerification.of(config)) {
+      LOG.warn("{}: verification weakened by configuration: {}", file, r);
+    }
+    return config;
   }
 
   static Keys.PublicKeyMaterial publicKey(Path file, String option) {
     try {
-      return Keys.readPublic(readText(file, option));
+      return Keys.readPublic(readText(file, option, BoundedFiles.KEY_MAX_BYTES));
     } catch (Keys.KeyException e) {
       throw new Main.InputException(option + " " + file + ": " + e.getMessage());
     }
@@ -54,7 +66,7 @@ final class CliFiles {
 
   static SigningKey privateKey(Path file, String option) {
     try {
-      return Keys.readPrivate(readText(file, option));
+      return Keys.readPrivate(readText(file, option, BoundedFiles.KEY_MAX_BYTES));
     } catch (Keys.KeyException e) {
       throw new Main.InputException(option + " " + file + ": " + e.getMessage());
     }

@@ -1,5 +1,6 @@
 package dev.vigil.cli;
 
+import dev.vigil.config.BoundedFiles;
 import dev.vigil.config.ConfigError;
 import dev.vigil.config.ConfigLoader;
 import dev.vigil.config.ConfigResult;
@@ -7,7 +8,6 @@ import dev.vigil.config.ConfigSchema;
 import dev.vigil.config.TargetConfig;
 import dev.vigil.config.VigilConfig;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -51,16 +51,18 @@ final class ConfigCommand implements Runnable {
       description = {
           "Check a configuration file: every unknown key, wrong value, unset environment variable and unreadable"
               + " key file, each with its YAML path; --schema-only checks the structure alone.",
-          "Exit status: 0 valid, 1 invalid, 2 unreadable file."
+          "Exit status: 0 valid, 1 invalid, 2 unreadable file (the configuration, or a key or certificate it"
+              + " names: missing, not a regular file, or over its size cap)."
       })
   int check(@Parameters(paramLabel = "FILE", description = "The YAML configuration file.") Path file,
       @Option(names = "--schema-only", description = "Check the structure against the JSON Schema only (keys, types,"
           + " forms): no environment variable is looked up and no key file read.") boolean schemaOnly) {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
-    if (Files.isDirectory(file) || !Files.isReadable(file)) {
-      err.println(file + ": cannot read: " + (Files.isDirectory(file) ? "it is a directory"
-          : Files.exists(file) ? "permission denied" : "no such file"));
+    try {
+      BoundedFiles.check(file, BoundedFiles.CONFIG_MAX_BYTES);
+    } catch (BoundedFiles.Problem e) {
+      err.println(e.getMessage());
       return Main.INPUT_ERROR;
     }
     if (schemaOnly) {
@@ -82,7 +84,7 @@ final class ConfigCommand implements Runnable {
     for (ConfigError e : result.errors()) {
       err.println(file + ": " + e);
     }
-    return 1;
+    return result.errors().stream().anyMatch(ConfigError::unreadableFile) ? Main.INPUT_ERROR : 1;
   }
 
   private static String count(long n, String noun) {

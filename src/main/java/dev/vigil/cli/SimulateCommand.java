@@ -56,6 +56,11 @@ public final class SimulateCommand implements Callable<Integer> {
       description = "Address to listen on (default: ${DEFAULT-VALUE}).")
   String host;
 
+  @Option(names = "--admin-host", paramLabel = "HOST", defaultValue = SimulatorOptions.LOOPBACK,
+      description = {"Address of the admin API, which has no authentication: loopback unless this names another",
+          "(default: ${DEFAULT-VALUE}, whatever --host is)."})
+  String adminHost;
+
   @Option(names = "--services", paramLabel = "N",
       description = "Generate N services svc-00000.. served on 4 shared ports under /s/SERVICE/ENV"
           + " (default: the seven ACGS services, each on its own port).")
@@ -91,7 +96,7 @@ public final class SimulateCommand implements Callable<Integer> {
     SimulatorOptions options;
     try {
       options = SimulatorOptions.defaults().withBasePort(basePort).withAdminPort(adminPort).withHost(host)
-          .withConstitutionalHash(hash).withKeysDir(keysDir);
+          .withAdminHost(adminHost).withConstitutionalHash(hash).withKeysDir(keysDir);
       if (services != null) {
         if (services < 1) {
           return fail("--services must be at least 1, got " + services);

@@ -120,7 +120,7 @@ final class VerifyCommand implements Callable<Integer> {
     String expectedNonce = nonce;
     Verification result;
     if (source.file != null) {
-      result = verifier.verify(CliFiles.read(source.file, "--file"), expectation(expectedNonce));
+      result = verifier.verify(CliFiles.read(source.file, "--file", maxBytes), expectation(expectedNonce));
     } else {
       expectedNonce = nonce != null ? nonce : Nonce.fresh();
       FetchResult fetched = new BlockingFetcher(timeout, maxBytes)

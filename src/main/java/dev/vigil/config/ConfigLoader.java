@@ -1,11 +1,6 @@
 package dev.vigil.config;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.io.IOException;
-import java.nio.charset.MalformedInputException;
-import java.nio.file.AccessDeniedException;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -15,18 +10,22 @@ import java.util.Objects;
  * Loads the YAML configuration into a {@link VigilConfig}, checking everything at once: each
  * unknown key, wrong type, value out of range, unset environment variable, unreadable key file and
  * duplicate target is a {@link ConfigError} naming its YAML path, and all of them are reported
- * together. Scalar values may use {@code ${VAR}} and {@code ${VAR:-default}}. Thread-safe.
+ * together. Scalar values may use {@code ${VAR}} and {@code ${VAR:-default}}, the default itself
+ * holding references ({@link EnvSubstitution}). Thread-safe.
  */
 public final class ConfigLoader {
   private ConfigLoader() {}
 
-  /** Reads {@code file} (UTF-8); relative paths in it resolve against its directory. */
+  /**
+   * Reads {@code file} (UTF-8, a regular file of at most {@link BoundedFiles#CONFIG_MAX_BYTES});
+   * relative paths in it resolve against its directory.
+   */
   public static ConfigResult load(Path file, Map<String, String> env) {
     String yaml;
     try {
-      yaml = Files.readString(file);
-    } catch (IOException e) {
-      return new ConfigResult.Invalid(List.of(new ConfigError("", readProblem(file, e))));
+      yaml = BoundedFiles.readUtf8(file, BoundedFiles.CONFIG_MAX_BYTES);
+    } catch (BoundedFiles.Problem e) {
+      return new ConfigResult.Invalid(List.of(new ConfigError("", e.getMessage(), true)));
     }
     return parse(yaml, file.toAbsolutePath().getParent(), env);
   }
@@ -49,20 +48,4 @@ public final class ConfigLoader {
     throw new ConfigException(file + ": invalid configuration", result.errors());
   }
 
-  /** Why {@code file} cannot be read, in words: "cannot read FILE: no such file". */
-  static String readProblem(Path file, IOException e) {
-    String why;
-    if (e instanceof NoSuchFileException) {
-      why = "no such file";
-    } else if (e instanceof AccessDeniedException) {
-      why = "permission denied";
-    } else if (e instanceof MalformedInputException) {
-      why = "not UTF-8 text";
-    } else if (Files.isDirectory(file)) {
-      why = "it is a directory";
-    } else {
-      why = e.getMessage();
-    }
-    return "cannot read " + file + ": " + why;
-  }
 }

@@ -39,9 +39,9 @@ public final class ConfigSchema {
   /** Every structural error in {@code file}; an unreadable file is one error at the document. */
   public static List<ConfigError> check(Path file) {
     try {
-      return check(Files.readString(file));
-    } catch (IOException e) {
-      return List.of(new ConfigError("", ConfigLoader.readProblem(file, e)));
+      return check(BoundedFiles.readUtf8(file, BoundedFiles.CONFIG_MAX_BYTES));
+    } catch (BoundedFiles.Problem e) {
+      return List.of(new ConfigError("", e.getMessage(), true));
     }
   }
 

@@ -2,15 +2,12 @@ package dev.vigil.config;
 
 import dev.vigil.attest.Keys;
 import dev.vigil.attest.SigningKey;
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 
 /** {@code events}: the outbox directory and capacity, and the monitor's event signing key. */
 final class EventsSection {
-  private static final long MAX_KEY_FILE_BYTES = 1 << 20;
   private static final List<String> KEYS = List.of("outboxDir", "outboxCapacity", "signingKey");
 
   private EventsSection() {}
@@ -20,7 +17,7 @@ final class EventsSection {
     String dir = m.string("outboxDir", EventsConfig.DEFAULT_OUTBOX_DIR);
     m.check("outboxDir", !dir.isBlank(), "must not be empty");
     int capacity = m.integer("outboxCapacity", EventsConfig.DEFAULT_OUTBOX_CAPACITY, 1, 10_000_000);
-    String file = m.string("signingKey", null);
+    String file = m.secret("signingKey", null);
     SigningKey key = null;
     Path path = null;
     if (file != null) {
@@ -40,13 +37,10 @@ final class EventsSection {
   private static SigningKey readKey(Path path, Mapping m) {
     String problem;
     try {
-      if (Files.size(path) > MAX_KEY_FILE_BYTES) {
-        problem = "cannot read " + path + ": larger than 1 MiB, not a key file";
-      } else {
-        return Keys.readPrivate(new String(Files.readAllBytes(path), StandardCharsets.UTF_8));
-      }
-    } catch (IOException e) {
-      problem = ConfigLoader.readProblem(path, e);
+      return Keys.readPrivate(new String(BoundedFiles.read(path, BoundedFiles.KEY_MAX_BYTES), StandardCharsets.UTF_8));
+    } catch (BoundedFiles.Problem e) {
+      m.unreadableFile("signingKey", e);
+      return null;
     } catch (Keys.KeyException e) {
       problem = "no usable private key in " + path + ": " + e.getMessage();
     }

@@ -3,9 +3,7 @@ package dev.vigil.config;
 import dev.vigil.attest.Keys;
 import dev.vigil.attest.Scheme;
 import dev.vigil.attest.TrustedKey;
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -21,7 +19,6 @@ import java.util.Set;
  * revocation and scope (by default the target's service). Messages never hold key material.
  */
 final class KeySection {
-  private static final long MAX_KEY_FILE_BYTES = 1 << 20;
   private static final List<String> KEYS = List.of("file", "scheme", "notBefore", "notAfter", "revoked", "scope");
 
   private KeySection() {}
@@ -56,7 +53,7 @@ final class KeySection {
       return null;
     }
     Mapping m = Mapping.of(node, KEYS);
-    String file = m.required("file");
+    String file = m.require("file") ? m.secret("file", null) : null;
     Scheme scheme = m.parsed("scheme", null, Scheme::fromWireName);
     Instant notBefore = m.instant("notBefore", null);
     Instant notAfter = m.instant("notAfter", null);
@@ -86,13 +83,10 @@ final class KeySection {
   private static Keys.PublicKeyMaterial material(Path path, Mapping m) {
     String problem;
     try {
-      if (Files.size(path) > MAX_KEY_FILE_BYTES) {
-        problem = "cannot read " + path + ": larger than 1 MiB, not a key file";
-      } else {
-        return Keys.readPublic(new String(Files.readAllBytes(path), StandardCharsets.UTF_8));
-      }
-    } catch (IOException e) {
-      problem = ConfigLoader.readProblem(path, e);
+      return Keys.readPublic(new String(BoundedFiles.read(path, BoundedFiles.KEY_MAX_BYTES), StandardCharsets.UTF_8));
+    } catch (BoundedFiles.Problem e) {
+      m.unreadableFile("file", e);
+      return null;
     } catch (Keys.KeyException e) {
       problem = "no usable key in " + path + ": " + e.getMessage();
     }

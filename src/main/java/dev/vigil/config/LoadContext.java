@@ -29,6 +29,10 @@ final class LoadContext {
     errors.add(new ConfigError(path, message));
   }
 
+  void unreadableFile(String path, String message) {
+    errors.add(new ConfigError(path, message, true));
+  }
+
   List<ConfigError> errors() {
     return List.copyOf(errors);
   }

@@ -51,6 +51,11 @@ final class Mapping {
     return value(key, def, Node::string);
   }
 
+  /** A string that must hold no <code>${</code> once substituted ({@link Node#secret}). */
+  String secret(String key, String def) {
+    return value(key, def, Node::secret);
+  }
+
   /** True when {@code key} is present; otherwise reports it as required and counts it as failed. */
   boolean require(String key) {
     if (has(key)) {
@@ -116,6 +121,13 @@ final class Mapping {
       }
     }
     return true;
+  }
+
+  /** Reports the file named at {@code key} as unreadable and counts the key as failed. */
+  void unreadableFile(String key, BoundedFiles.Problem problem) {
+    if (failed.add(key)) {
+      node(key).unreadableFile(problem);
+    }
   }
 
   /** Reports {@code message} at {@code key} when {@code condition} is false and the key has not failed yet. */

@@ -58,6 +58,11 @@ final class Node {
     ctx.error(path, message);
   }
 
+  /** Reports a file named here that cannot be read at all ({@link BoundedFiles.Problem}). */
+  void unreadableFile(BoundedFiles.Problem problem) {
+    ctx.unreadableFile(path, problem.getMessage());
+  }
+
   Node child(String key) {
     return new Node(json.path(key), path.isEmpty() ? key : path + "." + key, ctx);
   }
@@ -91,6 +96,21 @@ final class Node {
     }
     error("expected a string, got " + describe() + (json.isValueNode() ? "; put it in quotes" : ""));
     return null;
+  }
+
+  /**
+   * A string that must be literal once substituted (the admin token, key and certificate paths):
+   * one still holding <code>${</code> (from a variable's value, or <code>$${</code>) is reported
+   * without echoing it.
+   */
+  String secret() {
+    String t = string();
+    if (t != null && t.contains("${")) {
+      error("still contains '${' after substitution; a secret or key path must resolve to a literal value"
+          + " (check the variable's value and the reference's braces)");
+      return null;
+    }
+    return t;
   }
 
   Integer integer(int min, int max) {

@@ -1,5 +1,6 @@
 package dev.vigil.config;
 
+import dev.vigil.attest.Verifier;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -13,7 +14,8 @@ import java.util.regex.Pattern;
 final class PolicySection {
   static final String DEFAULT = "default";
   private static final Pattern DIGEST = Pattern.compile("[0-9a-f]{64}");
-  private static final List<String> KEYS = List.of("expectedHash", "pinnedDigest", "requireSignature", "maxClockSkew");
+  private static final List<String> KEYS = List.of("expectedHash", "pinnedDigest", "requireSignature", "maxClockSkew",
+      "maxSignatureChecks");
 
   /** The default policy and the per-environment ones. */
   record Policies(PolicyConfig defaultPolicy, Map<String, PolicyConfig> byEnvironment) {
@@ -51,6 +53,8 @@ final class PolicySection {
     boolean requireSignature = m.bool("requireSignature", base.requireSignature());
     Duration maxClockSkew = m.duration("maxClockSkew", base.maxClockSkew());
     m.check("maxClockSkew", Mapping.positive(maxClockSkew), "must be greater than 0");
-    return new PolicyConfig(expectedHash, pinnedDigest, requireSignature, maxClockSkew);
+    int maxSignatureChecks = m.integer("maxSignatureChecks", base.maxSignatureChecks(), 1,
+        Verifier.MAX_SIGNATURE_CHECKS);
+    return new PolicyConfig(expectedHash, pinnedDigest, requireSignature, maxClockSkew, maxSignatureChecks);
   }
 }

@@ -16,7 +16,7 @@ final class ServerSection {
     m.check("host", host.matches("\\S+"),
         "must be a host name or IP address without spaces");
     int port = m.integer("port", ServerConfig.DEFAULT_PORT, 0, 65_535);
-    String token = m.string("adminToken", null);
+    String token = m.secret("adminToken", null);
     if (token != null && token.isEmpty()) {
       token = null; // e.g. ${VIGIL_ADMIN_TOKEN:-}: admin endpoints disabled
     }

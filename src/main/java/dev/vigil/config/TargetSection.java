@@ -74,6 +74,12 @@ final class TargetSection {
       m.check("threshold", threshold <= keys.size(),
           "must be at most the number of keys (" + keys.size() + "), got " + threshold);
     }
+    if (environment != null && keys != null) {
+      int budget = policies.forEnvironment(environment).maxSignatureChecks();
+      m.check("keys", keys.size() <= budget, keys.size() + " keys are more than the policy's maxSignatureChecks ("
+          + budget + ") for " + environment + ": no envelope could be checked against them all; raise"
+          + " maxSignatureChecks in policies or list fewer keys");
+    }
     if (mode == Mode.ATTESTATION && environment != null && m.ok("mode") && keys != null && keys.isEmpty()
         && policies.forEnvironment(environment).requireSignature()) {
       m.check("keys", false, "required in attestation mode: the policy for " + environment

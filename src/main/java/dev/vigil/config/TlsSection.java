@@ -1,6 +1,5 @@
 package dev.vigil.config;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -25,19 +24,20 @@ final class TlsSection {
     return new TlsConfig(caFile, certFile, keyFile, verifyHostname);
   }
 
-  /** An existing, readable file, relative to the configuration file; null when absent or unusable. */
+  /**
+   * A readable regular file of at most {@link BoundedFiles#KEY_MAX_BYTES}, relative to the
+   * configuration file; null when absent.
+   */
   private static Path file(Mapping m, String key) {
-    String name = m.string(key, null);
+    String name = m.secret(key, null);
     if (name == null) {
       return null;
     }
     Path path = m.node(key).context().resolve(name);
-    if (Files.isDirectory(path)) {
-      m.check(key, false, path + " is a directory, not a file");
-    } else if (!Files.exists(path)) {
-      m.check(key, false, "no such file: " + path);
-    } else if (!Files.isReadable(path)) {
-      m.check(key, false, "cannot read " + path + ": permission denied");
+    try {
+      BoundedFiles.check(path, BoundedFiles.KEY_MAX_BYTES);
+    } catch (BoundedFiles.Problem e) {
+      m.unreadableFile(key, e);
     }
     return path;
   }

@@ -18,15 +18,24 @@ import java.util.Set;
  * YAML text to a Jackson tree. Before building the tree, one pass over the tokens refuses what
  * the tree would silently lose: a key given twice in one mapping (the tree keeps only the last),
  * aliases ({@code *name}, which Jackson turns into the string "name"), and a second document.
- * Thread-safe.
+ * Lines are at most {@value #MAX_LINE_CHARS} characters: SnakeYAML copies its whole look-ahead
+ * window for every 1,024 characters it reads within one token, so its time grows with the square
+ * of a line's length (a 2 MiB line took 30 s); with the line bounded, loading is linear in the
+ * document's size. Thread-safe.
  */
 final class YamlDocument {
+  static final int MAX_LINE_CHARS = 64 * 1024;
   private static final YAMLMapper MAPPER = new YAMLMapper();
 
   private YamlDocument() {}
 
   /** The document's tree (MissingNode when empty), or null after reporting why it cannot be read. */
   static JsonNode read(String yaml, LoadContext ctx) {
+    String longLine = longLine(yaml);
+    if (longLine != null) {
+      ctx.error("", longLine);
+      return null;
+    }
     try {
       if (!scan(yaml, ctx)) {
         return null;
@@ -73,6 +82,23 @@ final class YamlDocument {
       }
     }
     return clean;
+  }
+
+  /** Which line is longer than {@link #MAX_LINE_CHARS}, in words, or null when none is. */
+  private static String longLine(String yaml) {
+    int line = 1;
+    int start = 0;
+    for (int i = 0; i <= yaml.length(); i++) {
+      if (i == yaml.length() || yaml.charAt(i) == '\n') {
+        if (i - start > MAX_LINE_CHARS) {
+          return "line " + line + " has " + (i - start) + " characters, more than the limit of " + MAX_LINE_CHARS
+              + "; split the value (a block scalar, | or >, spans lines)";
+        }
+        line++;
+        start = i + 1;
+      }
+    }
+    return null;
   }
 
   private static int line(JsonParser p) {

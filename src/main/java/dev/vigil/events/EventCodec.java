@@ -99,6 +99,10 @@ public final class EventCodec {
           f.detail());
     }
     DsseVerifier.Verified v = (DsseVerifier.Verified) r;
+    String encoding = dev.vigil.attest.Utf8.problem(v.payload());
+    if (encoding != null) {
+      return new Rejected(Reason.MALFORMED, "event is not UTF-8 JSON: " + encoding);
+    }
     try {
       return new Accepted(parse(v.payload()), v.keyId());
     } catch (EventFormatException e) {

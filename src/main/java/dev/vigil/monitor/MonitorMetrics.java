@@ -53,6 +53,8 @@ public final class MonitorMetrics implements AutoCloseable {
   private final Value targetCount = new Value(0);
   private final Value reloadOk = new Value(1);
   private final Value partitioned = new Value(0);
+  private final Map<TargetId, Value> tlsRelaxed = new HashMap<>();
+  private final Map<TargetId, Gauge> tlsRelaxedGauges = new HashMap<>();
   private final Timer pollLag;
   private volatile java.util.function.Consumer<Duration> lagTap;
 
@@ -229,6 +231,29 @@ public final class MonitorMetrics implements AutoCloseable {
 
   public void setPartitioned(boolean p) {
     partitioned.set(p ? 1 : 0);
+  }
+
+  /**
+   * {@code constitutional_tls_verification_relaxed}: 1 for the targets in {@code relaxed} (TLS
+   * verification weakened by configuration), 0 for the other targets in {@code all}; the series of
+   * targets no longer in {@code all} disappear.
+   */
+  public void setTlsRelaxed(java.util.Collection<TargetId> all, java.util.Set<TargetId> relaxed) {
+    for (TargetId id : List.copyOf(tlsRelaxed.keySet())) {
+      if (!all.contains(id)) {
+        registry.remove(tlsRelaxedGauges.remove(id));
+        tlsRelaxed.remove(id);
+      }
+    }
+    for (TargetId id : all) {
+      tlsRelaxed.computeIfAbsent(id, k -> {
+        Value v = new Value(0);
+        tlsRelaxedGauges.put(k, gauge("constitutional.tls.verification.relaxed",
+            "1 where the target's TLS verification was weakened by configuration (e.g. verifyHostname: false)",
+            Tags.of("service", k.service(), "environment", k.environment()), v));
+        return v;
+      }).set(relaxed.contains(id) ? 1 : 0);
+    }
   }
 
   private Gauge gauge(String name, String help, Tags tags, Value v) {

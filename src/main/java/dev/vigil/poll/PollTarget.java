@@ -24,7 +24,8 @@ public record PollTarget(TargetConfig config, PolicyConfig policy, Verifier veri
     for (KeyConfig k : t.keys()) {
       keys.add(k.key());
     }
-    Verifier v = new Verifier(TrustStore.of(keys), maxResponseBytes, Verifier.DEFAULT_MAX_SIGNATURES);
+    Verifier v = new Verifier(TrustStore.of(keys), maxResponseBytes, Verifier.DEFAULT_MAX_SIGNATURES,
+        policy.maxSignatureChecks());
     return new PollTarget(t, policy, v, maxResponseBytes, retryBackoff);
   }
 

@@ -30,6 +30,7 @@ import java.util.Locale;
  * Thread-safe: handlers run on the event loop and only touch the simulator's thread-safe state.
  */
 final class AdminApi {
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(AdminApi.class);
   static final int MAX_BODY_BYTES = 16 * 1024;
   private static final ObjectMapper MAPPER = JsonMapper.builder()
       .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
@@ -67,8 +68,16 @@ final class AdminApi {
     return router;
   }
 
+  /**
+   * Listens on {@code host}, which is loopback unless an operator named another address
+   * ({@code --admin-host}); then a WARN says that the unauthenticated API is exposed.
+   */
   Future<Void> listen(String host, int port) {
     this.host = host;
+    if (!isLoopback(host)) {
+      LOG.warn("the simulator's admin API has no authentication and listens on {} (--admin-host); anyone who"
+          + " reaches it can inject faults and move traffic", host);
+    }
     return vertx.createHttpServer().requestHandler(router).listen(port, host)
         .<Void>map(s -> {
           server = s;
@@ -82,6 +91,16 @@ final class AdminApi {
           out.initCause(e);
           return Future.failedFuture(out);
         });
+  }
+
+  /** True for a loopback address or a name that resolves only to loopback ones (localhost). */
+  static boolean isLoopback(String host) {
+    try {
+      java.net.InetAddress[] all = java.net.InetAddress.getAllByName(host);
+      return java.util.Arrays.stream(all).allMatch(java.net.InetAddress::isLoopbackAddress);
+    } catch (java.net.UnknownHostException e) {
+      return false;
+    }
   }
 
   int port() {

@@ -49,9 +49,14 @@ final class FleetKeys {
   private static SigningKey read(Path file, TargetId id) throws IOException {
     String pem;
     try {
+      if (Files.exists(file)) {
+        dev.vigil.config.BoundedFiles.check(file, dev.vigil.config.BoundedFiles.KEY_MAX_BYTES);
+      }
       pem = Files.readString(file, StandardCharsets.US_ASCII);
     } catch (NoSuchFileException e) {
       throw new NoSuchFileException(file.toString(), null, "no key for " + id + " (expected " + file.getFileName() + ")");
+    } catch (dev.vigil.config.BoundedFiles.Problem e) {
+      throw new IOException("the key of " + id + ": " + e.getMessage(), e);
     } catch (IOException e) {
       throw new IOException("cannot read the key of " + id + " from " + file + ": " + e.getMessage(), e);
     }

@@ -114,7 +114,7 @@ public final class FleetSimulator {
           return Future.failedFuture(f.cause());
         }
       }
-      return admin.listen(options.host(), options.adminPort());
+      return admin.listen(options.adminHost(), options.adminPort());
     }).transform(ar -> ar.succeeded() ? Future.succeededFuture(this)
         : stop().transform(ignored -> Future.failedFuture(ar.cause())));
   }
@@ -185,7 +185,7 @@ public final class FleetSimulator {
 
   /** The admin API's root URL, e.g. {@code http://127.0.0.1:8099}. */
   public URI adminUrl() {
-    return URI.create("http://" + hostPort(options.host(), admin.port()));
+    return URI.create("http://" + hostPort(options.adminHost(), admin.port()));
   }
 
   /**

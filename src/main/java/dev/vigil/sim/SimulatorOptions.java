@@ -35,6 +35,8 @@ import java.util.regex.Pattern;
  *     generate a fresh Ed25519 key per instance in memory
  * @param constitutionDigest lowercase hex SHA-256 of the constitution document, the statement's
  *     subject digest
+ * @param adminHost where the unauthenticated admin API listens: loopback ({@value #LOOPBACK}) unless
+ *     set explicitly, whatever {@code host} the services listen on
  */
 public record SimulatorOptions(
     List<String> services,
@@ -47,7 +49,8 @@ public record SimulatorOptions(
     Clock clock,
     String constitutionalHash,
     String constitutionDigest,
-    Path keysDir) {
+    Path keysDir,
+    String adminHost) {
 
   /** The seven services of the reference ACGS fleet, in port order. */
   public static final List<String> ACGS_SERVICES = List.of(
@@ -65,6 +68,8 @@ public record SimulatorOptions(
   public static final int DEFAULT_BASE_PORT = 8000;
   public static final int DEFAULT_ADMIN_PORT = 8099;
   public static final int DEFAULT_SHARED_PORTS = 4;
+  /** The admin API's default address. */
+  public static final String LOOPBACK = "127.0.0.1";
   /** Ports between the environments of dedicated mode, so also the most services it can hold. */
   static final int ENVIRONMENT_STRIDE = 100;
   static final int MAX_GENERATED = 100_000;
@@ -76,6 +81,7 @@ public record SimulatorOptions(
   public SimulatorOptions {
     Objects.requireNonNull(environments, "environments");
     Objects.requireNonNull(host, "host");
+    Objects.requireNonNull(adminHost, "adminHost");
     Objects.requireNonNull(clock, "clock");
     Objects.requireNonNull(constitutionalHash, "constitutionalHash");
     Objects.requireNonNull(constitutionDigest, "constitutionDigest");
@@ -86,8 +92,8 @@ public record SimulatorOptions(
     environments = List.copyOf(environments);
     checkNames("services", services);
     checkNames("environments", environments);
-    if (host.isBlank()) {
-      throw new IllegalArgumentException("host must not be blank");
+    if (host.isBlank() || adminHost.isBlank()) {
+      throw new IllegalArgumentException("host and adminHost must not be blank");
     }
     checkPort("basePort", basePort);
     checkPort("adminPort", adminPort);
@@ -108,7 +114,7 @@ public record SimulatorOptions(
   public static SimulatorOptions defaults() {
     return new SimulatorOptions(ACGS_SERVICES, DEFAULT_ENVIRONMENTS, "127.0.0.1", DEFAULT_BASE_PORT,
         DEFAULT_ADMIN_PORT, 0, DEFAULT_SHARED_PORTS, Clock.systemUTC(), DEFAULT_HASH,
-        sha256Hex(DEFAULT_CONSTITUTION_TEXT), null);
+        sha256Hex(DEFAULT_CONSTITUTION_TEXT), null, LOOPBACK);
   }
 
   /** True in generated mode (shared ports, path prefixes). */
@@ -119,27 +125,33 @@ public record SimulatorOptions(
   /** These services on dedicated ports (leaves generated mode). */
   public SimulatorOptions withServices(List<String> value) {
     return new SimulatorOptions(value, environments, host, basePort, adminPort, 0, sharedPorts, clock,
-        constitutionalHash, constitutionDigest, keysDir);
+        constitutionalHash, constitutionDigest, keysDir, adminHost);
   }
 
   public SimulatorOptions withEnvironments(List<String> value) {
     return new SimulatorOptions(services, value, host, basePort, adminPort, generated, sharedPorts, clock,
-        constitutionalHash, constitutionDigest, keysDir);
+        constitutionalHash, constitutionDigest, keysDir, adminHost);
   }
 
   public SimulatorOptions withHost(String value) {
     return new SimulatorOptions(services, environments, value, basePort, adminPort, generated, sharedPorts, clock,
-        constitutionalHash, constitutionDigest, keysDir);
+        constitutionalHash, constitutionDigest, keysDir, adminHost);
+  }
+
+  /** Where the unauthenticated admin API listens (default loopback). */
+  public SimulatorOptions withAdminHost(String value) {
+    return new SimulatorOptions(services, environments, host, basePort, adminPort, generated, sharedPorts, clock,
+        constitutionalHash, constitutionDigest, keysDir, value);
   }
 
   public SimulatorOptions withBasePort(int value) {
     return new SimulatorOptions(services, environments, host, value, adminPort, generated, sharedPorts, clock,
-        constitutionalHash, constitutionDigest, keysDir);
+        constitutionalHash, constitutionDigest, keysDir, adminHost);
   }
 
   public SimulatorOptions withAdminPort(int value) {
     return new SimulatorOptions(services, environments, host, basePort, value, generated, sharedPorts, clock,
-        constitutionalHash, constitutionDigest, keysDir);
+        constitutionalHash, constitutionDigest, keysDir, adminHost);
   }
 
   /**
@@ -148,27 +160,27 @@ public record SimulatorOptions(
    */
   public SimulatorOptions withGenerated(int count, int ports) {
     return new SimulatorOptions(count > 0 ? List.of() : ACGS_SERVICES, environments, host, basePort, adminPort,
-        count, ports, clock, constitutionalHash, constitutionDigest, keysDir);
+        count, ports, clock, constitutionalHash, constitutionDigest, keysDir, adminHost);
   }
 
   public SimulatorOptions withClock(Clock value) {
     return new SimulatorOptions(services, environments, host, basePort, adminPort, generated, sharedPorts, value,
-        constitutionalHash, constitutionDigest, keysDir);
+        constitutionalHash, constitutionDigest, keysDir, adminHost);
   }
 
   public SimulatorOptions withConstitutionalHash(String value) {
     return new SimulatorOptions(services, environments, host, basePort, adminPort, generated, sharedPorts, clock,
-        value, constitutionDigest, keysDir);
+        value, constitutionDigest, keysDir, adminHost);
   }
 
   public SimulatorOptions withConstitutionDigest(String value) {
     return new SimulatorOptions(services, environments, host, basePort, adminPort, generated, sharedPorts, clock,
-        constitutionalHash, value, keysDir);
+        constitutionalHash, value, keysDir, adminHost);
   }
 
   public SimulatorOptions withKeysDir(Path value) {
     return new SimulatorOptions(services, environments, host, basePort, adminPort, generated, sharedPorts, clock,
-        constitutionalHash, constitutionDigest, value);
+        constitutionalHash, constitutionDigest, value, adminHost);
   }
 
   /** Lowercase hex SHA-256 of the UTF-8 bytes of {@code text}. */

@@ -32,7 +32,7 @@ class DsseSpecVectorTest {
   void rawSignatureOfTheSpecVerifies() {
     byte[] sig = Base64.getDecoder().decode(SIG);
     assertThat(sig).hasSize(64);
-    assertThat(Scheme.ECDSA_P256.verify(publicKey(), PAE, sig)).isTrue();
+    assertThat(Scheme.ECDSA_P256.verify(publicKey(), new SignedMessage(PAE), sig)).isTrue();
   }
 
   @Test

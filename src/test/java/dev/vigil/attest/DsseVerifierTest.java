@@ -66,4 +66,18 @@ class DsseVerifierTest {
               f -> assertThat(f.failure()).isEqualTo(DsseVerifier.Failure.MALFORMED));
     }
   }
+
+  @Test
+  void anEnvelopeInUtf16OrWithABomOrAnExtremeNumberIsMalformedNotAnException() {
+    String env = new String(new Signer(KEY).sign(TYPE, PAYLOAD).toJson(), StandardCharsets.UTF_8);
+    byte[] bom = ("\uFEFF" + env).getBytes(StandardCharsets.UTF_8);
+    for (byte[] bad : new byte[][] {env.getBytes(StandardCharsets.UTF_16LE), env.getBytes(StandardCharsets.UTF_16BE), bom,
+        "{\"x\":1e999999999999}".getBytes(StandardCharsets.UTF_8)}) {
+      assertThat(DsseVerifier.verify(bad, TYPE, TrustStore.of(KEY.trusted()), NOW))
+          .isInstanceOfSatisfying(DsseVerifier.Failed.class,
+              f -> assertThat(f.failure()).isEqualTo(DsseVerifier.Failure.MALFORMED));
+    }
+    assertThat(DsseVerifier.verify(env.getBytes(StandardCharsets.UTF_8), TYPE, TrustStore.of(KEY.trusted()), NOW).verified())
+        .isTrue();
+  }
 }

@@ -222,4 +222,155 @@ class HostileInputTest {
       }
     }
   }
+
+  @Nested
+  class ExtremeNumbers {
+    @ParameterizedTest
+    @ValueSource(strings = {"{\"x\":1e999999999999}", "{\"x\":-1E-999999999999}", "{\"x\":1e2147483648}",
+        "{\"payloadType\":1e999999999}", "[1e999999999999]"})
+    void anExponentBeyondAnyNumberTypeIsMalformedNotAnException(String body) {
+      Verification v = verify(body);
+      assertThat(v.verdict()).isEqualTo(Verdict.MALFORMED_ENVELOPE);
+      assertThat(DsseVerifier.verify(body.getBytes(StandardCharsets.UTF_8), "application/cloudevents+json",
+          TrustStore.of(key.trusted()), Fixtures.NOW))
+          .isInstanceOfSatisfying(DsseVerifier.Failed.class,
+              f -> assertThat(f.failure()).isEqualTo(DsseVerifier.Failure.MALFORMED));
+    }
+
+    @Test
+    void anExtremeExponentInTheSignedStatementIsAMalformedStatement() {
+      String json = new String(statement().toJson(), StandardCharsets.UTF_8)
+          .replace("\"errorRate\":0.001", "\"errorRate\":1e999999999999");
+      byte[] body = new Signer(key).sign(Envelope.IN_TOTO, json.getBytes(StandardCharsets.UTF_8)).toJson();
+      Verification v = verifier.verify(body, expect());
+      assertThat(v.verdict()).isEqualTo(Verdict.MALFORMED_STATEMENT);
+      assertThat(v.detail()).contains("/predicate/slo/errorRate");
+    }
+  }
+
+  @Nested
+  class Encodings {
+    private final String envelope = new String(Fixtures.signed(statement(), key), StandardCharsets.UTF_8);
+
+    private byte[] bom(byte[] utf8) {
+      byte[] out = new byte[utf8.length + 3];
+      out[0] = (byte) 0xEF;
+      out[1] = (byte) 0xBB;
+      out[2] = (byte) 0xBF;
+      System.arraycopy(utf8, 0, out, 3, utf8.length);
+      return out;
+    }
+
+    @Test
+    void theEnvelopeInUtf16OrUtf32OrWithABomIsMalformed() {
+      assertThat(verifier.verify(envelope.getBytes(StandardCharsets.UTF_8), expect()).verdict()).isEqualTo(Verdict.COMPLIANT);
+      for (byte[] body : List.of(envelope.getBytes(StandardCharsets.UTF_16LE), envelope.getBytes(StandardCharsets.UTF_16BE),
+          envelope.getBytes(java.nio.charset.Charset.forName("UTF-32BE")), bom(envelope.getBytes(StandardCharsets.UTF_8)))) {
+        Verification v = verifier.verify(body, expect());
+        assertThat(v.verdict()).isEqualTo(Verdict.MALFORMED_ENVELOPE);
+        assertThat(v.detail()).startsWith("envelope is not UTF-8 JSON");
+      }
+    }
+
+    @Test
+    void aSignedStatementInUtf16OrUtf32OrWithABomIsAMalformedStatement() {
+      String st = new String(statement().toJson(), StandardCharsets.UTF_8);
+      for (byte[] payload : List.of(st.getBytes(StandardCharsets.UTF_16LE),
+          st.getBytes(java.nio.charset.Charset.forName("UTF-32BE")), bom(st.getBytes(StandardCharsets.UTF_8)))) {
+        Verification v = verifier.verify(new Signer(key).sign(Envelope.IN_TOTO, payload).toJson(), expect());
+        assertThat(v.verdict()).isEqualTo(Verdict.MALFORMED_STATEMENT);
+        assertThat(v.detail()).startsWith("statement is not UTF-8 JSON");
+      }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"C080", "E08080", "EDA080", "F4908080", "FF", "80", "E282"})
+    void invalidOrOverlongUtf8InsideAStringIsMalformed(String hex) {
+      byte[] bad = java.util.HexFormat.of().parseHex(hex);
+      byte[] head = "{\"payloadType\":\"".getBytes(StandardCharsets.UTF_8);
+      byte[] tail = "\"}".getBytes(StandardCharsets.UTF_8);
+      byte[] body = new byte[head.length + bad.length + tail.length];
+      System.arraycopy(head, 0, body, 0, head.length);
+      System.arraycopy(bad, 0, body, head.length, bad.length);
+      System.arraycopy(tail, 0, body, head.length + bad.length, tail.length);
+      Verification v = verifier.verify(body, expect());
+      assertThat(v.verdict()).isEqualTo(Verdict.MALFORMED_ENVELOPE);
+      assertThat(v.detail()).contains("invalid UTF-8 sequence at offset " + head.length);
+    }
+
+    @Test
+    void wellFormedMultiByteTextIsAccepted() {
+      assertThat(Utf8.problem("{\"a\":\"é € 𝄞\"}".getBytes(StandardCharsets.UTF_8))).isNull();
+    }
+  }
+
+  @Nested
+  class IssuedAt {
+    private Verification withIssuedAt(String text) {
+      String json = new String(statement().toJson(), StandardCharsets.UTF_8)
+          .replace("\"issuedAt\":\"2026-11-26T18:00:00Z\"", "\"issuedAt\":\"" + text + "\"");
+      assertThat(json).contains(text);
+      return verifier.verify(new Signer(key).sign(Envelope.IN_TOTO, json.getBytes(StandardCharsets.UTF_8)).toJson(), expect());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"2026-11-26T20:00:00+02:00", "2026-11-26T18:00:00+00:00", "2026-11-26t18:00:00Z",
+        "2026-11-26T18:00:00z", "2026-11-26 18:00:00Z", "2026-11-26T18:00Z", "2026-11-26T18:00:00.Z",
+        "2026-13-26T18:00:00Z", "2026-11-26T18:00:00.1234567891Z"})
+    void onlyTheUppercaseUtcFormIsAccepted(String text) {
+      Verification v = withIssuedAt(text);
+      assertThat(v.verdict()).as(text).isEqualTo(Verdict.MALFORMED_STATEMENT);
+      assertThat(v.detail()).as(text).startsWith("predicate.issuedAt");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"2026-11-26T18:00:00Z", "2026-11-26T18:00:00.5Z", "2026-11-26T18:00:00.123456789Z"})
+    void theUtcFormWithOrWithoutAFractionIsAccepted(String text) {
+      assertThat(withIssuedAt(text).verdict()).as(text).isEqualTo(Verdict.COMPLIANT);
+    }
+  }
+
+  @Nested
+  class SignatureCheckBudget {
+    private final List<SigningKey> keys = List.of(Fixtures.ed25519(0), Fixtures.ed25519(1), Fixtures.ed25519(2),
+        Fixtures.ed25519(3));
+
+    private byte[] junkSignatures(int count) {
+      List<Envelope.Sig> sigs = new java.util.ArrayList<>();
+      for (int i = 0; i < count; i++) {
+        sigs.add(new Envelope.Sig("", new byte[64]));
+      }
+      return new Envelope(Envelope.IN_TOTO, statement().toJson(), sigs).toJson();
+    }
+
+    private TrustStore store() {
+      return TrustStore.of(keys.stream().map(SigningKey::trusted).toList());
+    }
+
+    @Test
+    void signaturesTimesKeysOverTheBudgetIsMalformedBeforeAnyCheck() {
+      Verifier v = new Verifier(store(), Verifier.DEFAULT_MAX_BYTES, 8, 31);
+      Verification r = v.verify(junkSignatures(8), expect());
+      assertThat(r.verdict()).isEqualTo(Verdict.MALFORMED_ENVELOPE);
+      assertThat(r.detail()).isEqualTo("8 signature(s) against 4 trusted key(s) need 32 signature checks,"
+          + " more than the limit of 31 (maxSignatureChecks)");
+    }
+
+    @Test
+    void withinTheBudgetEverySignatureIsChecked() {
+      Verifier v = new Verifier(store(), Verifier.DEFAULT_MAX_BYTES, 8, 32);
+      assertThat(v.verify(junkSignatures(8), expect()).verdict()).isEqualTo(Verdict.UNKNOWN_KEY);
+      byte[] good = Fixtures.signed(statement(), keys.get(3));
+      assertThat(v.verify(good, expect()).verdict()).isEqualTo(Verdict.COMPLIANT);
+    }
+
+    @Test
+    void theDefaultBudgetIsEightSignaturesAgainstFourKeys() {
+      Verifier v = new Verifier(store(), Verifier.DEFAULT_MAX_BYTES, 8);
+      assertThat(v.verify(junkSignatures(8), expect()).verdict()).isEqualTo(Verdict.UNKNOWN_KEY);
+      Verifier five = new Verifier(TrustStore.of(keys.get(0).trusted(), keys.get(1).trusted(), keys.get(2).trusted(),
+          keys.get(3).trusted(), key.trusted()), Verifier.DEFAULT_MAX_BYTES, 8);
+      assertThat(five.verify(junkSignatures(7), expect()).detail()).contains("more than the limit of 32");
+    }
+  }
 }

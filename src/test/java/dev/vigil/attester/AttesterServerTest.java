@@ -1,6 +1,7 @@
 package dev.vigil.attester;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -21,7 +22,15 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Base64;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -61,9 +70,10 @@ class AttesterServerTest {
         "green", hash, healthUrl, "2.0.0", "127.0.0.1", 0), Clock.systemUTC()));
   }
 
+  /** The statement the attester signs for {@code nonce}, within the monitor's default poll timeout (5 s). */
   private JsonNode statement(AttesterServer a, String nonce) throws Exception {
     HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + a.port() + "/attestation?nonce=" + nonce))
-        .GET().build(), HttpResponse.BodyHandlers.ofString());
+        .timeout(Duration.ofSeconds(5)).GET().build(), HttpResponse.BodyHandlers.ofString());
     assertThat(r.statusCode()).isEqualTo(200);
     assertThat(r.headers().firstValue("content-type")).hasValue("application/vnd.dsse.envelope.v1+json");
     JsonNode env = JSON.readTree(r.body());
@@ -86,12 +96,15 @@ class AttesterServerTest {
     assertThat(s1.at("/predicate/version").asText()).isEqualTo("2.0.0");
 
     Files.writeString(file, "Article 1. Be opaque.\n");
+    String d2 = AttesterServer.sha256Hex(file);
+    await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+        assertThat(statement(a, "n0nce-2").at("/subject/0/digest/sha256").asText()).isEqualTo(d2).isNotEqualTo(d1));
     JsonNode s2 = statement(a, "n0nce-2");
-    assertThat(s2.at("/subject/0/digest/sha256").asText()).isEqualTo(AttesterServer.sha256Hex(file)).isNotEqualTo(d1);
     assertThat(s2.at("/predicate/sequence").asLong()).isGreaterThan(s1.at("/predicate/sequence").asLong());
     assertThat(status(a, "/health/ready")).isEqualTo(200);
     Files.delete(file);
-    assertThat(status(a, "/health/ready")).isEqualTo(503);
+    await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(status(a, "/health/ready")).isEqualTo(503));
+    assertThat(status(a, "/attestation?nonce=x")).isEqualTo(503);
     assertThat(status(a, "/health/live")).isEqualTo(200);
   }
 
@@ -109,8 +122,58 @@ class AttesterServerTest {
     assertThat(statement(a, "x").at("/predicate/constitutionalHash").asText()).isEqualTo("cdd01ef066bc6cf2");
     assertThat(statement(a, "x").at("/predicate/complianceStatus").asText()).isEqualTo("active");
     healthBody = "{\"constitutional_compliance\":\"degraded\"}";
-    assertThat(statement(a, "x").at("/predicate/complianceStatus").asText()).isEqualTo("degraded");
+    await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+        assertThat(statement(a, "x").at("/predicate/complianceStatus").asText()).isEqualTo("degraded"));
     healthBody = "not json";
-    assertThat(statement(a, "x").at("/predicate/complianceStatus").asText()).isEqualTo("unknown");
+    await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+        assertThat(statement(a, "x").at("/predicate/complianceStatus").asText()).isEqualTo("unknown"));
+  }
+
+  /**
+   * The issue's attack: a health endpoint that never answers, and a flood of requests in flight.
+   * The attestation still answers, signed from the cached state; the health URL is read once at a
+   * time however many requests arrive.
+   */
+  @Test
+  void anAttestationAnswersWhileTheHealthUrlHangsAndAFloodIsInFlight() throws Exception {
+    HttpServer hanging = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+    CountDownLatch release = new CountDownLatch(1);
+    AtomicInteger healthReads = new AtomicInteger();
+    hanging.createContext("/health/constitutional", ex -> {
+      healthReads.incrementAndGet();
+      try {
+        release.await();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      ex.close();
+    });
+    hanging.setExecutor(Executors.newCachedThreadPool());
+    hanging.start();
+    long started = System.nanoTime();
+    try {
+      Path file = Files.writeString(dir.resolve("constitution.md"), "text\n");
+      URI url = URI.create("http://127.0.0.1:" + hanging.getAddress().getPort() + "/health/constitutional");
+      AttesterServer a = TestVertx.await(AttesterServer.start(vertx, new AttesterServer.Options(file, KEY,
+          "integrity-service", "green", null, url, null, "127.0.0.1", 0, Duration.ofMillis(50),
+          AttesterServer.Options.DEFAULT_MAX_CONCURRENT), Clock.systemUTC()));
+      URI attestation = URI.create("http://127.0.0.1:" + a.port() + "/attestation?nonce=flood");
+      HttpClient attacker = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+      List<CompletableFuture<HttpResponse<Void>>> flood = new ArrayList<>();
+      for (int i = 0; i < 300; i++) {
+        flood.add(attacker.sendAsync(HttpRequest.newBuilder(attestation).GET().build(), HttpResponse.BodyHandlers.discarding()));
+      }
+      JsonNode st = statement(a, "real");
+      assertThat(st.at("/predicate/nonce").asText()).isEqualTo("real");
+      assertThat(st.at("/predicate/complianceStatus").asText()).isEqualTo("unknown");
+      CompletableFuture.allOf(flood.toArray(CompletableFuture[]::new)).get(60, TimeUnit.SECONDS);
+      assertThat(flood).allSatisfy(f -> assertThat(f.join().statusCode()).isEqualTo(200));
+      long elapsed = System.nanoTime() - started;
+      assertThat((long) healthReads.get()).as("one health read in flight at a time, however many requests")
+          .isLessThanOrEqualTo(2 + elapsed / AttesterServer.HEALTH_TIMEOUT.toNanos());
+    } finally {
+      release.countDown();
+      hanging.stop(0);
+    }
   }
 }

@@ -83,9 +83,33 @@ class ConfigCommandTest {
   void anUnreadableFileExitsTwo() {
     Path missing = dir.resolve("missing.yaml");
     assertThat(run(Map.of(), "check", missing.toString())).isEqualTo(2);
-    assertThat(err).hasToString(missing + ": cannot read: no such file" + System.lineSeparator());
+    assertThat(err).hasToString("cannot read " + missing + ": no such file" + System.lineSeparator());
     assertThat(run(Map.of(), "check", dir.toString())).isEqualTo(2);
-    assertThat(err.toString()).contains(dir + ": cannot read: it is a directory");
+    assertThat(err.toString()).contains("cannot read " + dir + ": it is a directory");
+  }
+
+  @Test
+  void aDeviceOrAnOversizedConfigurationExitsTwoUnread() throws IOException {
+    assertThat(run(Map.of(), "check", "/dev/zero")).isEqualTo(2);
+    assertThat(err.toString()).contains("cannot read /dev/zero: not a regular file");
+    Path big = dir.resolve("big.yaml");
+    try (var w = Files.newBufferedWriter(big)) {
+      w.write("monitorId: '");
+      for (int i = 0; i < 50 * 1024; i++) {
+        w.write("x".repeat(1024));
+      }
+      w.write("'\n");
+    }
+    assertThat(run(Map.of(), "check", big.toString())).isEqualTo(2);
+    assertThat(err.toString()).contains("cannot read " + big + ": larger than 3 MiB (");
+  }
+
+  @Test
+  void aCaFileThatIsADeviceExitsTwoNamingItsPath() throws IOException {
+    Path file = write("targets:\n" + TARGET.formatted("auth-service", "green").replace("http:", "https:")
+        + "    tls: {caFile: /dev/zero}\n");
+    assertThat(run(Map.of(), "check", file.toString())).isEqualTo(2);
+    assertThat(err.toString()).contains(file + ": targets[0].tls.caFile: cannot read /dev/zero: not a regular file");
   }
 
   @Test

@@ -25,6 +25,23 @@ class KeygenCommandTest {
 
   @Nested
   class WritesAKeyPair {
+    /** RFC 8410 section 7: version 0 (v1), the 32-byte seed in a nested OCTET STRING, no [1] publicKey. */
+    @Test
+    void ed25519PrivateKeysArePkcs8VersionOneAsOpensslAndPythonRead() throws Exception {
+      Cli.Result r = Cli.run("keygen", "--scheme", "ed25519", "--out", dir.toString(), "--name", "v1");
+      assertThat(r.code()).as(r.toString()).isZero();
+      String pem = Files.readString(dir.resolve("v1.key.pem"));
+      byte[] der = java.util.Base64.getMimeDecoder().decode(pem.replaceAll("-----[A-Z ]+-----", ""));
+      org.bouncycastle.asn1.pkcs.PrivateKeyInfo info = org.bouncycastle.asn1.pkcs.PrivateKeyInfo.getInstance(der);
+      assertThat(info.getVersion().intValueExact()).isZero();
+      assertThat(info.hasPublicKey()).isFalse();
+      assertThat(info.getPrivateKeyAlgorithm().getAlgorithm())
+          .isEqualTo(org.bouncycastle.asn1.edec.EdECObjectIdentifiers.id_Ed25519);
+      assertThat(der).hasSize(48);
+      SigningKey back = Keys.readPrivate(pem);
+      assertThat(back.keyId()).isEqualTo(r.out().strip());
+    }
+
     @ParameterizedTest
     @EnumSource(Scheme.class)
     void privateKeyIsMode0600AndKeyIdMatchesThePublicKey(Scheme scheme) throws Exception {

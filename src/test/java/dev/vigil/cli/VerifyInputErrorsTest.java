@@ -53,6 +53,21 @@ class VerifyInputErrorsTest {
   }
 
   @Nested
+  class SpecialFiles {
+    @Test
+    void aDeviceAsTheEnvelopeExitsTwoUnread() {
+      assertInputError(verify("--file", "/dev/zero", "--key", pub.toString()),
+          "--file", "/dev/zero", "not a regular file");
+    }
+
+    @Test
+    void aDeviceAsTheKeyExitsTwoUnread() {
+      assertInputError(verify("--file", envelope.toString(), "--key", "/dev/zero"),
+          "--key", "/dev/zero", "not a regular file");
+    }
+  }
+
+  @Nested
   class KeyAndEnvelopeFiles {
     @Test
     void missingEnvelopeFileIsNamed() {
@@ -141,8 +156,7 @@ class VerifyInputErrorsTest {
     void smallMaxBytesAppliesToFilesToo() {
       Cli.Result r = verify("--file", envelope.toString(), "--key", pub.toString(), "--max-bytes", "100");
 
-      assertThat(r.code()).isEqualTo(1);
-      assertThat(r.out()).startsWith("response_too_large:");
+      assertInputError(r, "--file", envelope.toString(), "larger than 100 bytes");
     }
   }
 

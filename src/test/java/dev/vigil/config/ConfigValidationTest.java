@@ -57,6 +57,11 @@ class ConfigValidationTest {
         arguments("policies.green.requireSignature", withMinimalTargets("policies: {green: {requireSignature: maybe}}"), "expected true or false, got 'maybe'"),
         arguments("policies.default.maxClockSkew", withMinimalTargets("policies: {default: {maxClockSkew: 0s}}"), "must be greater than 0"),
         arguments("policies.Green", withMinimalTargets("policies: {Green: {}}"), "not an environment name"),
+        arguments("policies.default.maxSignatureChecks", withMinimalTargets("policies: {default: {maxSignatureChecks: 0}}"), "must be from 1 to 64, got 0"),
+        arguments("policies.green.maxSignatureChecks", withMinimalTargets("policies: {green: {maxSignatureChecks: 65}}"), "must be from 1 to 64, got 65"),
+        arguments("targets[0].keys", withMinimalTargets("policies: {green: {maxSignatureChecks: 1}}")
+            .replace("      - file: ed1.pub.pem\n", "      - file: ed1.pub.pem\n      - file: ed2.pub.pem\n"),
+            "2 keys are more than the policy's maxSignatureChecks (1) for green"),
         arguments("policies", withMinimalTargets("policies: [default]"), "expected a mapping of environment name"),
         arguments("rules.compliance_score.threshold", withMinimalTargets("rules: {compliance_score: {threshold: 1.5}}"), "must be from 0 to 1 for a compliance_score rule"),
         arguments("rules.latency_p95.threshold", withMinimalTargets("rules: {latency_p95: {threshold: -1}}"), "must not be negative"),
@@ -108,7 +113,7 @@ class ConfigValidationTest {
         arguments("targets[0].keys[0].scope[1]", key("scope: [auth-service, Bad]"), "not a valid service name"),
         arguments("targets[0].keys[1]", MINIMAL + "      - file: ./ed1.pub.pem\n", "the same key as keys[0]"),
         arguments("targets[0].tls", target("tls: {verifyHostname: false}"), "applies only to an https url"),
-        arguments("targets[0].tls.caFile", target("tls: {caFile: ca.pem}").replace("http:", "https:"), "no such file: "),
+        arguments("targets[0].tls.caFile", target("tls: {caFile: ca.pem}").replace("http:", "https:"), "cannot read "),
         arguments("targets[0].tls.keyFile", target("tls: {certFile: ed1.pub.pem}").replace("http:", "https:"), "required when certFile is set"),
         arguments("targets[0].tls.certFile", target("tls: {keyFile: ed1.pub.pem}").replace("http:", "https:"), "required when keyFile is set"),
         arguments("targets[0].tls.verifyHostname", target("tls: {verifyHostname: sometimes}").replace("http:", "https:"), "expected true or false"));
@@ -162,7 +167,7 @@ class ConfigValidationTest {
               + " jitter, partitionThreshold, partitionMinTargets, maxResponseBytes",
           "scoring.windows: unknown key; expected one of: window",
           "policies.default.hash: unknown key; expected one of: expectedHash, pinnedDigest, requireSignature,"
-              + " maxClockSkew",
+              + " maxClockSkew, maxSignatureChecks",
           "rules.integrity.threshhold: unknown key; expected one of: kind, enabled, threshold, window, consecutive,"
               + " severity",
           "targets[0].intervall: unknown key; expected one of: service, environment, url, attestationPath, mode,"

@@ -94,6 +94,39 @@ class EnvSubstitutionTest {
   }
 
   @Nested
+  class Secrets {
+    @Test
+    void aNestedDefaultAdminTokenIsSubstitutedNotKeptLiterally() {
+      String yaml = withMinimalTargets("server: {adminToken: '${VIGIL_ADMIN_TOKEN:-${FALLBACK}}'}");
+      assertThat(parse(yaml, Map.of("FALLBACK", ConfigFixtures.TOKEN)).orElseThrow().server().adminToken())
+          .isEqualTo(ConfigFixtures.TOKEN);
+      assertThat(parse(yaml, Map.of()).errors()).containsExactly(new ConfigError("server.adminToken",
+          "environment variable FALLBACK is not set (write ${FALLBACK:-default} to give a default)"));
+    }
+
+    @Test
+    void aSecretStillHoldingDollarBraceAfterSubstitutionIsAnErrorThatDoesNotEchoIt() {
+      String token = "${NOT_EXPANDED}-0123456789abcdef";
+      for (String yaml : List.of(withMinimalTargets("server: {adminToken: '${T}'}"),
+          withMinimalTargets("server: {adminToken: '$${NOT_EXPANDED}-0123456789abcdef'}"))) {
+        List<ConfigError> errors = parse(yaml, Map.of("T", token)).errors();
+        assertThat(errors).singleElement().satisfies(e -> {
+          assertThat(e.path()).isEqualTo("server.adminToken");
+          assertThat(e.message()).startsWith("still contains '${' after substitution").doesNotContain("NOT_EXPANDED");
+        });
+      }
+      assertThat(parse(MINIMAL.replace("file: ed1.pub.pem", "file: '${K}'"), Map.of("K", "${DIR}/ed1.pub.pem")).errors())
+          .extracting(ConfigError::path).containsExactly("targets[0].keys[0].file");
+    }
+
+    @Test
+    void aShortAdminTokenStaysRefused() {
+      assertThat(parse(withMinimalTargets("server: {adminToken: '${T:-${U}}'}"), Map.of("U", "short")).errors())
+          .extracting(ConfigError::path).containsExactly("server.adminToken");
+    }
+  }
+
+  @Nested
   class Syntax {
     @Test
     void textWithoutReferencesIsUnchanged() {
@@ -106,8 +139,47 @@ class EnvSubstitutionTest {
     void substitutedTextIsNotScannedAgain() {
       List<String> errors = new ArrayList<>();
       assertThat(substitute("${A}", Map.of("A", "${B}"), errors)).isEqualTo("${B}");
-      assertThat(substitute("${A:-${B}", Map.of(), errors)).isEqualTo("${B");
       assertThat(errors).isEmpty();
+      assertThat(substitute("${A:-${B}", Map.of(), errors)).isNull();
+      assertThat(errors).containsExactly("unterminated '${'; write ${NAME} or ${NAME:-default}, or $${ for a literal '${'");
+    }
+
+    @Test
+    void nestedDefaultsAreSubstituted() {
+      List<String> errors = new ArrayList<>();
+      assertThat(substitute("${A:-${B}}", Map.of("B", "b"), errors)).isEqualTo("b");
+      assertThat(substitute("${A:-${B}}", Map.of("A", "a"), errors)).isEqualTo("a");
+      assertThat(substitute("x-${A:-${B:-${C:-deep}}}-y", Map.of(), errors)).isEqualTo("x-deep-y");
+      assertThat(substitute("${A:-pre-${B}-post}", Map.of("B", "b"), errors)).isEqualTo("pre-b-post");
+      assertThat(substitute("${A:-$${B}}", Map.of(), errors)).isEqualTo("${B}");
+      assertThat(errors).isEmpty();
+    }
+
+    @Test
+    void anUnsetVariableInAnUnusedDefaultIsNoError() {
+      List<String> errors = new ArrayList<>();
+      assertThat(substitute("${A:-${B}}", Map.of("A", "a"), errors)).isEqualTo("a");
+      assertThat(errors).isEmpty();
+      assertThat(substitute("${A:-${B}}", Map.of(), errors)).isNull();
+      assertThat(errors).containsExactly("environment variable B is not set (write ${B:-default} to give a default)");
+    }
+
+    @Test
+    void nestingIsBounded() {
+      List<String> errors = new ArrayList<>();
+      String deep = "${A:-".repeat(9) + "x" + "}".repeat(9);
+      assertThat(substitute(deep, Map.of(), errors)).isNull();
+      assertThat(errors).containsExactly("references nested more than 8 deep in a default");
+      errors.clear();
+      assertThat(substitute("${A:-".repeat(8) + "x" + "}".repeat(8), Map.of(), errors)).isEqualTo("x");
+    }
+
+    @Test
+    void aLongValueWithAnUnterminatedReferenceIsOneError() {
+      String big = "${A:-x}".repeat(200_000) + "${UNCLOSED:-" + "y".repeat(1_000_000);
+      List<String> errors = new ArrayList<>();
+      assertThat(substitute(big, Map.of(), errors)).isNull();
+      assertThat(errors).singleElement().asString().startsWith("unterminated");
     }
 
     @Test

@@ -126,6 +126,23 @@ class EventCodecTest {
   }
 
   @Test
+  void aSignedEventInAnotherEncodingThanUtf8IsMalformed() throws Exception {
+    CloudEvent e = new CloudEvent(UuidV7.next().toString(), "vigil://monitor/monitor-0", CloudEvent.ROLLBACK_FINISHED,
+        "integrity-service", NOW, new RollbackFinished("r-1", "b-x", "e-1", "integrity-service", "green", "blue",
+            RollbackFinished.Status.SUCCEEDED, "ok", NOW, NOW, 0));
+    String json = new String(Base64.getDecoder().decode(JSON.readTree(codec.sign(e).value()).get("payload").asText()),
+        StandardCharsets.UTF_8);
+    for (byte[] payload : new byte[][] {json.getBytes(StandardCharsets.UTF_16LE),
+        ("\uFEFF" + json).getBytes(StandardCharsets.UTF_8)}) {
+      byte[] env = new Signer(MONITOR_KEY).sign(CloudEvent.PAYLOAD_TYPE, payload).toJson();
+      assertThat(EventCodec.verify(env, TRUSTED, NOW)).isInstanceOfSatisfying(EventCodec.Rejected.class, r -> {
+        assertThat(r.reason()).isEqualTo(EventCodec.Reason.MALFORMED);
+        assertThat(r.detail()).startsWith("event is not UTF-8 JSON");
+      });
+    }
+  }
+
+  @Test
   void aRollbackFinishedEventRoundTrips() {
     RollbackFinished data = new RollbackFinished("r-0193f1d3", "b-x", "0193f1d2-7c1e-7a4b-9c55-3f1e2d4c5b6a",
         "integrity-service", "green", "blue", RollbackFinished.Status.SUCCEEDED, "blue attested compliant 2 times in a row",

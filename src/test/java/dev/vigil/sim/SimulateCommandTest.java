@@ -49,7 +49,7 @@ class SimulateCommandTest {
   void helpListsEveryOption() {
     assertThat(run("--help")).isZero();
     assertThat(out.toString().replaceAll("\\s+", " ")).contains("--base-port=PORT", "--admin-port=PORT", "--host=HOST", "--services=N",
-        "--keys-dir=DIR", "--write-public-keys=DIR", "--hash=H", "default: 8000", "default: 8099",
+        "--keys-dir=DIR", "--write-public-keys=DIR", "--admin-host=HOST", "--hash=H", "default: 8000", "default: 8099",
         "default: 127.0.0.1", "default: cdd01ef066bc6cf2", "Ctrl-C");
   }
 
@@ -82,6 +82,13 @@ class SimulateCommandTest {
   }
 
   @Test
+  void aKeyFileThatIsADeviceExitsTwoUnread(@TempDir Path dir) throws IOException {
+    Files.createSymbolicLink(dir.resolve("auth-service-green.key.pem"), Path.of("/dev/zero"));
+    assertThat(run("--base-port", "0", "--admin-port", "0", "--keys-dir", dir.toString())).isEqualTo(2);
+    assertThat(err.toString()).contains("auth-service-green.key.pem: not a regular file");
+  }
+
+  @Test
   void runsPrintsEveryInstanceServesSignedAttestationsAndStopsCleanly(@TempDir Path dir) throws Exception {
     Path keys = dir.resolve("keys");
     SimulateCommand command = new SimulateCommand();
@@ -107,5 +114,67 @@ class SimulateCommandTest {
     command.requestStop();
     assertThat(exit.get(SimHarness.DEADLINE.toSeconds(), TimeUnit.SECONDS)).isZero();
     assertThat(err.toString()).contains("simulator stopped");
+  }
+
+  /** Starts {@code args} in the background until "running" is printed; the admin URL it printed. */
+  private URI startedAdminUrl(SimulateCommand command, CompletableFuture<Integer> exit) {
+    Awaitility.await().atMost(SimHarness.DEADLINE).until(() -> out.toString().contains("running") || exit.isDone());
+    assertThat(exit).as("still running; err: %s", err).isNotDone();
+    Matcher admin = Pattern.compile("admin (http://\\S+)").matcher(out.toString());
+    assertThat(admin.find()).as(out.toString()).isTrue();
+    return URI.create(admin.group(1));
+  }
+
+  /** A non-loopback address of this machine, or null when it has none. */
+  private static InetAddress nonLoopbackAddress() throws IOException {
+    return java.util.Collections.list(java.net.NetworkInterface.getNetworkInterfaces()).stream()
+        .flatMap(i -> java.util.Collections.list(i.getInetAddresses()).stream())
+        .filter(a -> !a.isLoopbackAddress() && a instanceof java.net.Inet4Address).findFirst().orElse(null);
+  }
+
+  private static boolean connects(InetAddress address, int port) {
+    try (java.net.Socket socket = new java.net.Socket()) {
+      socket.connect(new java.net.InetSocketAddress(address, port), 2000);
+      return true;
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  @Test
+  void theAdminApiStaysOnLoopbackWhenTheServicesListenOnEveryAddress() throws Exception {
+    SimulateCommand command = new SimulateCommand();
+    CompletableFuture<Integer> exit = CompletableFuture.supplyAsync(() -> run(command, "--host", "0.0.0.0",
+        "--base-port", "0", "--admin-port", "0", "--services", "1"));
+    try {
+      URI admin = startedAdminUrl(command, exit);
+      assertThat(admin.getHost()).isEqualTo("127.0.0.1");
+      assertThat(connects(InetAddress.getLoopbackAddress(), admin.getPort())).isTrue();
+      InetAddress external = nonLoopbackAddress();
+      if (external != null) {
+        assertThat(connects(external, admin.getPort())).as("admin API reachable on " + external).isFalse();
+      }
+    } finally {
+      command.requestStop();
+      assertThat(exit.get(SimHarness.DEADLINE.toSeconds(), TimeUnit.SECONDS)).isZero();
+    }
+  }
+
+  @Test
+  void adminHostOpensItExplicitly() throws Exception {
+    SimulateCommand command = new SimulateCommand();
+    CompletableFuture<Integer> exit = CompletableFuture.supplyAsync(() -> run(command, "--admin-host", "0.0.0.0",
+        "--base-port", "0", "--admin-port", "0", "--services", "1"));
+    try {
+      URI admin = startedAdminUrl(command, exit);
+      assertThat(admin.getHost()).isEqualTo("0.0.0.0");
+      InetAddress external = nonLoopbackAddress();
+      if (external != null) {
+        assertThat(connects(external, admin.getPort())).isTrue();
+      }
+    } finally {
+      command.requestStop();
+      assertThat(exit.get(SimHarness.DEADLINE.toSeconds(), TimeUnit.SECONDS)).isZero();
+    }
   }
 }

@@ -117,7 +117,7 @@ class KubernetesActuatorsTest {
   @Test
   void fabric8OnOurOwnVertxInstanceDoesNotDeadlock() throws Exception {
     createVirtualService();
-    // as RollbackRuntime builds it: the client's HTTP runs on the controller's Vert.x, its blocking calls on workers
+    // as RollbackController builds it: the client's HTTP runs on the controller's Vert.x, its blocking calls on workers
     try (KubernetesClient own = new KubernetesClientBuilder().withConfig(client.getConfiguration())
         .withHttpClientFactory(new Vertx5HttpClientFactory(vertx)).build()) {
       IstioActuator a = new IstioActuator(vertx, own, NS, "acgs-routes", null, "green", "blue");

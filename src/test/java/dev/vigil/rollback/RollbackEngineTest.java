@@ -444,12 +444,12 @@ class RollbackEngineTest {
       published.add(o);
       return Future.succeededFuture();
     };
-    Promise<RollbackRuntime> started = Promise.promise();
-    context.runOnContext(v -> RollbackRuntime.start(vertx, withRollback, sink, registry, Clock.systemUTC(),
+    Promise<RollbackController> started = Promise.promise();
+    context.runOnContext(v -> RollbackController.start(vertx, withRollback, sink, registry, Clock.systemUTC(),
         () -> {
           throw new IllegalStateException("no Kubernetes here");
-        }).onComplete(started));
-    RollbackRuntime runtime = TestVertx.await(started.future());
+        }, null).onComplete(started));
+    RollbackController runtime = TestVertx.await(started.future());
     try {
       RollbackOutcome o = handle(runtime.engine(), breach("executive-council-service", "green", 1));
       assertThat(o.status()).isEqualTo("succeeded");

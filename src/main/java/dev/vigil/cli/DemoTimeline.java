@@ -78,11 +78,11 @@ final class DemoTimeline implements MonitorListener {
 
   /** A finished rollback, as the controller published it; from any thread. */
   void rollback(dev.vigil.rollback.RollbackOutcome o) {
-    if (dev.vigil.rollback.RollbackOutcome.SKIPPED.equals(o.status())) {
+    if (o.status() == dev.vigil.events.RollbackFinished.Status.SKIPPED) {
       line("ROLLBACK", "skipped " + o.service() + ": " + o.detail());
       return;
     }
-    StringBuilder b = new StringBuilder(String.format(Locale.ROOT, "%s %s %s->%s in %.1f s", o.status(), o.service(),
+    StringBuilder b = new StringBuilder(String.format(Locale.ROOT, "%s %s %s->%s in %.1f s", o.status().label(), o.service(),
         o.from(), o.to(), o.durationMs() / 1000.0));
     Instant opened = o.breachId() == null ? null : breachAt.get(o.breachId());
     Instant f = faultAt.get(new TargetId(o.service(), o.from()));

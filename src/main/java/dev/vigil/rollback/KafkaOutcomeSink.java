@@ -34,7 +34,7 @@ public final class KafkaOutcomeSink implements OutcomeSink {
   /** The event of {@code o}, with a fresh UUIDv7 id. */
   public CloudEvent event(RollbackOutcome o) {
     RollbackFinished data = new RollbackFinished(o.rollbackId(), o.breachId(), o.breachEventId(), o.service(), o.from(),
-        o.to(), RollbackFinished.Status.fromLabel(o.status()), o.detail(), o.startedAt(), o.finishedAt(),
+        o.to(), o.status(), o.detail(), o.startedAt(), o.finishedAt(),
         o.durationMs());
     return new CloudEvent(UuidV7.next().toString(), source, CloudEvent.ROLLBACK_FINISHED, o.service(), o.finishedAt(),
         data);

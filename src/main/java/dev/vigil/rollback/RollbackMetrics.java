@@ -40,7 +40,7 @@ public final class RollbackMetrics {
   /** One finished rollback: counted by status, its duration observed (event received to finished). */
   public void finished(RollbackOutcome o, Duration sinceReceived) {
     Counter.builder("constitutional.rollbacks").description("Finished rollbacks by status")
-        .tags("service", o.service(), "status", o.status()).register(registry).increment();
+        .tags("service", o.service(), "status", o.status().label()).register(registry).increment();
     Timer.builder("constitutional.rollback.duration").description("Event received to rollback finished")
         .tags("service", o.service()).serviceLevelObjectives(BUCKETS).register(registry).record(sinceReceived);
   }

@@ -16,6 +16,7 @@ import dev.vigil.sim.Fault;
 import dev.vigil.sim.FleetSimulator;
 import dev.vigil.sim.SimulatorOptions;
 import dev.vigil.sim.TrafficRouter;
+import dev.vigil.testing.ManualClock;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Context;
@@ -183,9 +184,10 @@ class RollbackEngineTest {
     RollbackEngine engine = engine(c, counting(c));
     BreachEvent e = breach("integrity-service", "green", 1);
     RollbackOutcome o = handle(engine, e);
-    assertThat(o.status()).isEqualTo("succeeded");
+    assertThat(o.status().label()).isEqualTo("succeeded");
     assertThat(o.detail()).startsWith("blue attested compliant 2 times in a row; simulator: simulator router"
         + " integrity-service green 100/blue 0 -> blue 100");
+    assertThat(o.traffic()).isEqualTo(RollbackOutcome.Traffic.MOVED);
     assertThat(o.rollbackId()).isEqualTo(RollbackEngine.rollbackId(e)).matches("r-[0-9a-f]{12}");
     assertThat(o.breachId()).isEqualTo(e.breachId());
     assertThat(o.breachEventId()).isEqualTo(e.eventId());
@@ -204,7 +206,7 @@ class RollbackEngineTest {
 
     // the same event again, and another event of the same breach: duplicate, nothing moved
     RollbackOutcome dup = handle(engine, e);
-    assertThat(dup.status()).isEqualTo("skipped");
+    assertThat(dup.status().label()).isEqualTo("skipped");
     assertThat(dup.detail()).startsWith("duplicate: event " + e.eventId() + " already handled (succeeded at ");
     RollbackOutcome sameBreach = handle(engine, new BreachEvent("evt-other", e.breachId(), e.service(), "green",
         "hash_mismatch", "critical", Instant.now()));
@@ -218,8 +220,9 @@ class RollbackEngineTest {
     RollbackConfig dry = config(true, Duration.ofSeconds(10), Duration.ofSeconds(20));
     RollbackEngine engine = engine(dry, counting(dry));
     RollbackOutcome o = handle(engine, breach("integrity-service", "green", 1));
-    assertThat(o.status()).isEqualTo("skipped");
+    assertThat(o.status().label()).isEqualTo("skipped");
     assertThat(o.detail()).isEqualTo("dry_run: would move integrity-service from green to blue");
+    assertThat(o.traffic()).isEqualTo(RollbackOutcome.Traffic.NOT_MOVED);
     RollbackOutcome blue = handle(engine, breach("auth-service", "blue", 1));
     assertThat(blue.detail()).startsWith("not_rollbackable: the breach is on blue");
     assertThat(moves.get()).isZero();
@@ -228,14 +231,14 @@ class RollbackEngineTest {
 
     RollbackConfig c = config();
     RollbackEngine live = engine(c, counting(c));
-    assertThat(handle(live, breach("integrity-service", "green", 2)).status()).isEqualTo("succeeded");
+    assertThat(handle(live, breach("integrity-service", "green", 2)).status().label()).isEqualTo("succeeded");
     assertThat(handle(live, breach("integrity-service", "green", 3)).detail()).startsWith("cooldown: integrity-service");
-    assertThat(handle(live, breach("auth-service", "green", 4)).status()).isEqualTo("succeeded");
+    assertThat(handle(live, breach("auth-service", "green", 4)).status().label()).isEqualTo("succeeded");
     assertThat(handle(live, breach("executive-council-service", "green", 5)).detail())
         .startsWith("blast_radius: 2 services already rolled back within 10m (limit 2)");
     assertThat(moves.get()).isEqualTo(2);
     assertThat(sim.traffic().split("executive-council-service")).isEqualTo(new TrafficRouter.Split(100, 0));
-    assertThat(published).filteredOn(p -> p.status().equals("skipped")).hasSize(4)
+    assertThat(published).filteredOn(p -> p.status().label().equals("skipped")).hasSize(4)
         .allSatisfy(p -> assertThat(p.detail()).as("one prefix").doesNotMatch("(?s)^(\\w+): \\1:.*"));
   }
 
@@ -244,7 +247,7 @@ class RollbackEngineTest {
     TestVertx.await(sim.setFault(new TargetId("integrity-service", "blue"), Fault.TAMPERED_HASH));
     RollbackConfig c = config(false, Duration.ofSeconds(1), Duration.ofSeconds(20));
     RollbackOutcome o = handle(engine(c, counting(c)), breach("integrity-service", "green", 1));
-    assertThat(o.status()).isEqualTo("validation_failed");
+    assertThat(o.status().label()).isEqualTo("validation_failed");
     assertThat(o.detail()).startsWith("blue did not attest compliant 2 times in a row within 1s").contains("hash_mismatch");
     // traffic was moved all the same: blue is the last good side the operator chose
     assertThat(sim.traffic().split("integrity-service")).isEqualTo(new TrafficRouter.Split(0, 100));
@@ -257,14 +260,15 @@ class RollbackEngineTest {
     RollbackConfig c = config();
     RollbackEngine engine = engine(c, s -> new SimulatorActuator(http, sim.adminUrl(), Duration.ofSeconds(2)));
     RollbackOutcome o = handle(engine, breach("unknown-service", "green", 1));
-    assertThat(o.status()).isEqualTo("failed");
+    assertThat(o.status().label()).isEqualTo("failed");
     assertThat(o.detail()).startsWith("traffic could not be moved: simulator router: HTTP 404");
+    assertThat(o.traffic()).isEqualTo(RollbackOutcome.Traffic.NOT_MOVED);
     RollbackOutcome none = handle(engine(c, s -> null), breach("auth-service", "green", 1));
     assertThat(none.detail()).isEqualTo("traffic could not be moved: no actuator configured for auth-service");
-    assertThat(published).extracting(RollbackOutcome::status).containsExactly("failed", "failed");
+    assertThat(published).extracting(p -> p.status().label()).containsExactly("failed", "failed");
     // a failed switch holds no cooldown: once an actuator is configured, the next breach rolls back
     RollbackConfig c2 = config();
-    assertThat(handle(engine(c2, counting(c2)), breach("auth-service", "green", 2)).status()).isEqualTo("succeeded");
+    assertThat(handle(engine(c2, counting(c2)), breach("auth-service", "green", 2)).status().label()).isEqualTo("succeeded");
   }
 
   @Test
@@ -275,7 +279,7 @@ class RollbackEngineTest {
     Promise<RollbackOutcome> p = Promise.promise();
     context.runOnContext(v -> engine.handle(e, "breach.resolved evt-r at offset 7").onComplete(p));
     RollbackOutcome o = TestVertx.await(p.future());
-    assertThat(o.status()).isEqualTo("skipped");
+    assertThat(o.status().label()).isEqualTo("skipped");
     assertThat(o.detail()).isEqualTo("stale_event: breach " + e.breachId() + " was already resolved by a later event"
         + " in the same batch (breach.resolved evt-r at offset 7)");
     assertThat(moves.get()).isZero();
@@ -293,7 +297,7 @@ class RollbackEngineTest {
     // Restarted an hour later: the event is older than maxEventAge, but traffic was moved for it.
     Clock later = Clock.offset(Clock.systemUTC(), Duration.ofHours(1));
     RollbackOutcome o = handle(engine(c, counting(c), later, null), e);
-    assertThat(o.status()).isEqualTo("succeeded");
+    assertThat(o.status().label()).isEqualTo("succeeded");
     assertThat(o.detail()).endsWith("traffic had already been moved before a restart");
     assertThat(moves.get()).isEqualTo(1);
   }
@@ -303,7 +307,7 @@ class RollbackEngineTest {
     RollbackConfig c = config();
     Clock later = Clock.offset(Clock.systemUTC(), Duration.ofMinutes(11));
     RollbackOutcome o = handle(engine(c, counting(c), later, null), breach("integrity-service", "green", 1));
-    assertThat(o.status()).isEqualTo("skipped");
+    assertThat(o.status().label()).isEqualTo("skipped");
     assertThat(o.detail()).startsWith("stale_event: the breach event is dated ").endsWith("older than maxEventAge (10m)");
     assertThat(moves.get()).isZero();
   }
@@ -320,7 +324,7 @@ class RollbackEngineTest {
       assertThat(reads.get()).isEqualTo(1);
       assertThat(moves.get()).as("no write to the actuator").isZero();
       assertThat(sim.traffic().changes("integrity-service")).isEqualTo(before);
-      assertThat(o.status()).isEqualTo("succeeded");
+      assertThat(o.status().label()).isEqualTo("succeeded");
       assertThat(o.detail()).contains("traffic already all on blue (weights read first");
       assertThat(store.find("evt-integrity-service-1", o.breachId()).orElseThrow().state())
           .isEqualTo(DedupStore.State.FINISHED);
@@ -331,7 +335,7 @@ class RollbackEngineTest {
       RollbackConfig c = config();
       RollbackOutcome o = handle(engine(c, counting(c), Clock.systemUTC(), () -> 1),
           breach("integrity-service", "green", 1));
-      assertThat(o.status()).isEqualTo("succeeded");
+      assertThat(o.status().label()).isEqualTo("succeeded");
       assertThat(reads.get()).isEqualTo(1);
       assertThat(moves.get()).isEqualTo(1);
       assertThat(sim.traffic().split("integrity-service")).isEqualTo(new TrafficRouter.Split(0, 100));
@@ -359,7 +363,7 @@ class RollbackEngineTest {
       };
       RollbackOutcome o = handle(engine(c, s -> blind, Clock.systemUTC(), () -> 1),
           breach("integrity-service", "green", 1));
-      assertThat(o.status()).isEqualTo("failed");
+      assertThat(o.status().label()).isEqualTo("failed");
       assertThat(o.detail()).isEqualTo("traffic could not be moved: the de-duplication store lost records at recovery"
           + " and the current weights could not be read: HTTP 503");
       assertThat(moves.get()).isZero();
@@ -368,7 +372,7 @@ class RollbackEngineTest {
     @Test
     void aWholeStoreReadsNoWeights() throws Exception {
       RollbackConfig c = config();
-      assertThat(handle(engine(c, counting(c)), breach("integrity-service", "green", 1)).status())
+      assertThat(handle(engine(c, counting(c)), breach("integrity-service", "green", 1)).status().label())
           .isEqualTo("succeeded");
       assertThat(store.corruptRecords()).isZero();
       assertThat(reads.get()).isZero();
@@ -378,9 +382,12 @@ class RollbackEngineTest {
   @Test
   void executionTimeoutBoundsTheWholeRollback() throws Exception {
     RollbackConfig c = config(false, Duration.ofMillis(500), Duration.ofSeconds(1));
+    ManualClock clock = new ManualClock();
+    // The actuator hangs while a whole execution timeout passes on the engine's clock.
     Actuator hangs = new Actuator() {
       @Override
       public Future<ActuationResult> moveToBlue(String service, String breachId) {
+        clock.advance(Duration.ofSeconds(1));
         return Promise.<ActuationResult>promise().future();
       }
 
@@ -394,10 +401,11 @@ class RollbackEngineTest {
         return "hangs";
       }
     };
-    RollbackOutcome o = handle(engine(c, s -> hangs), breach("integrity-service", "green", 1));
-    assertThat(o.status()).isEqualTo("failed");
+    RollbackOutcome o = handle(engine(c, s -> hangs, clock, null), breach("integrity-service", "green", 1));
+    assertThat(o.status().label()).isEqualTo("failed");
     assertThat(o.detail()).isEqualTo("execution timeout: the rollback did not finish within 1s (traffic not moved)");
     assertThat(o.durationMs()).isBetween(900L, 10_000L);
+    assertThat(o.traffic()).as("the actuator may still move it").isEqualTo(RollbackOutcome.Traffic.UNKNOWN);
   }
 
   @Test
@@ -419,7 +427,7 @@ class RollbackEngineTest {
     RollbackEngine second = engine(c, counting(c));
     RollbackOutcome o = handle(second, e);
     assertThat(moves.get()).isEqualTo(1);
-    assertThat(o.status()).isEqualTo("succeeded");
+    assertThat(o.status().label()).isEqualTo("succeeded");
     assertThat(o.detail()).endsWith("traffic had already been moved before a restart");
     assertThat(o.startedAt()).isEqualTo(firstStart);
     assertThat(published).containsExactly(o);
@@ -452,7 +460,7 @@ class RollbackEngineTest {
     RollbackController runtime = TestVertx.await(started.future());
     try {
       RollbackOutcome o = handle(runtime.engine(), breach("executive-council-service", "green", 1));
-      assertThat(o.status()).isEqualTo("succeeded");
+      assertThat(o.status().label()).isEqualTo("succeeded");
       assertThat(o.detail()).startsWith("blue attested compliant 3 times in a row");
       assertThat(sim.traffic().split("executive-council-service")).isEqualTo(new TrafficRouter.Split(0, 100));
       assertThat(dir.resolve("state").resolve(DedupStore.FILE)).isNotEmptyFile();
@@ -469,7 +477,7 @@ class RollbackEngineTest {
     sim.traffic().set("integrity-service", new TrafficRouter.Split(0, 100));
     RollbackConfig c = config();
     RollbackOutcome o = handle(engine(c, counting(c)), breach("integrity-service", "green", 1));
-    assertThat(o.status()).isEqualTo("succeeded");
+    assertThat(o.status().label()).isEqualTo("succeeded");
     assertThat(o.detail()).endsWith("; simulator: simulator router integrity-service already blue 100");
   }
 

@@ -179,9 +179,9 @@ class KubernetesActuatorsTest {
       client.genericKubernetesResources(IstioActuator.CONTEXT).inNamespace(NS).resource(other).update();
     });
     assertThatThrownBy(() -> TestVertx.await(a.moveToBlue("integrity-service", "b-1")))
-        .isInstanceOf(ExecutionException.class).hasMessageContaining("after " + IstioActuator.MAX_ATTEMPTS
+        .isInstanceOf(ExecutionException.class).hasMessageContaining("after " + OptimisticUpdate.MAX_ATTEMPTS
             + " resourceVersion conflicts");
-    assertThat(writes.get()).isEqualTo(IstioActuator.MAX_ATTEMPTS);
+    assertThat(writes.get()).isEqualTo(OptimisticUpdate.MAX_ATTEMPTS);
     assertThat(weights(readVirtualService()).get("integrity-service")).containsExactly(100, 0);
   }
 

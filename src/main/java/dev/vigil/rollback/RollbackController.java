@@ -120,7 +120,7 @@ public final class RollbackController {
         config.kafka().deadLetterTopic());
     consumer = new KafkaBreachConsumer(config.kafka(), cc.consumerGroup(),
         config.kafka().clientId() + "-rollback-controller", context, records::handle, deadLetters, cc.maxAttempts(),
-        progress, metrics).start();
+        progress, metrics, clock).start();
   }
 
   /**

@@ -17,6 +17,8 @@ WORKDIR /src
 COPY pom.xml .
 RUN mvn -B -q dependency:go-offline
 COPY src ./src
+# The configuration's JSON Schema goes into the jar (vigil config check --schema-only).
+COPY config/vigil.schema.json ./config/
 RUN mvn -B -q package -DskipTests
 
 # --- runtime: a Java 17 JRE, the jar and its lib/ directory, nothing else -----------------

@@ -3,14 +3,17 @@ package dev.vigil.cli;
 import dev.vigil.config.ConfigError;
 import dev.vigil.config.ConfigLoader;
 import dev.vigil.config.ConfigResult;
+import dev.vigil.config.ConfigSchema;
 import dev.vigil.config.TargetConfig;
 import dev.vigil.config.VigilConfig;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
@@ -47,16 +50,26 @@ final class ConfigCommand implements Runnable {
       mixinStandardHelpOptions = true,
       description = {
           "Check a configuration file: every unknown key, wrong value, unset environment variable and unreadable"
-              + " key file, each with its YAML path.",
+              + " key file, each with its YAML path; --schema-only checks the structure alone.",
           "Exit status: 0 valid, 1 invalid, 2 unreadable file."
       })
-  int check(@Parameters(paramLabel = "FILE", description = "The YAML configuration file.") Path file) {
+  int check(@Parameters(paramLabel = "FILE", description = "The YAML configuration file.") Path file,
+      @Option(names = "--schema-only", description = "Check the structure against the JSON Schema only (keys, types,"
+          + " forms): no environment variable is looked up and no key file read.") boolean schemaOnly) {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
     if (Files.isDirectory(file) || !Files.isReadable(file)) {
       err.println(file + ": cannot read: " + (Files.isDirectory(file) ? "it is a directory"
           : Files.exists(file) ? "permission denied" : "no such file"));
       return Main.INPUT_ERROR;
+    }
+    if (schemaOnly) {
+      List<ConfigError> errors = ConfigSchema.check(file);
+      errors.forEach(e -> err.println(file + ": " + e));
+      if (errors.isEmpty()) {
+        out.println(file + ": OK (structure only: environment variables and key files not checked)");
+      }
+      return errors.isEmpty() ? 0 : 1;
     }
     ConfigResult result = ConfigLoader.load(file, env);
     if (result instanceof ConfigResult.Valid valid) {

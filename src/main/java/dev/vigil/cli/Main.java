@@ -28,6 +28,7 @@ import picocli.CommandLine.Command;
         AttestCommand.class,
         AttesterCommand.class,
         KeygenCommand.class,
+        OutboxCommand.class, DedupCommand.class,
         BenchCommand.class,
         CommandLine.HelpCommand.class
     })

@@ -7,7 +7,9 @@ import java.util.Objects;
 /**
  * The {@code data} of {@code dev.vigil.breach.opened} and {@code dev.vigil.breach.resolved}
  * (events-v1), field for field. {@code complianceScore} is null when no score exists yet;
- * {@code resolvedAt} is null in {@code breach.opened}. Times have millisecond precision. Immutable.
+ * {@code resolvedAt} is null in {@code breach.opened}. Times have millisecond precision. Every text
+ * field is bounded ({@link Bounds}: a longer value is truncated with a visible marker), so an event
+ * never outgrows a Kafka record. Immutable.
  */
 public record BreachData(
     String breachId,
@@ -33,6 +35,15 @@ public record BreachData(
     Objects.requireNonNull(severity, "severity");
     Objects.requireNonNull(openedAt, "openedAt");
     Objects.requireNonNull(monitor, "monitor");
+    breachId = Bounds.text(breachId, Bounds.ID_CHARS);
+    service = Bounds.text(service, Bounds.ID_CHARS);
+    environment = Bounds.text(environment, Bounds.ID_CHARS);
+    rule = Bounds.text(rule, Bounds.ID_CHARS);
+    severity = Bounds.text(severity, Bounds.ID_CHARS);
+    verdict = Bounds.text(verdict, Bounds.ID_CHARS);
+    observed = Bounds.text(observed, Bounds.VALUE_CHARS);
+    expected = Bounds.text(expected, Bounds.VALUE_CHARS);
+    monitor = Bounds.text(monitor, Bounds.ID_CHARS);
     openedAt = CloudEvent.millis(openedAt);
     resolvedAt = resolvedAt == null ? null : CloudEvent.millis(resolvedAt);
   }

@@ -6,7 +6,8 @@ import java.util.Objects;
 
 /**
  * A CloudEvents 1.0 event of events-v1 ({@code specversion} "1.0", {@code datacontenttype}
- * "application/json"), with its typed {@code data}. {@code time} has millisecond precision.
+ * "application/json"), with its typed {@code data}. {@code time} has millisecond precision;
+ * {@code id}, {@code source} and {@code subject} are bounded like the data ({@link Bounds}).
  * Immutable.
  */
 public record CloudEvent(String id, String source, String type, String subject, Instant time, EventData data) {
@@ -24,6 +25,9 @@ public record CloudEvent(String id, String source, String type, String subject, 
     Objects.requireNonNull(type, "type");
     Objects.requireNonNull(time, "time");
     Objects.requireNonNull(data, "data");
+    id = Bounds.text(id, Bounds.ID_CHARS);
+    source = Bounds.text(source, Bounds.ID_CHARS);
+    subject = Bounds.text(subject, Bounds.ID_CHARS);
     time = millis(time);
     boolean breach = type.equals(BREACH_OPENED) || type.equals(BREACH_RESOLVED);
     if (breach != data instanceof BreachData || type.equals(ROLLBACK_FINISHED) != data instanceof RollbackFinished

@@ -1,39 +1,31 @@
 package dev.vigil.events;
 
-import java.io.ByteArrayOutputStream;
-import java.io.DataInputStream;
-import java.io.DataOutputStream;
+import dev.vigil.recordlog.RecordLog;
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.zip.CRC32C;
+import java.util.Objects;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The durable outbox: every event is appended to a local log file before it is sent, and marked
- * done when Kafka acknowledges it.
+ * The durable outbox: every event is appended to a local log before it is sent, and marked done
+ * when Kafka acknowledges it.
  *
- * <p>File format ({@code outbox.log} in the outbox directory): a sequence of records, each
- * {@code [int length][int CRC32C of the payload][payload]}, big-endian. A payload is either an
- * event ({@code 'E'}, sequence number, id, type, source, key, value) or a done marker ({@code 'A'},
- * sequence number). An append counts as written only after {@link FileChannel#force} returned.
+ * <p>Files in the outbox directory, both {@link RecordLog}s (framing, fsync, recovery, compaction
+ * are its; the payloads are {@link OutboxRecords}'): {@code outbox.log} holds events and done
+ * markers; {@code dead-letter.log} holds the events Kafka can never accept ({@link #deadLetter}).
  *
- * <p>Recovery ({@link #open}) reads the file from the start; events without a done marker are
- * pending, in append order. A record whose length runs past the end of the file or whose checksum
- * does not match (a torn write after a crash, or a corrupted tail) ends the valid log: the file is
- * truncated there with an ERROR line, and everything before it, acknowledged state included, is
- * kept. When every event is done the file is emptied; when most of a large file is done, the
- * pending events are rewritten to a new file that atomically replaces the old one.
+ * <p>Recovery ({@link #open}): events without a done marker are pending, in append order. Only a
+ * torn tail is cut; a corrupt record in the middle is skipped and counted ({@link
+ * #corruptRecords}), and every intact record after it is kept. When every event is done the file
+ * is emptied; when most of a large file is done, the pending events are rewritten.
  *
  * <p>Capacity: at most {@code capacity} pending events. A full outbox refuses the new event (an
  * ERROR line and a {@link Refused} result) and keeps the oldest.
@@ -43,23 +35,35 @@ import org.slf4j.LoggerFactory;
 public final class Outbox implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Outbox.class);
   static final String FILE = "outbox.log";
-  private static final byte EVENT = 'E';
-  private static final byte DONE = 'A';
-  private static final int HEADER = 8;
-  private static final int MAX_RECORD = 4 << 20;
+  static final String DEAD_LETTER_FILE = "dead-letter.log";
+  /** The largest record of either file. */
+  static final int MAX_RECORD = 4 << 20;
   private static final long COMPACT_BYTES = 4L << 20;
 
   private final Path dir;
-  private final Path file;
   private final int capacity;
   private final Map<Long, Entry> pending = new LinkedHashMap<>();
-  private FileChannel channel;
+  private RecordLog log;
+  private RecordLog deadLetters;
   private long nextSeq = 1;
   private long pendingBytes;
-  private long truncatedBytes;
 
   /** One pending event with its local sequence number. */
   public record Entry(long seq, SignedEvent event) {}
+
+  /** An event moved out of the queue because Kafka can never accept it; {@code reason} is a metric label. */
+  public record DeadLetter(long seq, SignedEvent event, String reason, String detail, Instant at) {
+    public DeadLetter {
+      Objects.requireNonNull(event, "event");
+      Objects.requireNonNull(reason, "reason");
+      Objects.requireNonNull(detail, "detail");
+      Objects.requireNonNull(at, "at");
+    }
+  }
+
+  /** What {@link #read} found in an outbox directory, without changing it. */
+  public record Snapshot(List<Entry> pending, RecordLog.Recovery log, List<DeadLetter> deadLetters,
+      Optional<RecordLog.Recovery> deadLetterLog) {}
 
   /** The outcome of {@link #append}. */
   public sealed interface AppendResult permits Written, Refused {}
@@ -72,7 +76,6 @@ public final class Outbox implements AutoCloseable {
 
   private Outbox(Path dir, int capacity) {
     this.dir = dir;
-    this.file = dir.resolve(FILE);
     this.capacity = capacity;
   }
 
@@ -83,13 +86,41 @@ public final class Outbox implements AutoCloseable {
     }
     Files.createDirectories(dir);
     Outbox o = new Outbox(dir, capacity);
-    o.recover();
+    long[] maxSeq = {0};
+    o.log = RecordLog.open(dir.resolve(FILE), MAX_RECORD, (offset, payload) -> {
+      maxSeq[0] = Math.max(maxSeq[0], o.apply(payload));
+    });
+    o.nextSeq = maxSeq[0] + 1;
+    if (!o.pending.isEmpty()) {
+      LOG.info("outbox {}: {} events from before the restart await Kafka", o.log.file(), o.pending.size());
+    }
+    o.maybeCompact();
     return o;
+  }
+
+  /** Reads the outbox in {@code dir} (which another process may be writing) without changing it. */
+  public static Snapshot read(Path dir) throws IOException {
+    Map<Long, Entry> pending = new LinkedHashMap<>();
+    RecordLog.Recovery r = RecordLog.read(dir.resolve(FILE), MAX_RECORD, (offset, payload) -> {
+      OutboxRecords.Decoded d = OutboxRecords.decode(payload);
+      if (d.event() == null) {
+        pending.remove(d.seq());
+      } else {
+        pending.put(d.seq(), new Entry(d.seq(), d.event()));
+      }
+    });
+    List<DeadLetter> dead = new ArrayList<>();
+    Optional<RecordLog.Recovery> deadLog = Optional.empty();
+    Path deadFile = dir.resolve(DEAD_LETTER_FILE);
+    if (Files.exists(deadFile)) {
+      deadLog = Optional.of(RecordLog.read(deadFile, MAX_RECORD,
+          (offset, payload) -> dead.add(OutboxRecords.decodeDeadLetter(payload))));
+    }
+    return new Snapshot(List.copyOf(pending.values()), r, List.copyOf(dead), deadLog);
   }
 
   /** Appends {@code event} and forces it to disk; returns only after it is durable, or refuses it. */
   public synchronized AppendResult append(SignedEvent event) {
-    ensureOpen();
     if (pending.size() >= capacity) {
       String reason = "outbox full: " + pending.size() + " events await Kafka (capacity " + capacity
           + "); refusing " + event.type() + " " + event.id() + " and keeping the oldest";
@@ -97,17 +128,17 @@ public final class Outbox implements AutoCloseable {
       return new Refused(reason);
     }
     long seq = nextSeq;
-    byte[] payload = encodeEvent(seq, event);
+    byte[] payload = OutboxRecords.event(seq, event);
     try {
-      write(payload);
+      log.append(payload);
     } catch (IOException e) {
-      String reason = "cannot write the outbox " + file + ": " + e;
+      String reason = "cannot write the outbox " + log.file() + ": " + e.getMessage();
       LOG.error("{}; refusing {} {}", reason, event.type(), event.id());
       return new Refused(reason);
     }
     nextSeq++;
     pending.put(seq, new Entry(seq, event));
-    pendingBytes += HEADER + payload.length;
+    pendingBytes += RecordLog.HEADER + payload.length;
     return new Written(seq);
   }
 
@@ -132,9 +163,14 @@ public final class Outbox implements AutoCloseable {
     return capacity;
   }
 
-  /** Bytes cut off a torn or corrupt tail at the last recovery (0 when the file was intact). */
+  /** Bytes cut off a torn or corrupt tail at the last recovery (0 when the file ended intact). */
   public synchronized long truncatedBytes() {
-    return truncatedBytes;
+    return log.recovery().tailBytes();
+  }
+
+  /** Records skipped or cut as corrupt at the last recovery (constitutional_events_outbox_corrupt_records_total). */
+  public synchronized long corruptRecords() {
+    return log.recovery().corruptRecords();
   }
 
   /**
@@ -142,220 +178,88 @@ public final class Outbox implements AutoCloseable {
    * or already acknowledged sequence numbers are ignored.
    */
   public synchronized void acknowledge(List<Long> seqs) throws IOException {
-    ensureOpen();
-    ByteArrayOutputStream batch = new ByteArrayOutputStream();
-    int n = 0;
+    List<byte[]> markers = new ArrayList<>(seqs.size());
     for (long seq : seqs) {
-      Entry e = pending.get(seq);
-      if (e == null) {
-        continue;
+      if (pending.containsKey(seq)) {
+        markers.add(OutboxRecords.done(seq));
       }
-      byte[] payload = ByteBuffer.allocate(9).put(DONE).putLong(seq).array();
-      batch.writeBytes(frame(payload));
-      n++;
     }
-    if (n == 0) {
+    if (markers.isEmpty()) {
       return;
     }
-    channel.write(ByteBuffer.wrap(batch.toByteArray()));
-    channel.force(false);
+    log.append(markers);
     for (long seq : seqs) {
-      Entry e = pending.remove(seq);
-      if (e != null) {
-        pendingBytes -= HEADER + encodeEvent(seq, e.event()).length;
-      }
+      forget(seq);
     }
     maybeCompact();
+  }
+
+  /**
+   * Moves the pending event {@code seq} to {@code dead-letter.log} (forced) and marks it done, so the
+   * events behind it are sent. A crash in between leaves it pending: it is tried (and moved) again.
+   */
+  public synchronized void deadLetter(long seq, String reason, String detail, Instant at) throws IOException {
+    Entry e = pending.get(seq);
+    if (e == null) {
+      return;
+    }
+    if (deadLetters == null) {
+      deadLetters = RecordLog.open(dir.resolve(DEAD_LETTER_FILE), MAX_RECORD, (offset, payload) -> {});
+    }
+    deadLetters.append(OutboxRecords.deadLetter(new DeadLetter(seq, e.event(), reason, detail, at)));
+    acknowledge(List.of(seq));
+  }
+
+  public Path deadLetterFile() {
+    return dir.resolve(DEAD_LETTER_FILE);
   }
 
   @Override
   public synchronized void close() throws IOException {
-    if (channel != null) {
-      channel.close();
-      channel = null;
-    }
-  }
-
-  private void recover() throws IOException {
-    channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
-    long size = channel.size();
-    long pos = 0;
-    long maxSeq = 0;
-    ByteBuffer header = ByteBuffer.allocate(HEADER);
-    String problem = null;
-    while (pos < size) {
-      header.clear();
-      if (size - pos < HEADER) {
-        problem = "a record header is cut short";
-        break;
+    try {
+      log.close();
+    } finally {
+      if (deadLetters != null) {
+        deadLetters.close();
       }
-      readFully(header, pos);
-      header.flip();
-      int len = header.getInt();
-      int crc = header.getInt();
-      if (len <= 0 || len > MAX_RECORD || pos + HEADER + len > size) {
-        problem = "a record of length " + len + " runs past the end of the file";
-        break;
-      }
-      ByteBuffer body = ByteBuffer.allocate(len);
-      readFully(body, pos + HEADER);
-      byte[] payload = body.array();
-      if (crc32c(payload) != crc) {
-        problem = "a record's CRC32C does not match";
-        break;
-      }
-      try {
-        long seq = apply(payload);
-        maxSeq = Math.max(maxSeq, seq);
-      } catch (IOException | RuntimeException e) {
-        problem = "a record cannot be decoded (" + e + ")";
-        break;
-      }
-      pos += HEADER + len;
     }
-    if (problem != null) {
-      truncatedBytes = size - pos;
-      LOG.error("outbox {}: {} at byte {}; truncating {} bytes there (the {} events before it are kept)", file, problem,
-          pos, truncatedBytes, pending.size());
-      channel.truncate(pos);
-      channel.force(true);
-    }
-    channel.position(channel.size());
-    nextSeq = maxSeq + 1;
-    if (!pending.isEmpty()) {
-      LOG.info("outbox {}: {} events from before the restart await Kafka", file, pending.size());
-    }
-    maybeCompact();
   }
 
   private long apply(byte[] payload) throws IOException {
-    DataInputStream in = new DataInputStream(new java.io.ByteArrayInputStream(payload));
-    byte kind = in.readByte();
-    long seq = in.readLong();
-    if (kind == DONE) {
-      Entry e = pending.remove(seq);
-      if (e != null) {
-        pendingBytes -= HEADER + encodeEvent(seq, e.event()).length;
-      }
-    } else if (kind == EVENT) {
-      String id = in.readUTF();
-      String type = in.readUTF();
-      String source = in.readUTF();
-      String key = in.readUTF();
-      byte[] value = new byte[in.readInt()];
-      in.readFully(value);
-      if (in.available() != 0) {
-        throw new IOException("trailing bytes in an event record");
-      }
-      pending.put(seq, new Entry(seq, new SignedEvent(id, type, source, key, value)));
-      pendingBytes += HEADER + payload.length;
+    OutboxRecords.Decoded d = OutboxRecords.decode(payload);
+    if (d.event() == null) {
+      forget(d.seq());
     } else {
-      throw new IOException("unknown record kind " + kind);
+      pending.put(d.seq(), new Entry(d.seq(), d.event()));
+      pendingBytes += RecordLog.HEADER + payload.length;
     }
-    return seq;
+    return d.seq();
+  }
+
+  private void forget(long seq) {
+    Entry e = pending.remove(seq);
+    if (e != null) {
+      pendingBytes -= RecordLog.HEADER + OutboxRecords.event(seq, e.event()).length;
+    }
   }
 
   private void maybeCompact() throws IOException {
-    long size = channel.size();
+    long size = log.size();
     if (pending.isEmpty()) {
       if (size > 0) {
-        // everything is done: an empty log says the same, and crash-safely (old or empty, both all done)
-        channel.truncate(0);
-        channel.force(true);
-        channel.position(0);
+        log.clear(); // everything is done: an empty log says the same (old or empty, both all done)
       }
       return;
     }
     if (size < COMPACT_BYTES || pendingBytes * 2 > size) {
       return;
     }
-    Path tmp = dir.resolve(FILE + ".compact");
-    try (FileChannel out = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
-        StandardOpenOption.WRITE)) {
-      for (Entry e : pending.values()) {
-        out.write(ByteBuffer.wrap(frame(encodeEvent(e.seq(), e.event()))));
-      }
-      out.force(true);
+    List<byte[]> live = new ArrayList<>(pending.size());
+    for (Entry e : pending.values()) {
+      live.add(OutboxRecords.event(e.seq(), e.event()));
     }
-    channel.close();
-    Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-    forceDirectory();
-    channel = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE);
-    channel.position(channel.size());
-    LOG.info("outbox {} compacted from {} to {} bytes ({} events pending)", file, size, channel.size(), pending.size());
-  }
-
-  private void forceDirectory() {
-    try (FileChannel d = FileChannel.open(dir, StandardOpenOption.READ)) {
-      d.force(true);
-    } catch (IOException e) {
-      LOG.debug("cannot fsync directory {}: {}", dir, e.toString());
-    }
-  }
-
-  private void write(byte[] payload) throws IOException {
-    long before = channel.position();
-    try {
-      ByteBuffer buf = ByteBuffer.wrap(frame(payload));
-      while (buf.hasRemaining()) {
-        channel.write(buf);
-      }
-      channel.force(false);
-    } catch (IOException e) {
-      // do not leave half a record for the next append to follow
-      try {
-        channel.truncate(before);
-        channel.position(before);
-      } catch (IOException suppressed) {
-        e.addSuppressed(suppressed);
-      }
-      throw e;
-    }
-  }
-
-  private void readFully(ByteBuffer buf, long at) throws IOException {
-    long pos = at;
-    while (buf.hasRemaining()) {
-      int n = channel.read(buf, pos);
-      if (n < 0) {
-        throw new IOException("unexpected end of file");
-      }
-      pos += n;
-    }
-  }
-
-  private void ensureOpen() {
-    if (channel == null) {
-      throw new IllegalStateException("the outbox is closed");
-    }
-  }
-
-  private static byte[] frame(byte[] payload) {
-    return ByteBuffer.allocate(HEADER + payload.length).putInt(payload.length).putInt(crc32c(payload)).put(payload)
-        .array();
-  }
-
-  private static int crc32c(byte[] payload) {
-    CRC32C c = new CRC32C();
-    c.update(payload);
-    return (int) c.getValue();
-  }
-
-  private static byte[] encodeEvent(long seq, SignedEvent e) {
-    ByteArrayOutputStream bytes = new ByteArrayOutputStream(e.value().length + 128);
-    try (DataOutputStream out = new DataOutputStream(bytes)) {
-      out.writeByte(EVENT);
-      out.writeLong(seq);
-      out.writeUTF(e.id());
-      out.writeUTF(e.type());
-      out.writeUTF(e.source());
-      out.writeUTF(e.key());
-      byte[] v = e.value();
-      out.writeInt(v.length);
-      out.write(v);
-    } catch (IOException ex) {
-      throw new UncheckedIOException(ex);
-    }
-    return bytes.toByteArray();
+    log.rewrite(live);
+    LOG.info("outbox {} compacted from {} to {} bytes ({} events pending)", log.file(), size, log.size(),
+        pending.size());
   }
 }

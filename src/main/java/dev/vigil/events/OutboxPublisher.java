@@ -1,8 +1,10 @@
 package dev.vigil.events;
 
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
@@ -11,6 +13,10 @@ import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.InvalidRecordException;
+import org.apache.kafka.common.errors.RecordBatchTooLargeException;
+import org.apache.kafka.common.errors.RecordTooLargeException;
+import org.apache.kafka.common.errors.SerializationException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -23,12 +29,23 @@ import org.slf4j.LoggerFactory;
  * event after a backoff that doubles up to {@code maxBackoff}; an event may so reach Kafka more than
  * once, always with the same id and bytes.
  *
+ * <p>An event Kafka can never accept ({@link #neverSendable}: too large for the topic, an invalid
+ * record) does not block the queue: it is moved to the outbox's dead-letter file with an ERROR line
+ * and {@code constitutional_events_dead_lettered_total{reason}}, and the events behind it are sent.
+ * Other errors Kafka calls non-retriable (authorization, an unsupported version) are about the
+ * producer, not the event: they are retried like an outage, so a misconfiguration never empties
+ * the queue into the dead-letter file.
+ *
  * <p>Blocking by design (producer metadata waits, outbox fsync), so it never runs on an event
  * loop. Thread-safe: {@link #wake} and {@link #close} may be called from any thread.
  */
 public final class OutboxPublisher implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(OutboxPublisher.class);
   private static final int BATCH = 256;
+  /** Dead-letter reasons: the event is larger than the topic or producer accepts. */
+  static final String TOO_LARGE = "too_large";
+  /** Dead-letter reasons: the broker or the client refuses the record itself. */
+  static final String INVALID_RECORD = "invalid_record";
 
   private final Outbox outbox;
   private final Producer<byte[], byte[]> producer;
@@ -36,6 +53,7 @@ public final class OutboxPublisher implements AutoCloseable {
   private final EventMetrics metrics;
   private final Duration minBackoff;
   private final Duration maxBackoff;
+  private final Clock clock;
   private final ReentrantLock lock = new ReentrantLock();
   private final Condition signal = lock.newCondition();
   private final Thread thread;
@@ -45,6 +63,13 @@ public final class OutboxPublisher implements AutoCloseable {
 
   public OutboxPublisher(Outbox outbox, Producer<byte[], byte[]> producer, String topic, EventMetrics metrics,
       Duration minBackoff, Duration maxBackoff) {
+    this(outbox, producer, topic, metrics, minBackoff, maxBackoff, Clock.systemUTC());
+  }
+
+  /** As above, with the clock that dates dead letters. */
+  public OutboxPublisher(Outbox outbox, Producer<byte[], byte[]> producer, String topic, EventMetrics metrics,
+      Duration minBackoff, Duration maxBackoff, Clock clock) {
+    this.clock = clock;
     this.outbox = outbox;
     this.producer = producer;
     this.topic = topic;
@@ -62,6 +87,7 @@ public final class OutboxPublisher implements AutoCloseable {
 
   public OutboxPublisher start() {
     metrics.setPending(outbox.pendingCount());
+    metrics.corruptRecords(outbox.corruptRecords());
     thread.start();
     return this;
   }
@@ -101,15 +127,13 @@ public final class OutboxPublisher implements AutoCloseable {
         continue;
       }
       try {
-        int done = send(batch);
-        if (done == batch.size()) {
-          if (failures > 0) {
-            LOG.info("Kafka acknowledges events again after {} failed attempt(s)", failures);
-          }
-          failures = 0;
-          backoff = minBackoff;
-          continue;
+        send(batch);
+        if (failures > 0) {
+          LOG.info("Kafka acknowledges events again after {} failed attempt(s)", failures);
         }
+        failures = 0;
+        backoff = minBackoff;
+        continue;
       } catch (InterruptedException e) {
         if (!running) {
           break;
@@ -129,8 +153,11 @@ public final class OutboxPublisher implements AutoCloseable {
     }
   }
 
-  /** Sends {@code batch}; marks the acknowledged prefix done; returns how many were acknowledged or throws. */
-  private int send(List<Outbox.Entry> batch) throws Exception {
+  /**
+   * Sends {@code batch}; marks the acknowledged prefix done; moves a never-sendable event after it to
+   * the dead-letter file; throws on any other failure.
+   */
+  private void send(List<Outbox.Entry> batch) throws Exception {
     // Metadata first: a send that fails while waiting for metadata must not let a later one of the
     // same batch, sent once the broker is back, overtake it.
     producer.partitionsFor(topic);
@@ -162,10 +189,35 @@ public final class OutboxPublisher implements AutoCloseable {
         onAcknowledged.accept(e);
       }
     }
-    if (failure != null) {
+    if (failure == null) {
+      return;
+    }
+    Optional<String> reason = neverSendable(failure);
+    if (reason.isEmpty()) {
       throw failure;
     }
-    return acked.size();
+    deadLetter(batch.get(acked.size()), reason.get(), failure);
+  }
+
+  /** The dead-letter reason of a send error caused by the event itself, which no retry cures; else empty. */
+  static Optional<String> neverSendable(Throwable e) {
+    if (e instanceof RecordTooLargeException || e instanceof RecordBatchTooLargeException) {
+      return Optional.of(TOO_LARGE);
+    }
+    if (e instanceof InvalidRecordException || e instanceof SerializationException) {
+      return Optional.of(INVALID_RECORD);
+    }
+    return Optional.empty();
+  }
+
+  private void deadLetter(Outbox.Entry e, String reason, Exception cause) throws java.io.IOException {
+    SignedEvent ev = e.event();
+    outbox.deadLetter(e.seq(), reason, cause.toString(), clock.instant());
+    metrics.deadLettered(reason);
+    metrics.setPending(outbox.pendingCount());
+    LOG.error("event {} {} (key {}, {} bytes) can never be sent to Kafka topic {} ({}: {}); moved to {} so the {}"
+        + " event(s) behind it are sent", ev.type(), ev.id(), ev.key(), ev.value().length, topic, reason, cause,
+        outbox.deadLetterFile(), outbox.pendingCount());
   }
 
   private static boolean failed(Future<RecordMetadata> f) {

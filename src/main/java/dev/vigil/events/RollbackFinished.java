@@ -6,7 +6,9 @@ import java.util.Objects;
 
 /**
  * The {@code data} of {@code dev.vigil.rollback.finished} (events-v1), field for field. A skipped
- * rollback names why in {@code detail}, starting with one of {@link #SKIP_REASONS}. Immutable.
+ * rollback names why in {@code detail}, starting with one of {@link #SKIP_REASONS}. Every text field
+ * is bounded ({@link Bounds}: a longer value, such as an id copied from a forged event or a long
+ * detail, is truncated with a visible marker). Immutable.
  */
 public record RollbackFinished(
     String rollbackId,
@@ -49,6 +51,13 @@ public record RollbackFinished(
     Objects.requireNonNull(status, "status");
     Objects.requireNonNull(startedAt, "startedAt");
     Objects.requireNonNull(finishedAt, "finishedAt");
+    rollbackId = Bounds.text(rollbackId, Bounds.ID_CHARS);
+    breachId = Bounds.text(breachId, Bounds.ID_CHARS);
+    breachEventId = Bounds.text(breachEventId, Bounds.ID_CHARS);
+    service = Bounds.text(service, Bounds.ID_CHARS);
+    from = Bounds.text(from, Bounds.ID_CHARS);
+    to = Bounds.text(to, Bounds.ID_CHARS);
+    detail = Bounds.text(detail, Bounds.DETAIL_CHARS);
     startedAt = CloudEvent.millis(startedAt);
     finishedAt = CloudEvent.millis(finishedAt);
   }

@@ -3,15 +3,11 @@ package dev.vigil.rollback;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.vigil.recordlog.RecordLog;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -21,7 +17,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.zip.CRC32C;
 
 /**
  * What the controller did for each breach event, on disk, so that a redelivered event (same
@@ -31,12 +26,12 @@ import java.util.zip.CRC32C;
  * {@link State#FINISHED} (outcome acknowledged by the sink). Seeing an event again: FINISHED →
  * skip as {@code duplicate}; MOVED → do not move again, but validate and report.
  *
- * <p>File {@code dedup.log} in the store's directory: an append-only sequence of records, each
- * {@code [int length][int CRC32C of payload][payload: UTF-8 JSON]}, forced to disk ({@code fsync})
- * before a write returns. Recovery reads records up to the first one that is short or fails its
- * checksum (a torn tail of a crash mid-write) and truncates the file there. Size is bounded:
- * entries whose last change is older than the retention are dropped, and the file is rewritten
- * (temporary file, fsync, atomic rename) when it holds far more records than live entries.
+ * <p>File {@code dedup.log} in the store's directory: a {@link RecordLog} (framing, fsync before a
+ * write returns, recovery, compaction are its) of UTF-8 JSON records. Recovery cuts only a torn
+ * tail; a corrupt record in the middle is skipped and counted ({@link #corruptRecords}), every
+ * intact record after it kept. Size is bounded: entries whose last change is older than the
+ * retention are dropped, and the file is rewritten when it holds far more records than live
+ * entries.
  *
  * <p>Thread-safe (synchronized). Blocking: call from a worker thread, never the event loop.
  */
@@ -58,29 +53,37 @@ public final class DedupStore implements AutoCloseable {
   public record Entry(String eventId, String breachId, String service, State state, Instant startedAt, Instant at,
       String status) {}
 
-  private final Path dir;
-  private final Path file;
   private final Duration retention;
   private final Map<String, Entry> byEvent = new LinkedHashMap<>();
   private final Map<String, Entry> byBreach = new HashMap<>();
-  private FileChannel channel;
+  private RecordLog log;
   private long records;
-  private long truncatedBytes;
 
-  private DedupStore(Path dir, Duration retention) {
-    this.dir = dir;
-    this.file = dir.resolve(FILE);
+  private DedupStore(Duration retention) {
     this.retention = retention;
   }
 
   /** Opens (creating) the store in {@code dir}, recovers it, and compacts entries older than the retention at {@code now}. */
   public static DedupStore open(Path dir, Duration retention, Instant now) throws IOException {
-    DedupStore s = new DedupStore(dir, retention);
+    DedupStore s = new DedupStore(retention);
     Files.createDirectories(dir);
-    s.recover();
+    s.log = RecordLog.open(dir.resolve(FILE), MAX_RECORD, (offset, payload) -> {
+      s.index(decode(payload));
+      s.records++;
+    });
     s.compact(now);
     return s;
   }
+
+  /** Every entry of the store in {@code dir} and what the scan found, without changing it (another process may write it). */
+  public static Snapshot read(Path dir) throws IOException {
+    DedupStore s = new DedupStore(Duration.ZERO);
+    RecordLog.Recovery r = RecordLog.read(dir.resolve(FILE), MAX_RECORD, (offset, payload) -> s.index(decode(payload)));
+    return new Snapshot(List.copyOf(s.byEvent.values()), r);
+  }
+
+  /** What {@link #read} found. */
+  public record Snapshot(List<Entry> entries, RecordLog.Recovery log) {}
 
   /** The progress of the event {@code eventId}, else of any event of {@code breachId}; the further one wins. */
   public synchronized Optional<Entry> find(String eventId, String breachId) {
@@ -109,7 +112,15 @@ public final class DedupStore implements AutoCloseable {
 
   /** Bytes cut off the end of the file at recovery (a torn tail), 0 when it was whole. */
   public synchronized long truncatedBytes() {
-    return truncatedBytes;
+    return log.recovery().tailBytes();
+  }
+
+  /**
+   * Records skipped as corrupt at recovery (constitutional_rollback_store_corrupt_records_total):
+   * each may be a decision forgotten, so an event it covered must not be trusted as unhandled.
+   */
+  public synchronized long corruptRecords() {
+    return log.recovery().corruptRecords();
   }
 
   /**
@@ -129,78 +140,23 @@ public final class DedupStore implements AutoCloseable {
 
   @Override
   public synchronized void close() throws IOException {
-    if (channel != null) {
-      channel.close();
-      channel = null;
-    }
-  }
-
-  private void recover() throws IOException {
-    channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
-    long size = channel.size();
-    long pos = 0;
-    ByteBuffer header = ByteBuffer.allocate(8);
-    while (pos + 8 <= size) {
-      header.clear();
-      channel.read(header, pos);
-      header.flip();
-      int length = header.getInt();
-      int crc = header.getInt();
-      if (length <= 0 || length > MAX_RECORD || pos + 8 + length > size) {
-        break;
-      }
-      ByteBuffer payload = ByteBuffer.allocate(length);
-      channel.read(payload, pos + 8);
-      if (crc(payload.array()) != crc) {
-        break;
-      }
-      Entry en;
-      try {
-        en = decode(payload.array());
-      } catch (IOException | RuntimeException ex) {
-        break;
-      }
-      index(en);
-      records++;
-      pos += 8 + length;
-    }
-    if (pos < size) {
-      truncatedBytes = size - pos;
-      channel.truncate(pos);
-      channel.force(true);
-    }
-    channel.position(pos);
+    log.close();
   }
 
   private void append(Entry en) throws IOException {
-    if (channel == null) {
-      throw new IOException("the de-duplication store is closed");
-    }
-    channel.write(ByteBuffer.wrap(frame(en)));
-    channel.force(false);
+    log.append(encode(en));
     index(en);
     records++;
   }
 
   private void rewrite() throws IOException {
-    Path tmp = dir.resolve(FILE + ".tmp");
-    try (FileChannel out = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-        StandardOpenOption.TRUNCATE_EXISTING)) {
-      for (Entry en : live()) {
-        out.write(ByteBuffer.wrap(frame(en)));
-      }
-      out.force(true);
+    Collection<Entry> live = live();
+    List<byte[]> payloads = new ArrayList<>(live.size());
+    for (Entry en : live) {
+      payloads.add(encode(en));
     }
-    channel.close();
-    try {
-      Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-    } catch (AtomicMoveNotSupportedException e) {
-      Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
-    }
-    syncDirectory();
-    channel = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE);
-    channel.position(channel.size());
-    records = live().size();
+    log.rewrite(payloads);
+    records = payloads.size();
   }
 
   /** Entries to keep: every event's own entry, plus breach entries no event entry already carries. */
@@ -215,14 +171,6 @@ public final class DedupStore implements AutoCloseable {
     return out;
   }
 
-  private void syncDirectory() {
-    try (FileChannel d = FileChannel.open(dir, StandardOpenOption.READ)) {
-      d.force(true);
-    } catch (IOException | UnsupportedOperationException e) {
-      // Some platforms cannot open a directory; the rename is then as durable as they allow.
-    }
-  }
-
   private void index(Entry en) {
     byEvent.merge(en.eventId(), en, DedupStore::further);
     byBreach.merge(en.breachId(), en, DedupStore::further);
@@ -230,11 +178,6 @@ public final class DedupStore implements AutoCloseable {
 
   private static Entry further(Entry old, Entry neu) {
     return neu.state().ordinal() >= old.state().ordinal() ? neu : old;
-  }
-
-  private static byte[] frame(Entry en) throws IOException {
-    byte[] payload = encode(en);
-    return ByteBuffer.allocate(8 + payload.length).putInt(payload.length).putInt(crc(payload)).put(payload).array();
   }
 
   private static byte[] encode(Entry en) throws IOException {
@@ -256,19 +199,5 @@ public final class DedupStore implements AutoCloseable {
     return new Entry(o.get("eventId").asText(), o.get("breachId").asText(), o.get("service").asText(),
         State.valueOf(o.get("state").asText()), Instant.parse(o.get("startedAt").asText()),
         Instant.parse(o.get("at").asText()), o.hasNonNull("status") ? o.get("status").asText() : null);
-  }
-
-  private static int crc(byte[] payload) {
-    CRC32C c = new CRC32C();
-    c.update(payload);
-    return (int) c.getValue();
-  }
-
-  // Stub until the shared record log lands: recovery then counts records skipped as corrupt.
-  private long corruptRecords;
-
-  /** Records skipped as corrupt at recovery (0 when the file was whole). */
-  public synchronized long corruptRecords() {
-    return corruptRecords;
   }
 }

@@ -16,12 +16,16 @@ class EventMetricsTest {
       e.published(CloudEvent.BREACH_OPENED, 2);
       e.publishError();
       e.refused();
+      e.corruptRecords(2);
+      e.deadLettered(OutboxPublisher.TOO_LARGE);
       String text = m.scrape();
       assertThat(text).contains("constitutional_events_outbox_pending 3.0")
           .contains("constitutional_events_published_total{type=\"dev.vigil.breach.opened\"} 2.0")
           .contains("constitutional_events_published_total{type=\"dev.vigil.breach.resolved\"} 0.0")
           .contains("constitutional_events_publish_errors_total 1.0")
-          .contains("constitutional_events_outbox_refused_total 1.0");
+          .contains("constitutional_events_outbox_refused_total 1.0")
+          .contains("constitutional_events_outbox_corrupt_records_total 2.0")
+          .contains("constitutional_events_dead_lettered_total{reason=\"too_large\"} 1.0");
     }
   }
 

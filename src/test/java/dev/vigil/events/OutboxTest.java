@@ -2,6 +2,8 @@ package dev.vigil.events;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.vigil.config.KafkaConfig;
+import dev.vigil.monitor.MonitorMetrics;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -9,7 +11,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -140,6 +144,52 @@ class OutboxTest {
     try (Outbox o = Outbox.open(dir, 1000)) {
       assertThat(ids(o.pending(10))).containsExactly("id-79", "id-100");
       assertThat(o.append(event(101))).isEqualTo(new Outbox.Written(82));
+    }
+  }
+
+  /** Appends events 0..n-1, flips a bit at {@code at}, and returns the damaged bytes. */
+  private byte[] damaged(int n, java.util.function.LongUnaryOperator at) throws IOException {
+    Path file = dir.resolve(Outbox.FILE);
+    long second = 0;
+    try (Outbox o = Outbox.open(dir, 100)) {
+      for (int i = 0; i < n; i++) {
+        o.append(event(i));
+        second = i == 1 ? Files.size(file) : second;
+      }
+    }
+    byte[] bytes = Files.readAllBytes(file);
+    bytes[(int) at.applyAsLong(second)] ^= 0x01;
+    Files.write(file, bytes);
+    return bytes;
+  }
+
+  @Test
+  void aFlippedBitMidFileLosesOnlyThatEventAndKeepsEveryLaterPendingOne() throws IOException {
+    byte[] bytes = damaged(12, third -> third + 20); // inside the third event's id
+    try (Outbox o = Outbox.open(dir, 100)) {
+      assertThat(ids(o.pending(20))).containsExactly("id-0", "id-1", "id-3", "id-4", "id-5", "id-6", "id-7", "id-8",
+          "id-9", "id-10", "id-11");
+      assertThat(o.corruptRecords()).isEqualTo(1);
+      assertThat(o.truncatedBytes()).isZero();
+      assertThat(dir.resolve(Outbox.FILE + ".corrupt-1")).hasBinaryContent(bytes);
+      assertThat(o.append(event(12))).isEqualTo(new Outbox.Written(13));
+    }
+  }
+
+  @Test
+  void theCorruptRecordCountReachesTheMetricWhenThePublisherStarts() throws IOException {
+    damaged(3, third -> 20);
+    try (Outbox o = Outbox.open(dir, 100);
+        MonitorMetrics m = new MonitorMetrics()) {
+      EventMetrics metrics = new EventMetrics(m.registry());
+      // no broker: the publisher only reports the outbox at start, and its loop retries in the background
+      try (var producer = KafkaProducers.create(new KafkaConfig("127.0.0.1:1", "t",
+          KafkaConfig.DEFAULT_ROLLBACKS_TOPIC, "c", Duration.ofSeconds(1), Map.of()));
+          OutboxPublisher p = new OutboxPublisher(o, producer, "t", metrics, Duration.ofMillis(100),
+              Duration.ofSeconds(1))) {
+        p.start();
+        assertThat(m.scrape()).contains("constitutional_events_outbox_corrupt_records_total 1.0");
+      }
     }
   }
 }

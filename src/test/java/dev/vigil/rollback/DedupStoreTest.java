@@ -2,6 +2,7 @@ package dev.vigil.rollback;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.vigil.monitor.MonitorMetrics;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -114,6 +115,40 @@ class DedupStoreTest {
     assertThat(Files.size(dir.resolve(DedupStore.FILE))).isLessThan(1300L * 100 / 4);
     try (DedupStore s = DedupStore.open(dir, WEEK, T0)) {
       assertThat(s.entries()).hasSize(10);
+    }
+  }
+
+  @Test
+  void aFlippedBitMidFileLosesOnlyThatRecordAndKeepsEveryLaterDecision() throws IOException {
+    Path file = dir.resolve(DedupStore.FILE);
+    long second;
+    try (DedupStore s = DedupStore.open(dir, WEEK, T0)) {
+      s.finished(event(0), "succeeded", T0, T0);
+      second = Files.size(file);
+      for (int i = 1; i < 11; i++) {
+        s.finished(event(i), "succeeded", T0, T0);
+      }
+    }
+    byte[] bytes = Files.readAllBytes(file);
+    bytes[(int) second + 12] ^= 0x02; // inside the second record's JSON
+    Files.write(file, bytes);
+    try (DedupStore s = DedupStore.open(dir, WEEK, T0)) {
+      assertThat(s.entries()).hasSize(10);
+      assertThat(s.find("e-1", "b-1")).isEmpty();
+      for (int i : new int[] {0, 2, 5, 10}) {
+        assertThat(s.find("e-" + i, "b-" + i).orElseThrow().state()).isEqualTo(DedupStore.State.FINISHED);
+      }
+      assertThat(s.corruptRecords()).isEqualTo(1);
+      assertThat(s.truncatedBytes()).isZero();
+      try (MonitorMetrics m = new MonitorMetrics()) {
+        new RollbackMetrics(m.registry()).storeCorruptRecords(s);
+        assertThat(m.scrape()).contains("constitutional_rollback_store_corrupt_records_total 1.0");
+      }
+      assertThat(dir.resolve(DedupStore.FILE + ".corrupt-1")).hasBinaryContent(bytes);
+    }
+    try (DedupStore s = DedupStore.open(dir, WEEK, T0)) {
+      assertThat(s.entries()).hasSize(10);
+      assertThat(s.corruptRecords()).as("the store was rewritten without it").isZero();
     }
   }
 }

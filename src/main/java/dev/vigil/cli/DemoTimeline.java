@@ -77,7 +77,7 @@ final class DemoTimeline implements MonitorListener {
   }
 
   /** A finished rollback, as the controller published it; from any thread. */
-  void rollback(dev.vigil.rollback.RollbackOutcome o) {
+  void rollback(dev.vigil.events.RollbackFinished o) {
     if (o.status() == dev.vigil.events.RollbackFinished.Status.SKIPPED) {
       line("ROLLBACK", "skipped " + o.service() + ": " + o.detail());
       return;

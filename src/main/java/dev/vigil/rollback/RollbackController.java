@@ -5,6 +5,7 @@ import dev.vigil.config.RollbackConfig;
 import dev.vigil.config.VigilConfig;
 import dev.vigil.events.EventCodec;
 import dev.vigil.events.KafkaProducers;
+import dev.vigil.events.RollbackFinished;
 import dev.vigil.events.VertxKafkaProducer;
 import dev.vigil.poll.HttpProbe;
 import dev.vigil.poll.Poller;
@@ -154,7 +155,7 @@ public final class RollbackController {
 
   /** As {@link #start(Vertx, VigilConfig, MeterRegistry, Clock, Supplier)}; {@code published} sees every outcome Kafka acknowledged. */
   public static Future<RollbackController> start(Vertx vertx, VigilConfig config, MeterRegistry registry, Clock clock,
-      Supplier<KubernetesClient> kubernetes, Consumer<RollbackOutcome> published) {
+      Supplier<KubernetesClient> kubernetes, Consumer<RollbackFinished> published) {
     List<String> problems = problems(config);
     if (!problems.isEmpty()) {
       return Future.failedFuture(new IllegalArgumentException(String.join("; ", problems)));

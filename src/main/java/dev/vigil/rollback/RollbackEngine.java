@@ -2,6 +2,7 @@ package dev.vigil.rollback;
 
 import dev.vigil.config.Durations;
 import dev.vigil.config.RollbackConfig;
+import dev.vigil.events.RollbackFinished;
 import dev.vigil.events.RollbackFinished.Status;
 import dev.vigil.rollback.RollbackOutcome.Traffic;
 import io.vertx.core.Future;
@@ -13,6 +14,7 @@ import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.HexFormat;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BooleanSupplier;
@@ -117,7 +119,7 @@ public final class RollbackEngine {
    * is then skipped as {@code stale_event} (unless the store says traffic was already moved for it).
    */
   public Future<RollbackOutcome> handle(BreachEvent e, String resolvedBy) {
-    Instant received = clock.instant();
+    Instant received = now();
     return vertx.executeBlocking(() -> store.find(e.eventId(), e.breachId()), false).compose(found -> {
       if (found.isPresent() && found.get().state() == DedupStore.State.FINISHED) {
         metrics.rejected(SkipReason.DUPLICATE.label());
@@ -202,7 +204,7 @@ public final class RollbackEngine {
       move = unlessAlreadyBlue(a, e).compose(r -> {
         moved.set(true);
         metrics.weights(e.service(), config.from(), config.to(), r.weights());
-        Instant at = clock.instant();
+        Instant at = now();
         return vertx.executeBlocking(() -> {
           store.moved(e, startedAt, at);
           return a.type() + ": " + r.detail();
@@ -252,25 +254,32 @@ public final class RollbackEngine {
 
   /** Publishes {@code o}, then (if {@code record}) records FINISHED, counts it, and completes with it. */
   private Future<RollbackOutcome> report(BreachEvent e, Instant received, RollbackOutcome o, boolean record) {
-    return sink.publish(o).compose(ack -> !record ? Future.<Void>succeededFuture()
+    RollbackFinished f = o.finished();
+    return sink.publish(f).compose(ack -> !record ? Future.<Void>succeededFuture()
         : vertx.<Void>executeBlocking(() -> {
-          store.finished(e, o.status().label(), o.startedAt(), o.finishedAt());
+          store.finished(e, f.status().label(), f.startedAt(), f.finishedAt());
           return null;
         }, false)).map(done -> {
-          metrics.finished(o, Duration.between(received, clock.instant()));
+          metrics.finished(f, Duration.between(received, now()));
           return o;
         });
   }
 
   private RollbackOutcome skipped(BreachEvent e, Instant at, String detail) {
-    return new RollbackOutcome(rollbackId(e), e.breachId(), e.eventId(), e.service(), config.from(), config.to(),
-        Status.SKIPPED, detail, at, at, 0, Traffic.NOT_MOVED);
+    return new RollbackOutcome(new RollbackFinished(rollbackId(e), e.breachId(), e.eventId(), e.service(),
+        config.from(), config.to(), Status.SKIPPED, detail, at, at, 0), Traffic.NOT_MOVED);
   }
 
   private RollbackOutcome outcome(BreachEvent e, Instant startedAt, Status status, Traffic traffic, String detail) {
-    Instant finished = clock.instant();
-    return new RollbackOutcome(rollbackId(e), e.breachId(), e.eventId(), e.service(), config.from(), config.to(),
-        status, detail, startedAt, finished, Math.max(0, Duration.between(startedAt, finished).toMillis()), traffic);
+    Instant finished = now();
+    return new RollbackOutcome(new RollbackFinished(rollbackId(e), e.breachId(), e.eventId(), e.service(),
+        config.from(), config.to(), status, detail, startedAt, finished,
+        Math.max(0, Duration.between(startedAt, finished).toMillis())), traffic);
+  }
+
+  /** The clock's time to the millisecond, as rollback.finished carries it (so durationMs matches its times). */
+  private Instant now() {
+    return clock.instant().truncatedTo(ChronoUnit.MILLIS);
   }
 
   /** {@code r-} and 12 hex digits of SHA-256 of the event id: the same for a redelivered event. */

@@ -1,21 +1,16 @@
 package dev.vigil.rollback;
 
-import dev.vigil.events.RollbackFinished.Status;
-import java.time.Instant;
+import dev.vigil.events.RollbackFinished;
 import java.util.Objects;
 
 /**
- * What the engine did with one breach event: the data of its {@code dev.vigil.rollback.finished}
- * event, field for field as events-v1 names them, and what became of the traffic (not published).
- * Immutable.
+ * What the engine did with one breach event: the data of the {@code dev.vigil.rollback.finished}
+ * event it published, and what became of the traffic (not published). Immutable.
  *
- * @param status the outcome; a {@link Status#SKIPPED} one names its reason in {@code detail}
- * @param detail for {@code skipped}, starts with the reason label ({@link SkipReason#label()})
+ * @param finished the published outcome; a skipped one names its reason in {@code detail} ({@link SkipReason})
  * @param traffic whether the service's traffic moved to blue for this event
  */
-public record RollbackOutcome(String rollbackId, String breachId, String breachEventId, String service, String from,
-    String to, Status status, String detail, Instant startedAt, Instant finishedAt, long durationMs,
-    Traffic traffic) {
+public record RollbackOutcome(RollbackFinished finished, Traffic traffic) {
 
   /** Where the service's traffic is after the rollback, as far as the engine knows. */
   public enum Traffic {
@@ -28,9 +23,7 @@ public record RollbackOutcome(String rollbackId, String breachId, String breachE
   }
 
   public RollbackOutcome {
-    Objects.requireNonNull(rollbackId, "rollbackId");
-    Objects.requireNonNull(status, "status");
-    Objects.requireNonNull(detail, "detail");
+    Objects.requireNonNull(finished, "finished");
     Objects.requireNonNull(traffic, "traffic");
   }
 }

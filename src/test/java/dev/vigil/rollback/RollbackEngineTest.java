@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.vigil.config.ConfigLoader;
 import dev.vigil.config.RollbackConfig;
 import dev.vigil.config.VigilConfig;
+import dev.vigil.events.RollbackFinished;
 import dev.vigil.monitor.Promtool;
 import dev.vigil.poll.HttpProbe;
 import dev.vigil.poll.Poller;
@@ -60,7 +61,9 @@ class RollbackEngineTest {
   HttpClientAgent http;
   WorkerExecutor verifyPool;
   Context context;
-  final List<RollbackOutcome> published = new CopyOnWriteArrayList<>();
+  final List<RollbackFinished> published = new CopyOnWriteArrayList<>();
+  /** What the engine returned for the last {@link #handle}: the outcome with its traffic. */
+  RollbackOutcome last;
   final AtomicBoolean sinkDown = new AtomicBoolean();
   final AtomicInteger moves = new AtomicInteger();
   final AtomicInteger reads = new AtomicInteger();
@@ -167,10 +170,11 @@ class RollbackEngineTest {
     };
   }
 
-  RollbackOutcome handle(RollbackEngine engine, BreachEvent e) throws Exception {
+  RollbackFinished handle(RollbackEngine engine, BreachEvent e) throws Exception {
     Promise<RollbackOutcome> p = Promise.promise();
     context.runOnContext(v -> engine.handle(e).onComplete(p));
-    return TestVertx.await(p.future());
+    last = TestVertx.await(p.future());
+    return last.finished();
   }
 
   static BreachEvent breach(String service, String env, int n) {
@@ -183,11 +187,11 @@ class RollbackEngineTest {
     RollbackConfig c = config();
     RollbackEngine engine = engine(c, counting(c));
     BreachEvent e = breach("integrity-service", "green", 1);
-    RollbackOutcome o = handle(engine, e);
+    RollbackFinished o = handle(engine, e);
     assertThat(o.status().label()).isEqualTo("succeeded");
     assertThat(o.detail()).startsWith("blue attested compliant 2 times in a row; simulator: simulator router"
         + " integrity-service green 100/blue 0 -> blue 100");
-    assertThat(o.traffic()).isEqualTo(RollbackOutcome.Traffic.MOVED);
+    assertThat(last.traffic()).isEqualTo(RollbackOutcome.Traffic.MOVED);
     assertThat(o.rollbackId()).isEqualTo(RollbackEngine.rollbackId(e)).matches("r-[0-9a-f]{12}");
     assertThat(o.breachId()).isEqualTo(e.breachId());
     assertThat(o.breachEventId()).isEqualTo(e.eventId());
@@ -205,10 +209,10 @@ class RollbackEngineTest {
         "constitutional_rollback_duration_seconds_count{service=\"integrity-service\"} 1");
 
     // the same event again, and another event of the same breach: duplicate, nothing moved
-    RollbackOutcome dup = handle(engine, e);
+    RollbackFinished dup = handle(engine, e);
     assertThat(dup.status().label()).isEqualTo("skipped");
     assertThat(dup.detail()).startsWith("duplicate: event " + e.eventId() + " already handled (succeeded at ");
-    RollbackOutcome sameBreach = handle(engine, new BreachEvent("evt-other", e.breachId(), e.service(), "green",
+    RollbackFinished sameBreach = handle(engine, new BreachEvent("evt-other", e.breachId(), e.service(), "green",
         "hash_mismatch", "critical", Instant.now()));
     assertThat(sameBreach.detail()).startsWith("duplicate: breach " + e.breachId());
     assertThat(moves.get()).isEqualTo(1);
@@ -219,11 +223,11 @@ class RollbackEngineTest {
   void guardsSkipWithoutMoving() throws Exception {
     RollbackConfig dry = config(true, Duration.ofSeconds(10), Duration.ofSeconds(20));
     RollbackEngine engine = engine(dry, counting(dry));
-    RollbackOutcome o = handle(engine, breach("integrity-service", "green", 1));
+    RollbackFinished o = handle(engine, breach("integrity-service", "green", 1));
     assertThat(o.status().label()).isEqualTo("skipped");
     assertThat(o.detail()).isEqualTo("dry_run: would move integrity-service from green to blue");
-    assertThat(o.traffic()).isEqualTo(RollbackOutcome.Traffic.NOT_MOVED);
-    RollbackOutcome blue = handle(engine, breach("auth-service", "blue", 1));
+    assertThat(last.traffic()).isEqualTo(RollbackOutcome.Traffic.NOT_MOVED);
+    RollbackFinished blue = handle(engine, breach("auth-service", "blue", 1));
     assertThat(blue.detail()).startsWith("not_rollbackable: the breach is on blue");
     assertThat(moves.get()).isZero();
     assertThat(sim.traffic().split("integrity-service")).isEqualTo(new TrafficRouter.Split(100, 0));
@@ -246,7 +250,7 @@ class RollbackEngineTest {
   void validationFailedWhenBlueIsTampered() throws Exception {
     TestVertx.await(sim.setFault(new TargetId("integrity-service", "blue"), Fault.TAMPERED_HASH));
     RollbackConfig c = config(false, Duration.ofSeconds(1), Duration.ofSeconds(20));
-    RollbackOutcome o = handle(engine(c, counting(c)), breach("integrity-service", "green", 1));
+    RollbackFinished o = handle(engine(c, counting(c)), breach("integrity-service", "green", 1));
     assertThat(o.status().label()).isEqualTo("validation_failed");
     assertThat(o.detail()).startsWith("blue did not attest compliant 2 times in a row within 1s").contains("hash_mismatch");
     // traffic was moved all the same: blue is the last good side the operator chose
@@ -259,11 +263,11 @@ class RollbackEngineTest {
   void failedWhenTheActuatorFails() throws Exception {
     RollbackConfig c = config();
     RollbackEngine engine = engine(c, s -> new SimulatorActuator(http, sim.adminUrl(), Duration.ofSeconds(2)));
-    RollbackOutcome o = handle(engine, breach("unknown-service", "green", 1));
+    RollbackFinished o = handle(engine, breach("unknown-service", "green", 1));
     assertThat(o.status().label()).isEqualTo("failed");
     assertThat(o.detail()).startsWith("traffic could not be moved: simulator router: HTTP 404");
-    assertThat(o.traffic()).isEqualTo(RollbackOutcome.Traffic.NOT_MOVED);
-    RollbackOutcome none = handle(engine(c, s -> null), breach("auth-service", "green", 1));
+    assertThat(last.traffic()).isEqualTo(RollbackOutcome.Traffic.NOT_MOVED);
+    RollbackFinished none = handle(engine(c, s -> null), breach("auth-service", "green", 1));
     assertThat(none.detail()).isEqualTo("traffic could not be moved: no actuator configured for auth-service");
     assertThat(published).extracting(p -> p.status().label()).containsExactly("failed", "failed");
     // a failed switch holds no cooldown: once an actuator is configured, the next breach rolls back
@@ -278,7 +282,7 @@ class RollbackEngineTest {
     BreachEvent e = breach("integrity-service", "green", 1);
     Promise<RollbackOutcome> p = Promise.promise();
     context.runOnContext(v -> engine.handle(e, "breach.resolved evt-r at offset 7").onComplete(p));
-    RollbackOutcome o = TestVertx.await(p.future());
+    RollbackFinished o = TestVertx.await(p.future()).finished();
     assertThat(o.status().label()).isEqualTo("skipped");
     assertThat(o.detail()).isEqualTo("stale_event: breach " + e.breachId() + " was already resolved by a later event"
         + " in the same batch (breach.resolved evt-r at offset 7)");
@@ -296,7 +300,7 @@ class RollbackEngineTest {
     sinkDown.set(false);
     // Restarted an hour later: the event is older than maxEventAge, but traffic was moved for it.
     Clock later = Clock.offset(Clock.systemUTC(), Duration.ofHours(1));
-    RollbackOutcome o = handle(engine(c, counting(c), later, null), e);
+    RollbackFinished o = handle(engine(c, counting(c), later, null), e);
     assertThat(o.status().label()).isEqualTo("succeeded");
     assertThat(o.detail()).endsWith("traffic had already been moved before a restart");
     assertThat(moves.get()).isEqualTo(1);
@@ -306,7 +310,7 @@ class RollbackEngineTest {
   void staleEventsAreSkippedOnTheEnginesClock() throws Exception {
     RollbackConfig c = config();
     Clock later = Clock.offset(Clock.systemUTC(), Duration.ofMinutes(11));
-    RollbackOutcome o = handle(engine(c, counting(c), later, null), breach("integrity-service", "green", 1));
+    RollbackFinished o = handle(engine(c, counting(c), later, null), breach("integrity-service", "green", 1));
     assertThat(o.status().label()).isEqualTo("skipped");
     assertThat(o.detail()).startsWith("stale_event: the breach event is dated ").endsWith("older than maxEventAge (10m)");
     assertThat(moves.get()).isZero();
@@ -319,7 +323,7 @@ class RollbackEngineTest {
       sim.traffic().set("integrity-service", new TrafficRouter.Split(0, 100));
       long before = sim.traffic().changes("integrity-service");
       RollbackConfig c = config();
-      RollbackOutcome o = handle(engine(c, counting(c), Clock.systemUTC(), () -> 2),
+      RollbackFinished o = handle(engine(c, counting(c), Clock.systemUTC(), () -> 2),
           breach("integrity-service", "green", 1));
       assertThat(reads.get()).isEqualTo(1);
       assertThat(moves.get()).as("no write to the actuator").isZero();
@@ -333,7 +337,7 @@ class RollbackEngineTest {
     @Test
     void trafficOnGreenIsReadThenMoved() throws Exception {
       RollbackConfig c = config();
-      RollbackOutcome o = handle(engine(c, counting(c), Clock.systemUTC(), () -> 1),
+      RollbackFinished o = handle(engine(c, counting(c), Clock.systemUTC(), () -> 1),
           breach("integrity-service", "green", 1));
       assertThat(o.status().label()).isEqualTo("succeeded");
       assertThat(reads.get()).isEqualTo(1);
@@ -361,7 +365,7 @@ class RollbackEngineTest {
           return "blind";
         }
       };
-      RollbackOutcome o = handle(engine(c, s -> blind, Clock.systemUTC(), () -> 1),
+      RollbackFinished o = handle(engine(c, s -> blind, Clock.systemUTC(), () -> 1),
           breach("integrity-service", "green", 1));
       assertThat(o.status().label()).isEqualTo("failed");
       assertThat(o.detail()).isEqualTo("traffic could not be moved: the de-duplication store lost records at recovery"
@@ -401,11 +405,11 @@ class RollbackEngineTest {
         return "hangs";
       }
     };
-    RollbackOutcome o = handle(engine(c, s -> hangs, clock, null), breach("integrity-service", "green", 1));
+    RollbackFinished o = handle(engine(c, s -> hangs, clock, null), breach("integrity-service", "green", 1));
     assertThat(o.status().label()).isEqualTo("failed");
     assertThat(o.detail()).isEqualTo("execution timeout: the rollback did not finish within 1s (traffic not moved)");
     assertThat(o.durationMs()).isBetween(900L, 10_000L);
-    assertThat(o.traffic()).as("the actuator may still move it").isEqualTo(RollbackOutcome.Traffic.UNKNOWN);
+    assertThat(last.traffic()).as("the actuator may still move it").isEqualTo(RollbackOutcome.Traffic.UNKNOWN);
   }
 
   @Test
@@ -425,7 +429,7 @@ class RollbackEngineTest {
     // Restart: a new engine over the same directory sees the same event again (offset not committed).
     sinkDown.set(false);
     RollbackEngine second = engine(c, counting(c));
-    RollbackOutcome o = handle(second, e);
+    RollbackFinished o = handle(second, e);
     assertThat(moves.get()).isEqualTo(1);
     assertThat(o.status().label()).isEqualTo("succeeded");
     assertThat(o.detail()).endsWith("traffic had already been moved before a restart");
@@ -459,7 +463,7 @@ class RollbackEngineTest {
         }, null).onComplete(started));
     RollbackController runtime = TestVertx.await(started.future());
     try {
-      RollbackOutcome o = handle(runtime.engine(), breach("executive-council-service", "green", 1));
+      RollbackFinished o = handle(runtime.engine(), breach("executive-council-service", "green", 1));
       assertThat(o.status().label()).isEqualTo("succeeded");
       assertThat(o.detail()).startsWith("blue attested compliant 3 times in a row");
       assertThat(sim.traffic().split("executive-council-service")).isEqualTo(new TrafficRouter.Split(0, 100));
@@ -476,7 +480,7 @@ class RollbackEngineTest {
     // The previous life switched the router and died before recording MOVED: the store says NEW.
     sim.traffic().set("integrity-service", new TrafficRouter.Split(0, 100));
     RollbackConfig c = config();
-    RollbackOutcome o = handle(engine(c, counting(c)), breach("integrity-service", "green", 1));
+    RollbackFinished o = handle(engine(c, counting(c)), breach("integrity-service", "green", 1));
     assertThat(o.status().label()).isEqualTo("succeeded");
     assertThat(o.detail()).endsWith("; simulator: simulator router integrity-service already blue 100");
   }

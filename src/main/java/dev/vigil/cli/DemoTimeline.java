@@ -82,8 +82,8 @@ final class DemoTimeline implements MonitorListener {
       line("ROLLBACK", "skipped " + o.service() + ": " + o.detail());
       return;
     }
-    StringBuilder b = new StringBuilder(String.format(Locale.ROOT, "%s %s %s->%s in %.1f s", o.status().label(), o.service(),
-        o.from(), o.to(), o.durationMs() / 1000.0));
+    StringBuilder b = new StringBuilder(String.format(Locale.ROOT, "%s %s %s->%s in %.1f s", o.status().label(),
+        o.service(), o.from(), o.to(), o.durationMs() / 1000.0));
     Instant opened = o.breachId() == null ? null : breachAt.get(o.breachId());
     Instant f = faultAt.get(new TargetId(o.service(), o.from()));
     if (opened != null) {

@@ -27,7 +27,7 @@ public record BreachEvent(String eventId, String breachId, String service, Strin
     Objects.requireNonNull(time, "time");
   }
 
-  /** The fields of {@code e}, a verified {@code breach.opened} event: the one place a CloudEvent becomes a BreachEvent. */
+  /** The fields of {@code e}, a verified {@code breach.opened}: the one place a CloudEvent becomes a BreachEvent. */
   public static BreachEvent of(CloudEvent e) {
     if (!CloudEvent.BREACH_OPENED.equals(e.type()) || !(e.data() instanceof BreachData b)) {
       throw new IllegalArgumentException("not a " + CloudEvent.BREACH_OPENED + " event: " + e.type());

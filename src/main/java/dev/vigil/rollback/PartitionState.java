@@ -50,14 +50,14 @@ final class PartitionState {
     return inFlight != NONE;
   }
 
-  /** The record in flight at {@code offset} finished (handled or dead-lettered): {@code offset + 1} is the next commit. */
+  /** The record in flight at {@code offset} finished (handled or dead-lettered): commit {@code offset + 1}. */
   void succeeded(long offset) {
     inFlight = NONE;
     toCommit = new OffsetAndMetadata(offset + 1);
     advanced = true;
   }
 
-  /** The record in flight failed: the records fetched go (the consumer seeks back to it); it is retried from {@code at}. */
+  /** The record in flight failed: the fetched records go (the consumer seeks back to it); retried from {@code at}. */
   void retryFrom(Instant at) {
     inFlight = NONE;
     pending.clear();

@@ -16,16 +16,18 @@ class PartitionStateTest {
   static final Instant T0 = Instant.parse("2026-12-01T05:00:00Z");
   final PartitionState s = new PartitionState(TP, 7, 3, false);
 
-  static ConsumerRecord<byte[], byte[]> record(long offset) {
-    return new ConsumerRecord<>(TP.topic(), TP.partition(), offset, null, new byte[] {1});
+  /** The consumer fetched records at {@code offsets}. */
+  void fetched(long... offsets) {
+    for (long o : offsets) {
+      s.pending.add(new ConsumerRecord<>(TP.topic(), TP.partition(), o, null, new byte[] {1}));
+    }
   }
 
   @Nested
   class Dispatch {
     @Test
     void oneRecordAtATimeInOffsetOrder() {
-      s.pending.add(record(10));
-      s.pending.add(record(11));
+      fetched(10, 11);
       assertThat(s.dispatch().offset()).isEqualTo(10);
       assertThat(s.dispatch()).as("10 is still in flight").isNull();
       assertThat(s.busy()).isTrue();
@@ -40,7 +42,7 @@ class PartitionStateTest {
     @Test
     void theCommitIsTheOffsetAfterTheLastFinishedAndIsTakenOnce() {
       assertThat(s.takeCommit()).isNull();
-      s.pending.add(record(4));
+      fetched(4);
       s.dispatch();
       s.succeeded(4);
       assertThat(s.takeAdvanced()).isTrue();
@@ -54,8 +56,7 @@ class PartitionStateTest {
   class Failure {
     @Test
     void aFailedRecordDropsWhatWasFetchedAndWaitsOutItsPauseOnTheClock() {
-      s.pending.add(record(1));
-      s.pending.add(record(2));
+      fetched(1, 2);
       s.dispatch();
       s.retryFrom(T0.plusSeconds(1));
       assertThat(s.pending).isEmpty();
@@ -80,7 +81,7 @@ class PartitionStateTest {
   @Test
   void aRevokedPartitionsRecordInFlightHasItsGraceOnly() {
     assertThat(s.inGrace(T0)).isFalse();
-    s.pending.add(record(1));
+    fetched(1);
     s.dispatch();
     assertThat(s.inGrace(T0)).as("not being revoked").isFalse();
     s.revoking(T0.plus(Duration.ofSeconds(10)));

@@ -188,22 +188,17 @@ public final class RollbackController {
             store.truncatedBytes());
       }
       return store;
-    }, false).onComplete(opened -> {
-      if (opened.failed()) {
-        started.fail(opened.cause());
-        return;
-      }
-      RollbackController c = new RollbackController(vertx, config, opened.result(), sink, registry, clock, factory,
-          producer);
-      try {
-        if (producer != null) {
-          c.consume(context, config, clock);
-        }
-        started.complete(c);
-      } catch (RuntimeException e) {
-        c.close().onComplete(ignored -> started.fail(e));
-      }
-    }));
+    }, false).map(store -> new RollbackController(vertx, config, store, sink, registry, clock, factory, producer))
+        .compose(c -> {
+          try {
+            if (producer != null) {
+              c.consume(context, config, clock);
+            }
+            return Future.succeededFuture(c);
+          } catch (RuntimeException e) {
+            return c.close().transform(ignored -> Future.<RollbackController>failedFuture(e));
+          }
+        }).onComplete(started));
     return started.future();
   }
 

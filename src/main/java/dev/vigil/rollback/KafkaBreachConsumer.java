@@ -145,25 +145,24 @@ public final class KafkaBreachConsumer implements AutoCloseable {
     try {
       consumer.subscribe(List.of(topic), new ConsumerRebalanceListener() {
         @Override
-        public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
-          revoke(partitions, true);
+        public void onPartitionsRevoked(Collection<TopicPartition> revoked) {
+          revoke(revoked, true);
         }
 
         @Override
-        public void onPartitionsLost(Collection<TopicPartition> partitions) {
-          revoke(partitions, false);
+        public void onPartitionsLost(Collection<TopicPartition> lost) {
+          revoke(lost, false);
         }
 
         @Override
-        public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
-          for (TopicPartition tp : partitions) {
-            KafkaBreachConsumer.this.partitions.put(tp, new PartitionState(tp, ++generations, maxAttempts,
-                consumer.paused().contains(tp)));
+        public void onPartitionsAssigned(Collection<TopicPartition> added) {
+          for (TopicPartition tp : added) {
+            partitions.put(tp, new PartitionState(tp, ++generations, maxAttempts, consumer.paused().contains(tp)));
             progress.assigned(tp.partition());
           }
-          assigned = KafkaBreachConsumer.this.partitions.size();
+          assigned = partitions.size();
           ready = true;
-          LOG.info("breach consumer assigned {} (now {} partitions)", partitions, assigned);
+          LOG.info("breach consumer assigned {} (now {} partitions)", added, assigned);
         }
       });
       while (running) {

@@ -10,9 +10,9 @@ import dev.vigil.events.BreachData;
 import dev.vigil.events.CloudEvent;
 import dev.vigil.events.EmbeddedKafka;
 import dev.vigil.events.EventCodec;
+import dev.vigil.events.RollbackFinished.Status;
 import dev.vigil.events.SignedEvent;
 import dev.vigil.rollback.RollbackController;
-import dev.vigil.rollback.RollbackOutcome;
 import dev.vigil.score.TargetId;
 import dev.vigil.sim.FleetSimulator;
 import dev.vigil.sim.SimulatorOptions;
@@ -114,7 +114,7 @@ public final class RollbacksBenchmark {
             () -> {
               throw new IllegalStateException("no Kubernetes in the benchmark");
             }, o -> {
-              String key = o.status() + (RollbackOutcome.SKIPPED.equals(o.status()) ? " " + o.detail().split(":")[0] : "");
+              String key = o.status().label() + (o.status() == Status.SKIPPED ? " " + o.detail().split(":")[0] : "");
               outcomes.merge(key, 1L, Long::sum);
               published.incrementAndGet();
             }));

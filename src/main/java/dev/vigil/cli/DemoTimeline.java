@@ -77,13 +77,13 @@ final class DemoTimeline implements MonitorListener {
   }
 
   /** A finished rollback, as the controller published it; from any thread. */
-  void rollback(dev.vigil.rollback.RollbackOutcome o) {
-    if (dev.vigil.rollback.RollbackOutcome.SKIPPED.equals(o.status())) {
+  void rollback(dev.vigil.events.RollbackFinished o) {
+    if (o.status() == dev.vigil.events.RollbackFinished.Status.SKIPPED) {
       line("ROLLBACK", "skipped " + o.service() + ": " + o.detail());
       return;
     }
-    StringBuilder b = new StringBuilder(String.format(Locale.ROOT, "%s %s %s->%s in %.1f s", o.status(), o.service(),
-        o.from(), o.to(), o.durationMs() / 1000.0));
+    StringBuilder b = new StringBuilder(String.format(Locale.ROOT, "%s %s %s->%s in %.1f s", o.status().label(),
+        o.service(), o.from(), o.to(), o.durationMs() / 1000.0));
     Instant opened = o.breachId() == null ? null : breachAt.get(o.breachId());
     Instant f = faultAt.get(new TargetId(o.service(), o.from()));
     if (opened != null) {

@@ -25,7 +25,7 @@ public record RollbackFinished(
 
   /** The words a skipped rollback's {@code detail} starts with. */
   public static final java.util.List<String> SKIP_REASONS =
-      java.util.List.of("duplicate", "cooldown", "blast_radius", "dry_run", "not_rollbackable", "untrusted_event");
+      java.util.List.of("duplicate", "cooldown", "blast_radius", "dry_run", "not_rollbackable", "stale_event");
 
   /** {@code status}; the wire form is the lowercase name. */
   public enum Status {

@@ -1,5 +1,7 @@
 package dev.vigil.rollback;
 
+import dev.vigil.events.BreachData;
+import dev.vigil.events.CloudEvent;
 import java.time.Instant;
 import java.util.Objects;
 
@@ -23,5 +25,13 @@ public record BreachEvent(String eventId, String breachId, String service, Strin
     Objects.requireNonNull(rule, "rule");
     Objects.requireNonNull(severity, "severity");
     Objects.requireNonNull(time, "time");
+  }
+
+  /** The fields of {@code e}, a verified {@code breach.opened}: the one place a CloudEvent becomes a BreachEvent. */
+  public static BreachEvent of(CloudEvent e) {
+    if (!CloudEvent.BREACH_OPENED.equals(e.type()) || !(e.data() instanceof BreachData b)) {
+      throw new IllegalArgumentException("not a " + CloudEvent.BREACH_OPENED + " event: " + e.type());
+    }
+    return new BreachEvent(e.id(), b.breachId(), b.service(), b.environment(), b.rule(), b.severity(), e.time());
   }
 }

@@ -58,9 +58,8 @@ public final class BreachRecords {
       }
       return Future.succeededFuture();
     }
-    BreachData b = (BreachData) e.data();
-    return engine.handle(new BreachEvent(e.id(), b.breachId(), b.service(), b.environment(), b.rule(), b.severity(),
-        e.time()), resolvedBy(b.breachId(), later, now)).mapEmpty();
+    BreachEvent opened = BreachEvent.of(e);
+    return engine.handle(opened, resolvedBy(opened.breachId(), later, now)).mapEmpty();
   }
 
   /**

@@ -2,7 +2,6 @@ package dev.vigil.rollback;
 
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -18,15 +17,12 @@ import java.util.Map;
  * with subset {@code to} gets weight 100 and the one with subset {@code from} weight 0. Other
  * routes of the same VirtualService (other services) keep their weights.
  *
- * <p>Optimistic concurrency: the update carries the resourceVersion that was read; on 409 Conflict
- * (someone else changed the object in between) it reads again and retries, at most
- * {@link #MAX_ATTEMPTS} times.
+ * <p>Optimistic concurrency on resourceVersion with bounded retries on 409 ({@link OptimisticUpdate}).
  *
  * <p>The fabric8 client blocks: every call runs on a Vert.x worker thread. Thread-safe.
  */
 public final class IstioActuator implements Actuator {
   static final String KIND = "VirtualService";
-  static final int MAX_ATTEMPTS = 5;
   /** Named in full, so the client needs no API discovery round trip (and RBAC for it) first. */
   static final ResourceDefinitionContext CONTEXT = new ResourceDefinitionContext.Builder()
       .withGroup("networking.istio.io").withVersion("v1").withKind(KIND).withPlural("virtualservices")
@@ -78,41 +74,18 @@ public final class IstioActuator implements Actuator {
   }
 
   private ActuationResult move(String service) throws IOException {
-    String where = "VirtualService " + namespace + "/" + virtualService;
-    for (int attempt = 1; ; attempt++) {
-      GenericKubernetesResource vs = get();
-      Weights before = read(service, vs);
-      if (before.equals(Weights.ALL_BLUE)) {
-        return new ActuationResult(before, false, where + " route " + hostOf(service) + " already " + to + " 100");
-      }
-      setWeights(service, vs);
-      beforeWrite.run();
-      try {
-        client.genericKubernetesResources(CONTEXT).inNamespace(namespace).resource(vs).update();
-        return new ActuationResult(Weights.ALL_BLUE, true, where + " route " + hostOf(service) + " " + from + " "
-            + before.green() + "/" + to + " " + before.blue() + " -> " + to + " 100"
-            + (attempt > 1 ? " after " + (attempt - 1) + " resourceVersion conflict(s)" : ""));
-      } catch (KubernetesClientException e) {
-        if (e.getCode() != 409 || attempt >= MAX_ATTEMPTS) {
-          throw new IOException(where + ": update failed" + (e.getCode() == 409 ? " after " + attempt
-              + " resourceVersion conflicts" : " (HTTP " + e.getCode() + ")") + ": " + e.getMessage(), e);
-        }
-      }
-    }
+    String route = "route " + hostOf(service) + " ";
+    return OptimisticUpdate.toBlue("VirtualService " + namespace + "/" + virtualService, this::get,
+        vs -> read(service, vs), (vs, before) -> {
+          setWeights(service, vs);
+          return route + from + " " + before.green() + "/" + to + " " + before.blue() + " -> " + to + " 100";
+        }, route + "already " + to + " 100",
+        vs -> client.genericKubernetesResources(CONTEXT).inNamespace(namespace).resource(vs).update(), beforeWrite);
   }
 
   private GenericKubernetesResource get() throws IOException {
-    GenericKubernetesResource vs;
-    try {
-      vs = client.genericKubernetesResources(CONTEXT).inNamespace(namespace).withName(virtualService).get();
-    } catch (KubernetesClientException e) {
-      throw new IOException("VirtualService " + namespace + "/" + virtualService + ": read failed (HTTP "
-          + e.getCode() + "): " + e.getMessage(), e);
-    }
-    if (vs == null) {
-      throw new IOException("VirtualService " + namespace + "/" + virtualService + " not found");
-    }
-    return vs;
+    return OptimisticUpdate.get("VirtualService " + namespace + "/" + virtualService,
+        () -> client.genericKubernetesResources(CONTEXT).inNamespace(namespace).withName(virtualService).get());
   }
 
   private String hostOf(String service) {

@@ -3,8 +3,9 @@ package dev.vigil.rollback;
 import dev.vigil.config.KafkaConfig;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
+import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayDeque;
+import java.time.Instant;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -41,7 +42,8 @@ import org.slf4j.LoggerFactory;
  * (lag, age of the oldest waiting record, readiness). A partition revoked by a
  * rebalance commits what is done; its records still in flight get a short grace to finish, after
  * which their completions are ignored (the new owner reads them again; the de-duplication store and
- * the idempotent actuators keep that from moving traffic twice).
+ * the idempotent actuators keep that from moving traffic twice). What it knows of each partition is
+ * one {@link PartitionState}; pauses and grace are measured on the injected clock.
  */
 public final class KafkaBreachConsumer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(KafkaBreachConsumer.class);
@@ -66,8 +68,10 @@ public final class KafkaBreachConsumer implements AutoCloseable {
   private final Context context;
   private final RecordHandler handler;
   private final DeadLetters deadLetters;
+  private final int maxAttempts;
   private final PartitionProgress progress;
   private final RollbackMetrics metrics;
+  private final Clock clock;
   private final Thread thread;
   private final LinkedBlockingQueue<Done> done = new LinkedBlockingQueue<>();
   private final CountDownLatch finished = new CountDownLatch(1);
@@ -76,30 +80,26 @@ public final class KafkaBreachConsumer implements AutoCloseable {
   private volatile int assigned;
 
   // Consumer-thread state.
-  private final Map<TopicPartition, ArrayDeque<ConsumerRecord<byte[], byte[]>>> pending = new HashMap<>();
-  private final Map<TopicPartition, Long> inFlight = new HashMap<>();
-  private final Map<TopicPartition, Long> generation = new HashMap<>();
-  private final Map<TopicPartition, Long> retryAt = new HashMap<>();
-  private final Map<TopicPartition, OffsetAndMetadata> toCommit = new HashMap<>();
-  private final RecordAttempts attempts;
-  private final Set<TopicPartition> advanced = new HashSet<>();
+  private final Map<TopicPartition, PartitionState> partitions = new HashMap<>();
   private long generations;
 
   /**
    * @param handler runs on {@code context} for each record; its future succeeding lets the offset be committed
    * @param deadLetters runs on {@code context} for a record that failed {@code maxAttempts} times, not retriably
+   * @param clock measures the retry pause after a failure and the grace of a revoked partition
    */
   public KafkaBreachConsumer(KafkaConfig kafka, String groupId, String clientId, Context context,
       RecordHandler handler, DeadLetters deadLetters, int maxAttempts, PartitionProgress progress,
-      RollbackMetrics metrics) {
+      RollbackMetrics metrics, Clock clock) {
     this.consumer = new KafkaConsumer<>(settings(kafka, groupId, clientId));
     this.topic = kafka.breachesTopic();
     this.context = context;
     this.handler = handler;
     this.deadLetters = deadLetters;
-    this.attempts = new RecordAttempts(maxAttempts);
+    this.maxAttempts = maxAttempts;
     this.progress = progress;
     this.metrics = metrics;
+    this.clock = clock;
     this.thread = new Thread(this::loop, "vigil-breach-consumer");
     this.thread.setDaemon(true);
   }
@@ -145,25 +145,24 @@ public final class KafkaBreachConsumer implements AutoCloseable {
     try {
       consumer.subscribe(List.of(topic), new ConsumerRebalanceListener() {
         @Override
-        public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
-          revoke(partitions, true);
+        public void onPartitionsRevoked(Collection<TopicPartition> revoked) {
+          revoke(revoked, true);
         }
 
         @Override
-        public void onPartitionsLost(Collection<TopicPartition> partitions) {
-          revoke(partitions, false);
+        public void onPartitionsLost(Collection<TopicPartition> lost) {
+          revoke(lost, false);
         }
 
         @Override
-        public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
-          for (TopicPartition tp : partitions) {
-            generation.put(tp, ++generations);
-            pending.put(tp, new ArrayDeque<>());
+        public void onPartitionsAssigned(Collection<TopicPartition> added) {
+          for (TopicPartition tp : added) {
+            partitions.put(tp, new PartitionState(tp, ++generations, maxAttempts, consumer.paused().contains(tp)));
             progress.assigned(tp.partition());
           }
-          assigned = pending.size();
+          assigned = partitions.size();
           ready = true;
-          LOG.info("breach consumer assigned {} (now {} partitions)", partitions, assigned);
+          LOG.info("breach consumer assigned {} (now {} partitions)", added, assigned);
         }
       });
       while (running) {
@@ -174,7 +173,7 @@ public final class KafkaBreachConsumer implements AutoCloseable {
         // waiting) and only then let the consumer run (fetches, heartbeats, rebalances); otherwise
         // wait for new records.
         Duration wait = POLL;
-        if (!inFlight.isEmpty()) {
+        if (partitions.values().stream().anyMatch(PartitionState::inFlight)) {
           Done d = done.poll(IN_FLIGHT_WAIT.toMillis(), TimeUnit.MILLISECONDS);
           if (d != null) {
             done.add(d);
@@ -188,9 +187,9 @@ public final class KafkaBreachConsumer implements AutoCloseable {
           continue; // close(): the loop ends, what finished is committed below
         }
         for (ConsumerRecord<byte[], byte[]> r : records) {
-          ArrayDeque<ConsumerRecord<byte[], byte[]>> q = pending.get(new TopicPartition(r.topic(), r.partition()));
-          if (q != null) {
-            q.add(r);
+          PartitionState s = partitions.get(new TopicPartition(r.topic(), r.partition()));
+          if (s != null) {
+            s.pending.add(r);
           }
         }
         measure();
@@ -220,66 +219,67 @@ public final class KafkaBreachConsumer implements AutoCloseable {
   /** Applies the completions the context reported. */
   private void collect() {
     for (Done d; (d = done.poll()) != null;) {
-      Long gen = generation.get(d.tp());
-      if (gen == null || gen != d.generation()) {
+      PartitionState s = partitions.get(d.tp());
+      if (s == null || s.generation != d.generation()) {
         continue; // revoked meanwhile: the next owner handles it
       }
-      inFlight.remove(d.tp());
       if (d.failure() == null) {
-        RecordAttempts.Attempt a = attempts.finished(d.tp());
+        s.succeeded(d.offset());
+        RecordAttempts.Attempt a = s.attempts.finished();
         if (d.deadLettered() && a != null) {
           metrics.deadLettered(a.reason());
           LOG.error("breaches record {}-{}@{} failed {} times ({}: {}); sent to the dead-letter topic and committed",
               BreachRecords.printable(d.tp().topic(), 250), d.tp().partition(), d.offset(), a.count(), a.reason(),
               a.detail());
         }
-        toCommit.put(d.tp(), new OffsetAndMetadata(d.offset() + 1));
-        advanced.add(d.tp());
       } else {
-        failed(d);
+        failed(s, d);
       }
     }
   }
 
   /** Seeks back to a failed record: retried after a pause, or (non-retriable, often enough) dead-lettered next. */
-  private void failed(Done d) {
-    pending.get(d.tp()).clear();
+  private void failed(PartitionState s, Done d) {
     consumer.seek(d.tp(), d.offset());
+    Instant retryAt = clock.instant().plus(RETRY_PAUSE);
     if (d.deadLettered()) {
       LOG.warn("breaches record {}@{} could not be sent to the dead-letter topic ({}); trying again", d.tp(),
           d.offset(), BreachRecords.printable(String.valueOf(d.failure()), 300));
-      retryAt.put(d.tp(), System.nanoTime() + RETRY_PAUSE.toNanos());
+      s.retryFrom(retryAt);
       return;
     }
-    RecordAttempts.Attempt a = attempts.failed(d.tp(), d.offset(), d.failure());
+    RecordAttempts.Attempt a = s.attempts.failed(d.offset(), d.failure());
     if (a.due()) {
-      return; // dispatched to the dead letters at once
+      s.retryFrom(clock.instant()); // dispatched to the dead letters at once
+      return;
     }
     if (a.count() == 1 || a.count() % LOG_EVERY == 0) {
       LOG.warn("breaches record {}@{} not finished (attempt {}, {}): {}; not committed, delivering it again", d.tp(),
-          d.offset(), a.count(), a.retriable() ? "retriable" : "at most " + attempts.maxAttempts() + " attempts",
+          d.offset(), a.count(), a.retriable() ? "retriable" : "at most " + s.attempts.maxAttempts() + " attempts",
           a.detail());
     }
-    retryAt.put(d.tp(), System.nanoTime() + RETRY_PAUSE.toNanos());
+    s.retryFrom(retryAt);
   }
 
   /** Tells {@link PartitionProgress} how many records of each held partition are not finished. */
   private void measure() {
-    for (Map.Entry<TopicPartition, ArrayDeque<ConsumerRecord<byte[], byte[]>>> e : pending.entrySet()) {
-      TopicPartition tp = e.getKey();
-      long unfetched = consumer.currentLag(tp).orElse(0);
-      long unfinished = unfetched + e.getValue().size() + (inFlight.containsKey(tp) ? 1 : 0);
-      progress.update(tp.partition(), unfinished, advanced.remove(tp));
+    for (PartitionState s : partitions.values()) {
+      long unfetched = consumer.currentLag(s.tp).orElse(0);
+      progress.update(s.tp.partition(), s.unfinished(unfetched), s.takeAdvanced());
     }
-    advanced.clear();
   }
 
   private void commit() {
-    if (toCommit.isEmpty()) {
+    Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
+    for (PartitionState s : partitions.values()) {
+      OffsetAndMetadata o = s.takeCommit();
+      if (o != null) {
+        offsets.put(s.tp, o);
+      }
+    }
+    if (offsets.isEmpty()) {
       return;
     }
-    Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>(toCommit);
-    toCommit.clear();
     try {
       try {
         consumer.commitSync(offsets);
@@ -296,23 +296,16 @@ public final class KafkaBreachConsumer implements AutoCloseable {
   private void dispatch() {
     Set<TopicPartition> pause = new HashSet<>();
     Set<TopicPartition> resume = new HashSet<>();
-    long now = System.nanoTime();
-    for (Map.Entry<TopicPartition, ArrayDeque<ConsumerRecord<byte[], byte[]>>> e : pending.entrySet()) {
-      TopicPartition tp = e.getKey();
-      Long retry = retryAt.get(tp);
-      if (retry != null && now - retry < 0) {
-        pause.add(tp);
-        continue;
-      }
-      retryAt.remove(tp);
-      ArrayDeque<ConsumerRecord<byte[], byte[]>> q = e.getValue();
-      if (!inFlight.containsKey(tp) && !q.isEmpty()) {
-        ConsumerRecord<byte[], byte[]> r = q.poll();
-        inFlight.put(tp, r.offset());
-        long gen = generation.get(tp);
-        RecordAttempts.Attempt a = attempts.due(tp, r.offset());
+    Instant now = clock.instant();
+    for (PartitionState s : partitions.values()) {
+      boolean waiting = s.waiting(now);
+      ConsumerRecord<byte[], byte[]> r = waiting ? null : s.dispatch();
+      if (r != null) {
+        RecordAttempts.Attempt a = s.attempts.due(r.offset());
         boolean dead = a != null;
-        List<ConsumerRecord<byte[], byte[]>> later = dead ? List.of() : List.copyOf(q);
+        List<ConsumerRecord<byte[], byte[]>> later = dead ? List.of() : List.copyOf(s.pending);
+        TopicPartition tp = s.tp;
+        long gen = s.generation;
         context.runOnContext(v -> {
           Future<Void> f;
           try {
@@ -324,15 +317,11 @@ public final class KafkaBreachConsumer implements AutoCloseable {
         });
       }
       // Fetch more only for partitions with nothing waiting: bounds memory, keeps order simple.
-      if (inFlight.containsKey(tp) || !q.isEmpty()) {
-        pause.add(tp);
-      } else {
-        resume.add(tp);
+      boolean shouldPause = waiting || s.busy();
+      if (s.pausedChanges(shouldPause)) {
+        (shouldPause ? pause : resume).add(s.tp);
       }
     }
-    Set<TopicPartition> paused = consumer.paused();
-    pause.removeAll(paused);
-    resume.retainAll(paused);
     if (!pause.isEmpty()) {
       consumer.pause(pause);
     }
@@ -342,10 +331,12 @@ public final class KafkaBreachConsumer implements AutoCloseable {
   }
 
   /** Partitions leaving: commit what is done (after a short grace for in-flight records), forget the rest. */
-  private void revoke(Collection<TopicPartition> partitions, boolean canCommit) {
+  private void revoke(Collection<TopicPartition> revoked, boolean canCommit) {
+    List<PartitionState> leaving = revoked.stream().map(partitions::get).filter(s -> s != null).toList();
     if (canCommit) {
-      long end = System.nanoTime() + REVOKE_GRACE.toNanos();
-      while (running && partitions.stream().anyMatch(inFlight::containsKey) && System.nanoTime() - end < 0) {
+      Instant ends = clock.instant().plus(REVOKE_GRACE);
+      leaving.forEach(s -> s.revoking(ends));
+      while (running && leaving.stream().anyMatch(s -> s.inGrace(clock.instant()))) {
         collect();
         try {
           Done d = done.poll(IN_FLIGHT_WAIT.toMillis(), TimeUnit.MILLISECONDS);
@@ -358,21 +349,14 @@ public final class KafkaBreachConsumer implements AutoCloseable {
         }
       }
       collect();
-      toCommit.keySet().retainAll(new HashSet<>(pending.keySet()));
       commit();
     }
-    for (TopicPartition tp : partitions) {
-      pending.remove(tp);
-      inFlight.remove(tp);
-      generation.remove(tp);
-      retryAt.remove(tp);
-      toCommit.remove(tp);
-      attempts.finished(tp);
-      advanced.remove(tp);
+    for (TopicPartition tp : revoked) {
+      partitions.remove(tp);
       progress.revoked(tp.partition());
     }
-    assigned = pending.size();
-    LOG.info("breach consumer {} {} (now {} partitions)", canCommit ? "revoked" : "lost", partitions, assigned);
+    assigned = partitions.size();
+    LOG.info("breach consumer {} {} (now {} partitions)", canCommit ? "revoked" : "lost", revoked, assigned);
   }
 
   /** Stops polling, commits what finished, closes the consumer (waits at most 15 s). */

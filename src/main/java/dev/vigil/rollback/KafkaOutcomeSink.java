@@ -32,16 +32,13 @@ public final class KafkaOutcomeSink implements OutcomeSink {
   }
 
   /** The event of {@code o}, with a fresh UUIDv7 id. */
-  public CloudEvent event(RollbackOutcome o) {
-    RollbackFinished data = new RollbackFinished(o.rollbackId(), o.breachId(), o.breachEventId(), o.service(), o.from(),
-        o.to(), RollbackFinished.Status.fromLabel(o.status()), o.detail(), o.startedAt(), o.finishedAt(),
-        o.durationMs());
+  public CloudEvent event(RollbackFinished o) {
     return new CloudEvent(UuidV7.next().toString(), source, CloudEvent.ROLLBACK_FINISHED, o.service(), o.finishedAt(),
-        data);
+        o);
   }
 
   @Override
-  public Future<Void> publish(RollbackOutcome outcome) {
+  public Future<Void> publish(RollbackFinished outcome) {
     try {
       return producer.send(topic, codec.sign(event(outcome))).mapEmpty();
     } catch (RuntimeException e) {

@@ -1,5 +1,6 @@
 package dev.vigil.rollback;
 
+import dev.vigil.events.RollbackFinished;
 import io.vertx.core.Future;
 
 /**
@@ -10,5 +11,5 @@ import io.vertx.core.Future;
  */
 @FunctionalInterface
 public interface OutcomeSink {
-  Future<Void> publish(RollbackOutcome outcome);
+  Future<Void> publish(RollbackFinished outcome);
 }

@@ -1,11 +1,7 @@
 package dev.vigil.rollback;
 
-import java.util.HashMap;
-import java.util.Map;
-import org.apache.kafka.common.TopicPartition;
-
 /**
- * The breach consumer's count of failed attempts at each partition's head record, and the
+ * The breach consumer's count of failed attempts at one partition's head record, and the
  * decision it leads to: retry after a pause, or (a non-retriable failure, {@code maxAttempts}
  * times) send the record to the dead letters. Confined to the consumer thread.
  */
@@ -18,32 +14,31 @@ final class RecordAttempts {
   }
 
   private final int maxAttempts;
-  private final Map<TopicPartition, Attempt> attempts = new HashMap<>();
+  private Attempt current;
 
   RecordAttempts(int maxAttempts) {
     this.maxAttempts = maxAttempts;
   }
 
   /** Counts a failed attempt at {@code offset}; an attempt at another offset starts again from 1. */
-  Attempt failed(TopicPartition tp, long offset, Throwable failure) {
-    Attempt a = attempts.get(tp);
-    int count = a != null && a.offset() == offset ? a.count() + 1 : 1;
+  Attempt failed(long offset, Throwable failure) {
+    int count = current != null && current.offset() == offset ? current.count() + 1 : 1;
     boolean retriable = DeadLetters.retriable(failure);
     String reason = !retriable && count >= maxAttempts ? DeadLetters.reason(failure) : null;
-    Attempt next = new Attempt(offset, count, retriable, reason, BreachRecords.printable(String.valueOf(failure), 300));
-    attempts.put(tp, next);
-    return next;
+    current = new Attempt(offset, count, retriable, reason, BreachRecords.printable(String.valueOf(failure), 300));
+    return current;
   }
 
   /** The attempt at {@code offset} when it is due for the dead letters, else null. */
-  Attempt due(TopicPartition tp, long offset) {
-    Attempt a = attempts.get(tp);
-    return a != null && a.offset() == offset && a.due() ? a : null;
+  Attempt due(long offset) {
+    return current != null && current.offset() == offset && current.due() ? current : null;
   }
 
-  /** The partition's head record finished (handled or dead-lettered): its attempts, if any, removed. */
-  Attempt finished(TopicPartition tp) {
-    return attempts.remove(tp);
+  /** The head record finished (handled or dead-lettered): its attempts, if any, removed. */
+  Attempt finished() {
+    Attempt a = current;
+    current = null;
+    return a;
   }
 
   int maxAttempts() {

@@ -1,16 +1,24 @@
 package dev.vigil.rollback;
 
 import dev.vigil.config.ControllerConfig;
+import dev.vigil.config.RollbackConfig;
 import dev.vigil.config.VigilConfig;
 import dev.vigil.events.EventCodec;
 import dev.vigil.events.KafkaProducers;
+import dev.vigil.events.RollbackFinished;
 import dev.vigil.events.VertxKafkaProducer;
+import dev.vigil.poll.HttpProbe;
+import dev.vigil.poll.Poller;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.vertx5.Vertx5HttpClientFactory;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import io.vertx.core.WorkerExecutor;
+import io.vertx.core.http.HttpClientAgent;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -19,28 +27,101 @@ import java.util.Optional;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.apache.kafka.clients.producer.Producer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * The whole rollback controller of {@code vigil rollback-controller} (and of the demo): the
- * producer of {@code rollback.finished} ({@link KafkaOutcomeSink}), the {@link RollbackRuntime} on
- * one Vert.x context, and the {@link KafkaBreachConsumer} feeding it verified breach events.
+ * The rollback controller of {@code vigil rollback-controller} (and of the demo), built from a
+ * {@link VigilConfig} and run: the de-duplication store (opened and recovered on a worker), the
+ * guards restored from it, the actuators, blue validation with the monitor's poller and verifier,
+ * the metrics, an hourly compaction of the store, the producer of {@code rollback.finished}
+ * ({@link KafkaOutcomeSink}) and the {@link KafkaBreachConsumer} feeding the {@link RollbackEngine}
+ * verified breach events ({@link BreachRecords}) on one Vert.x context.
+ *
+ * <p>Thread-safe: the engine is confined to its context; the readiness and progress views may be
+ * read from any thread.
  */
 public final class RollbackController {
+  private static final Logger LOG = LoggerFactory.getLogger(RollbackController.class);
+  private static final Duration COMPACTION_EVERY = Duration.ofHours(1);
+
   private final Vertx vertx;
-  private final Producer<byte[], byte[]> producer;
-  private final RollbackRuntime runtime;
-  private final KafkaBreachConsumer consumer;
+  private final DedupStore store;
+  private final RollbackEngine engine;
+  private final HttpClientAgent http;
+  private final HttpProbe probe;
+  private final WorkerExecutor verifyPool;
+  private final Kubernetes kubernetes;
+  private final long compaction;
   private final PartitionProgress progress;
   private final Duration stallThreshold;
+  private final RollbackMetrics metrics;
+  private final Producer<byte[], byte[]> producer;
+  /** Set once, on the engine's context, before the controller is handed out; null without Kafka. */
+  private volatile KafkaBreachConsumer consumer;
 
-  private RollbackController(Vertx vertx, Producer<byte[], byte[]> producer, RollbackRuntime runtime,
-      KafkaBreachConsumer consumer, PartitionProgress progress, Duration stallThreshold) {
+  /** Creates the Kubernetes client on first use only (a fleet without Kubernetes actuators never needs one). */
+  private static final class Kubernetes implements Supplier<KubernetesClient> {
+    private final Supplier<KubernetesClient> factory;
+    private KubernetesClient client;
+
+    Kubernetes(Supplier<KubernetesClient> factory) {
+      this.factory = factory;
+    }
+
+    @Override
+    public synchronized KubernetesClient get() {
+      if (client == null) {
+        client = factory.get();
+      }
+      return client;
+    }
+
+    synchronized void close() {
+      if (client != null) {
+        client.close();
+      }
+    }
+  }
+
+  /** Wires everything but the Kafka consumer; call on the engine's context. */
+  private RollbackController(Vertx vertx, VigilConfig config, DedupStore store, OutcomeSink sink,
+      MeterRegistry registry, Clock clock, Supplier<KubernetesClient> kubernetesFactory,
+      Producer<byte[], byte[]> producer) {
+    RollbackConfig rc = config.rollback();
     this.vertx = vertx;
+    this.store = store;
     this.producer = producer;
-    this.runtime = runtime;
-    this.consumer = consumer;
-    this.progress = progress;
-    this.stallThreshold = stallThreshold;
+    this.stallThreshold = config.controller().stallThreshold();
+    this.http = vertx.createHttpClient();
+    this.probe = new HttpProbe(vertx, 4);
+    this.verifyPool = vertx.createSharedWorkerExecutor("vigil-rollback-verify", 2);
+    this.kubernetes = new Kubernetes(kubernetesFactory);
+    Poller poller = new Poller(vertx, probe, verifyPool, clock);
+    BlueValidation validation = new BlueValidation(vertx, new PollerBlueProbe(poller, config),
+        rc.validationConsecutive(), rc.validationTimeout(), rc.validationInterval(), clock);
+    RollbackMetrics metrics = new RollbackMetrics(registry);
+    metrics.storeCorruptRecords(store);
+    this.engine = new RollbackEngine(vertx, rc, new Guards(rc), store, new Actuators(vertx, rc, http, kubernetes),
+        validation, sink, metrics, clock);
+    engine.restoreGuards();
+    this.compaction = vertx.setPeriodic(COMPACTION_EVERY.toMillis(), id -> vertx.executeBlocking(() -> {
+      store.compact(clock.instant());
+      return null;
+    }, false).onFailure(e -> LOG.warn("compaction of the rollback de-duplication store failed: {}", e.toString())));
+    this.progress = new PartitionProgress(clock, registry);
+    this.metrics = metrics;
+  }
+
+  /** Starts consuming the breaches topic on {@code context} (the engine's). */
+  private void consume(Context context, VigilConfig config, Clock clock) {
+    ControllerConfig cc = config.controller();
+    BreachRecords records = new BreachRecords(engine, cc.trustStore(), clock);
+    DeadLetters deadLetters = new KafkaDeadLetters(new VertxKafkaProducer(vertx, producer),
+        config.kafka().deadLetterTopic());
+    consumer = new KafkaBreachConsumer(config.kafka(), cc.consumerGroup(),
+        config.kafka().clientId() + "-rollback-controller", context, records::handle, deadLetters, cc.maxAttempts(),
+        progress, metrics, clock).start();
   }
 
   /**
@@ -63,8 +144,9 @@ public final class RollbackController {
   }
 
   /**
-   * Starts the controller; {@code registry} receives the rollback metrics. {@code kubernetes} as
-   * for {@link RollbackRuntime#start} (null: from the environment).
+   * Starts the controller; {@code registry} receives the rollback metrics. {@code kubernetes} makes
+   * the client of istio and service actuators (null: fabric8's configuration from kubeconfig or the
+   * in-cluster service account, on this Vert.x instance; its blocking calls run on workers only).
    */
   public static Future<RollbackController> start(Vertx vertx, VigilConfig config, MeterRegistry registry, Clock clock,
       Supplier<KubernetesClient> kubernetes) {
@@ -73,41 +155,50 @@ public final class RollbackController {
 
   /** As {@link #start(Vertx, VigilConfig, MeterRegistry, Clock, Supplier)}; {@code published} sees every outcome Kafka acknowledged. */
   public static Future<RollbackController> start(Vertx vertx, VigilConfig config, MeterRegistry registry, Clock clock,
-      Supplier<KubernetesClient> kubernetes, Consumer<RollbackOutcome> published) {
+      Supplier<KubernetesClient> kubernetes, Consumer<RollbackFinished> published) {
     List<String> problems = problems(config);
     if (!problems.isEmpty()) {
       return Future.failedFuture(new IllegalArgumentException(String.join("; ", problems)));
     }
-    ControllerConfig cc = config.controller();
     Producer<byte[], byte[]> producer = KafkaProducers.create(config.kafka());
     KafkaOutcomeSink kafkaSink = new KafkaOutcomeSink(new VertxKafkaProducer(vertx, producer),
         new EventCodec(config.events().signingKey()), KafkaOutcomeSink.source(config.monitorId()),
         config.kafka().rollbacksTopic());
     OutcomeSink sink = o -> kafkaSink.publish(o).onSuccess(v -> published.accept(o));
-    DeadLetters deadLetters = new KafkaDeadLetters(new VertxKafkaProducer(vertx, producer),
-        config.kafka().deadLetterTopic());
+    return start(vertx, config, sink, registry, clock, kubernetes, producer)
+        .onFailure(e -> producer.close(Duration.ZERO));
+  }
+
+  /**
+   * Opens the store in {@code rollback.dedupDir} and wires the controller on a new context; with a
+   * null {@code producer} nothing is consumed (tests drive {@link #engine()} themselves).
+   */
+  static Future<RollbackController> start(Vertx vertx, VigilConfig config, OutcomeSink sink, MeterRegistry registry,
+      Clock clock, Supplier<KubernetesClient> kubernetes, Producer<byte[], byte[]> producer) {
+    RollbackConfig rc = config.rollback();
+    // The fabric8 client on our Vert.x instance rather than on one of its own (event loops and all).
+    Supplier<KubernetesClient> factory = kubernetes != null ? kubernetes
+        : () -> new KubernetesClientBuilder().withHttpClientFactory(new Vertx5HttpClientFactory(vertx)).build();
     Context context = vertx.getOrCreateContext();
     Promise<RollbackController> started = Promise.promise();
-    context.runOnContext(v -> RollbackRuntime.start(vertx, config, sink, registry, clock, kubernetes)
-        .onFailure(e -> {
-          producer.close(Duration.ZERO);
-          started.fail(e);
-        })
-        .onSuccess(runtime -> {
-          BreachRecords records = new BreachRecords(runtime.engine(), cc.trustStore(), clock);
-          PartitionProgress progress = new PartitionProgress(clock, registry);
+    context.runOnContext(v -> vertx.executeBlocking(() -> {
+      DedupStore store = DedupStore.open(rc.dedupDir(), rc.dedupRetention(), clock.instant());
+      if (store.truncatedBytes() > 0) {
+        LOG.warn("rollback de-duplication store {}: cut a torn tail of {} bytes at recovery", rc.dedupDir(),
+            store.truncatedBytes());
+      }
+      return store;
+    }, false).map(store -> new RollbackController(vertx, config, store, sink, registry, clock, factory, producer))
+        .compose(c -> {
           try {
-            KafkaBreachConsumer consumer = new KafkaBreachConsumer(config.kafka(), cc.consumerGroup(),
-                config.kafka().clientId() + "-rollback-controller", context, records::handle, deadLetters,
-                cc.maxAttempts(), progress, runtime.metrics()).start();
-            started.complete(new RollbackController(vertx, producer, runtime, consumer, progress,
-                cc.stallThreshold()));
+            if (producer != null) {
+              c.consume(context, config, clock);
+            }
+            return Future.succeededFuture(c);
           } catch (RuntimeException e) {
-            runtime.close();
-            producer.close(Duration.ZERO);
-            started.fail(e);
+            return c.close().transform(ignored -> Future.<RollbackController>failedFuture(e));
           }
-        }));
+        }).onComplete(started));
     return started.future();
   }
 
@@ -122,7 +213,8 @@ public final class RollbackController {
    * without advancing.
    */
   public Optional<String> notReady() {
-    if (!consumer.ready()) {
+    KafkaBreachConsumer consumer = this.consumer;
+    if (consumer == null || !consumer.ready()) {
       return Optional.of("the breach consumer is not in its group with an assignment (starting, or stopped)");
     }
     return progress.stalled(stallThreshold);
@@ -135,21 +227,35 @@ public final class RollbackController {
 
   /** Partitions of the breaches topic this instance holds now. */
   public int assignedPartitions() {
-    return consumer.assignedPartitions();
+    KafkaBreachConsumer consumer = this.consumer;
+    return consumer == null ? 0 : consumer.assignedPartitions();
   }
 
   /** The engine (for tests and the demo's timeline). */
   public RollbackEngine engine() {
-    return runtime.engine();
+    return engine;
   }
 
-  /** Stops consuming (committing what finished), then closes the runtime and the producer. */
+  /**
+   * Stops consuming (committing what finished), stops compaction, closes the clients, the store and
+   * the producer. Does not close Vert.x.
+   */
   public Future<Void> close() {
+    KafkaBreachConsumer consumer = this.consumer;
     return vertx.<Void>executeBlocking(() -> {
-      consumer.close();
+      if (consumer != null) {
+        consumer.close();
+      }
       return null;
-    }, false).transform(ignored -> runtime.close()).transform(ignored -> vertx.executeBlocking(() -> {
-      producer.close(Duration.ofSeconds(5));
+    }, false).transform(ignored -> {
+      vertx.cancelTimer(compaction);
+      return Future.join(http.close(), probe.close(), verifyPool.close());
+    }).transform(ignored -> vertx.executeBlocking(() -> {
+      kubernetes.close();
+      store.close();
+      if (producer != null) {
+        producer.close(Duration.ofSeconds(5));
+      }
       return null;
     }, false));
   }

@@ -2,6 +2,9 @@ package dev.vigil.rollback;
 
 import dev.vigil.config.Durations;
 import dev.vigil.config.RollbackConfig;
+import dev.vigil.events.RollbackFinished;
+import dev.vigil.events.RollbackFinished.Status;
+import dev.vigil.rollback.RollbackOutcome.Traffic;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -11,8 +14,10 @@ import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.HexFormat;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BooleanSupplier;
 import java.util.function.Function;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
@@ -29,10 +34,12 @@ import org.slf4j.LoggerFactory;
  * and the redelivered event resumes where it stopped (a MOVED event is validated and reported,
  * never moved again).
  *
- * <p>The whole rollback (actuation and validation) is bounded by the execution timeout; when it
- * passes the outcome is {@code failed} (nothing moved yet) or {@code validation_failed} (moved).
- * A switch that failed outright gives its guard reservation back (no cooldown, no blast-radius
- * count); one that timed out keeps it, since the actuator may still complete.
+ * <p>The whole rollback (actuation and validation) is bounded by the execution timeout, a deadline
+ * on the injected clock (a Vert.x timer only wakes the engine up to look at it); when it passes
+ * the outcome is {@code failed} (nothing moved yet) or {@code validation_failed} (moved). A switch
+ * that failed outright ({@link Traffic#NOT_MOVED}) gives its guard reservation back (no cooldown,
+ * no blast-radius count); one that timed out ({@link Traffic#UNKNOWN}) keeps it, since the
+ * actuator may still complete.
  *
  * <p>Confined to one Vert.x context: call {@link #handle} and {@link #rejected} from it (the
  * consumer's). Events of one service arrive in order from their partition; the guards are
@@ -41,6 +48,8 @@ import org.slf4j.LoggerFactory;
 public final class RollbackEngine {
   private static final Logger LOG = LoggerFactory.getLogger(RollbackEngine.class);
   private static final String NOT_MOVED = "traffic could not be moved: ";
+  /** How often a running rollback looks at its deadline at the latest. */
+  private static final Duration WAKE_UP = Duration.ofMillis(100);
 
   private final Vertx vertx;
   private final RollbackConfig config;
@@ -82,7 +91,7 @@ public final class RollbackEngine {
   public void restoreGuards() {
     for (DedupStore.Entry e : store.entries()) {
       if (e.state() == DedupStore.State.MOVED || e.state() == DedupStore.State.FINISHED
-          && !RollbackOutcome.SKIPPED.equals(e.status()) && !RollbackOutcome.FAILED.equals(e.status())) {
+          && !Status.SKIPPED.label().equals(e.status()) && !Status.FAILED.label().equals(e.status())) {
         guards.record(e.service(), e.startedAt());
       }
     }
@@ -110,7 +119,7 @@ public final class RollbackEngine {
    * is then skipped as {@code stale_event} (unless the store says traffic was already moved for it).
    */
   public Future<RollbackOutcome> handle(BreachEvent e, String resolvedBy) {
-    Instant received = clock.instant();
+    Instant received = now();
     return vertx.executeBlocking(() -> store.find(e.eventId(), e.breachId()), false).compose(found -> {
       if (found.isPresent() && found.get().state() == DedupStore.State.FINISHED) {
         metrics.rejected(SkipReason.DUPLICATE.label());
@@ -140,7 +149,7 @@ public final class RollbackEngine {
             e.breachId(), d.dependants().isEmpty() ? "none configured" : String.join(", ", d.dependants()));
       }
       return bounded(e, received, received, false).map(o -> {
-        if (RollbackOutcome.FAILED.equals(o.status()) && o.detail().startsWith(NOT_MOVED)) {
+        if (o.traffic() == Traffic.NOT_MOVED) {
           guards.release(e.service(), received);
         }
         return o;
@@ -151,38 +160,51 @@ public final class RollbackEngine {
   /** Actuation (unless resumed) and validation under the execution timeout, then the report. */
   private Future<RollbackOutcome> bounded(BreachEvent e, Instant received, Instant startedAt, boolean alreadyMoved) {
     AtomicBoolean moved = new AtomicBoolean(alreadyMoved);
-    AtomicBoolean over = new AtomicBoolean();
-    Promise<RollbackOutcome> result = Promise.promise();
     // A resumed rollback gets a whole execution timeout again from now: it may resume long after its start.
-    long timer = vertx.setTimer(Math.max(1, config.executionTimeout().toMillis()), id -> {
-      over.set(true);
+    Instant deadline = clock.instant().plus(config.executionTimeout());
+    BooleanSupplier over = () -> !clock.instant().isBefore(deadline);
+    Promise<RollbackOutcome> result = Promise.promise();
+    watch(deadline, result.future(), () -> {
       String detail = "execution timeout: the rollback did not finish within "
           + Durations.format(config.executionTimeout());
-      result.tryComplete(outcome(e, startedAt, moved.get() ? RollbackOutcome.VALIDATION_FAILED : RollbackOutcome.FAILED,
-          detail + (moved.get() ? " (traffic moved to " + config.to() + ", not validated)" : " (traffic not moved)")));
+      result.tryComplete(moved.get()
+          ? outcome(e, startedAt, Status.VALIDATION_FAILED, Traffic.MOVED,
+              detail + " (traffic moved to " + config.to() + ", not validated)")
+          : outcome(e, startedAt, Status.FAILED, Traffic.UNKNOWN, detail + " (traffic not moved)"));
     });
-    run(e, startedAt, moved, over).onComplete(ar -> {
-      vertx.cancelTimer(timer);
-      result.tryComplete(ar.succeeded() ? ar.result()
-          : outcome(e, startedAt, RollbackOutcome.FAILED, "internal error: " + describe(ar.cause())));
-    });
+    run(e, startedAt, moved, over).onComplete(ar -> result.tryComplete(ar.succeeded() ? ar.result()
+        : outcome(e, startedAt, Status.FAILED, moved.get() ? Traffic.MOVED : Traffic.UNKNOWN,
+            "internal error: " + describe(ar.cause()))));
     return result.future().compose(o -> report(e, received, o, true));
   }
 
-  private Future<RollbackOutcome> run(BreachEvent e, Instant startedAt, AtomicBoolean moved, AtomicBoolean over) {
+  /** Runs {@code expired} once the clock reaches {@code deadline}, unless {@code done} completed before. */
+  private void watch(Instant deadline, Future<?> done, Runnable expired) {
+    if (done.isComplete()) {
+      return;
+    }
+    long left = Duration.between(clock.instant(), deadline).toMillis();
+    if (left <= 0) {
+      expired.run();
+      return;
+    }
+    vertx.setTimer(Math.max(1, Math.min(left, WAKE_UP.toMillis())), id -> watch(deadline, done, expired));
+  }
+
+  private Future<RollbackOutcome> run(BreachEvent e, Instant startedAt, AtomicBoolean moved, BooleanSupplier over) {
     Future<String> move;
     if (moved.get()) {
       move = Future.succeededFuture("traffic had already been moved before a restart");
     } else {
       Actuator a = actuators.apply(e.service());
       if (a == null) {
-        return Future.succeededFuture(outcome(e, startedAt, RollbackOutcome.FAILED,
+        return Future.succeededFuture(outcome(e, startedAt, Status.FAILED, Traffic.NOT_MOVED,
             NOT_MOVED + "no actuator configured for " + e.service()));
       }
       move = unlessAlreadyBlue(a, e).compose(r -> {
         moved.set(true);
         metrics.weights(e.service(), config.from(), config.to(), r.weights());
-        Instant at = clock.instant();
+        Instant at = now();
         return vertx.executeBlocking(() -> {
           store.moved(e, startedAt, at);
           return a.type() + ": " + r.detail();
@@ -193,15 +215,15 @@ public final class RollbackEngine {
       if (ar.failed()) {
         if (moved.get()) {
           // Moved, but MOVED could not be recorded: report it, a redelivery will find the traffic on blue.
-          return Future.succeededFuture(outcome(e, startedAt, RollbackOutcome.FAILED,
+          return Future.succeededFuture(outcome(e, startedAt, Status.FAILED, Traffic.MOVED,
               "traffic moved but not recorded: " + describe(ar.cause())));
         }
-        return Future.succeededFuture(outcome(e, startedAt, RollbackOutcome.FAILED,
+        return Future.succeededFuture(outcome(e, startedAt, Status.FAILED, Traffic.NOT_MOVED,
             NOT_MOVED + describe(ar.cause())));
       }
       String how = ar.result();
-      return validation.validate(e.service(), over::get).map(v -> outcome(e, startedAt,
-          v.valid() ? RollbackOutcome.SUCCEEDED : RollbackOutcome.VALIDATION_FAILED, v.detail() + "; " + how));
+      return validation.validate(e.service(), over).map(v -> outcome(e, startedAt,
+          v.valid() ? Status.SUCCEEDED : Status.VALIDATION_FAILED, Traffic.MOVED, v.detail() + "; " + how));
     });
   }
 
@@ -232,25 +254,32 @@ public final class RollbackEngine {
 
   /** Publishes {@code o}, then (if {@code record}) records FINISHED, counts it, and completes with it. */
   private Future<RollbackOutcome> report(BreachEvent e, Instant received, RollbackOutcome o, boolean record) {
-    return sink.publish(o).compose(ack -> !record ? Future.<Void>succeededFuture()
+    RollbackFinished f = o.finished();
+    return sink.publish(f).compose(ack -> !record ? Future.<Void>succeededFuture()
         : vertx.<Void>executeBlocking(() -> {
-          store.finished(e, o.status(), o.startedAt(), o.finishedAt());
+          store.finished(e, f.status().label(), f.startedAt(), f.finishedAt());
           return null;
         }, false)).map(done -> {
-          metrics.finished(o, Duration.between(received, clock.instant()));
+          metrics.finished(f, Duration.between(received, now()));
           return o;
         });
   }
 
   private RollbackOutcome skipped(BreachEvent e, Instant at, String detail) {
-    return new RollbackOutcome(rollbackId(e), e.breachId(), e.eventId(), e.service(), config.from(), config.to(),
-        RollbackOutcome.SKIPPED, detail, at, at, 0);
+    return new RollbackOutcome(new RollbackFinished(rollbackId(e), e.breachId(), e.eventId(), e.service(),
+        config.from(), config.to(), Status.SKIPPED, detail, at, at, 0), Traffic.NOT_MOVED);
   }
 
-  private RollbackOutcome outcome(BreachEvent e, Instant startedAt, String status, String detail) {
-    Instant finished = clock.instant();
-    return new RollbackOutcome(rollbackId(e), e.breachId(), e.eventId(), e.service(), config.from(), config.to(),
-        status, detail, startedAt, finished, Math.max(0, Duration.between(startedAt, finished).toMillis()));
+  private RollbackOutcome outcome(BreachEvent e, Instant startedAt, Status status, Traffic traffic, String detail) {
+    Instant finished = now();
+    return new RollbackOutcome(new RollbackFinished(rollbackId(e), e.breachId(), e.eventId(), e.service(),
+        config.from(), config.to(), status, detail, startedAt, finished,
+        Math.max(0, Duration.between(startedAt, finished).toMillis())), traffic);
+  }
+
+  /** The clock's time to the millisecond, as rollback.finished carries it (so durationMs matches its times). */
+  private Instant now() {
+    return clock.instant().truncatedTo(ChronoUnit.MILLIS);
   }
 
   /** {@code r-} and 12 hex digits of SHA-256 of the event id: the same for a redelivered event. */

@@ -1,5 +1,6 @@
 package dev.vigil.rollback;
 
+import dev.vigil.events.RollbackFinished;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
@@ -38,9 +39,9 @@ public final class RollbackMetrics {
   }
 
   /** One finished rollback: counted by status, its duration observed (event received to finished). */
-  public void finished(RollbackOutcome o, Duration sinceReceived) {
+  public void finished(RollbackFinished o, Duration sinceReceived) {
     Counter.builder("constitutional.rollbacks").description("Finished rollbacks by status")
-        .tags("service", o.service(), "status", o.status()).register(registry).increment();
+        .tags("service", o.service(), "status", o.status().label()).register(registry).increment();
     Timer.builder("constitutional.rollback.duration").description("Event received to rollback finished")
         .tags("service", o.service()).serviceLevelObjectives(BUCKETS).register(registry).record(sinceReceived);
   }

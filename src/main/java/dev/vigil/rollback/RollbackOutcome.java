@@ -1,26 +1,29 @@
 package dev.vigil.rollback;
 
-import java.time.Instant;
+import dev.vigil.events.RollbackFinished;
 import java.util.Objects;
 
 /**
- * The data of a {@code dev.vigil.rollback.finished} event, field for field as events-v1 names
- * them. Immutable.
+ * What the engine did with one breach event: the data of the {@code dev.vigil.rollback.finished}
+ * event it published, and what became of the traffic (not published). Immutable.
  *
- * @param status {@code succeeded}, {@code validation_failed}, {@code failed} or {@code skipped}
- * @param detail for {@code skipped}, starts with the reason label ({@link SkipReason#label()})
+ * @param finished the published outcome; a skipped one names its reason in {@code detail} ({@link SkipReason})
+ * @param traffic whether the service's traffic moved to blue for this event
  */
-public record RollbackOutcome(String rollbackId, String breachId, String breachEventId, String service, String from,
-    String to, String status, String detail, Instant startedAt, Instant finishedAt, long durationMs) {
+public record RollbackOutcome(RollbackFinished finished, Traffic traffic) {
 
-  public static final String SUCCEEDED = "succeeded";
-  public static final String VALIDATION_FAILED = "validation_failed";
-  public static final String FAILED = "failed";
-  public static final String SKIPPED = "skipped";
+  /** Where the service's traffic is after the rollback, as far as the engine knows. */
+  public enum Traffic {
+    /** On blue for this event: moved by it, found there already, or moved before a restart. */
+    MOVED,
+    /** Nothing was written: skipped, no actuator, or the actuator failed. */
+    NOT_MOVED,
+    /** The execution timeout passed (or the engine failed) while the actuator may still be moving it. */
+    UNKNOWN
+  }
 
   public RollbackOutcome {
-    Objects.requireNonNull(rollbackId, "rollbackId");
-    Objects.requireNonNull(status, "status");
-    Objects.requireNonNull(detail, "detail");
+    Objects.requireNonNull(finished, "finished");
+    Objects.requireNonNull(traffic, "traffic");
   }
 }

@@ -2,7 +2,6 @@ package dev.vigil.rollback;
 
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.io.IOException;
@@ -12,8 +11,8 @@ import java.util.Map;
 /**
  * Moves a service to blue by switching its Kubernetes Service's selector label (default
  * {@code environment}) from {@code from} to {@code to}, leaving the other selector labels as they
- * are. Optimistic concurrency on resourceVersion with bounded retries on 409, as {@link
- * IstioActuator}. The fabric8 client blocks: calls run on a Vert.x worker thread. Thread-safe.
+ * are. Optimistic concurrency on resourceVersion with bounded retries on 409 ({@link
+ * OptimisticUpdate}). The fabric8 client blocks: calls run on a Vert.x worker thread. Thread-safe.
  */
 public final class ServiceSelectorActuator implements Actuator {
   private final Vertx vertx;
@@ -60,28 +59,15 @@ public final class ServiceSelectorActuator implements Actuator {
   }
 
   private ActuationResult move(String service) throws IOException {
-    String where = "Service " + namespace + "/" + nameOf(service);
-    for (int attempt = 1; ; attempt++) {
-      Service s = get(service);
-      Weights before = weights(s);
-      if (before.equals(Weights.ALL_BLUE)) {
-        return new ActuationResult(before, false, where + " selector " + selectorKey + "=" + to + " already");
-      }
-      Map<String, String> selector = new LinkedHashMap<>(s.getSpec().getSelector() == null ? Map.of()
-          : s.getSpec().getSelector());
-      String old = selector.put(selectorKey, to);
-      s.getSpec().setSelector(selector);
-      beforeWrite.run();
-      try {
-        client.services().inNamespace(namespace).resource(s).update();
-        return new ActuationResult(Weights.ALL_BLUE, true, where + " selector " + selectorKey + "=" + old + " -> "
-            + to + (attempt > 1 ? " after " + (attempt - 1) + " resourceVersion conflict(s)" : ""));
-      } catch (KubernetesClientException e) {
-        if (e.getCode() != 409 || attempt >= IstioActuator.MAX_ATTEMPTS) {
-          throw new IOException(where + ": update failed (HTTP " + e.getCode() + "): " + e.getMessage(), e);
-        }
-      }
-    }
+    String selector = "selector " + selectorKey + "=";
+    return OptimisticUpdate.toBlue("Service " + namespace + "/" + nameOf(service), () -> get(service), this::weights,
+        (s, before) -> {
+          Map<String, String> labels = new LinkedHashMap<>(s.getSpec().getSelector() == null ? Map.of()
+              : s.getSpec().getSelector());
+          String old = labels.put(selectorKey, to);
+          s.getSpec().setSelector(labels);
+          return selector + old + " -> " + to;
+        }, selector + to + " already", s -> client.services().inNamespace(namespace).resource(s).update(), beforeWrite);
   }
 
   private Weights weights(Service s) {
@@ -90,15 +76,11 @@ public final class ServiceSelectorActuator implements Actuator {
   }
 
   private Service get(String service) throws IOException {
-    Service s;
-    try {
-      s = client.services().inNamespace(namespace).withName(nameOf(service)).get();
-    } catch (KubernetesClientException e) {
-      throw new IOException("Service " + namespace + "/" + nameOf(service) + ": read failed (HTTP " + e.getCode()
-          + "): " + e.getMessage(), e);
-    }
-    if (s == null || s.getSpec() == null) {
-      throw new IOException("Service " + namespace + "/" + nameOf(service) + " not found");
+    String where = "Service " + namespace + "/" + nameOf(service);
+    Service s = OptimisticUpdate.get(where, () -> client.services().inNamespace(namespace).withName(nameOf(service))
+        .get());
+    if (s.getSpec() == null) {
+      throw new IOException(where + " not found");
     }
     return s;
   }

@@ -3,10 +3,12 @@ package dev.vigil.rollback;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.vigil.config.RollbackConfig;
+import dev.vigil.events.RollbackFinished;
 import dev.vigil.score.Severity;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -167,5 +169,11 @@ class GuardsTest {
     Guards g = new Guards(defaults());
     g.record("auth-service", T0);
     assertThat(g.decide(critical("auth-service", 1), T0.plusSeconds(60)).skip()).isEqualTo(SkipReason.COOLDOWN);
+  }
+
+  @Test
+  void theEventsListOfSkipReasonsIsTheGuardsList() {
+    assertThat(RollbackFinished.SKIP_REASONS)
+        .containsExactlyElementsOf(Arrays.stream(SkipReason.values()).map(SkipReason::label).toList());
   }
 }

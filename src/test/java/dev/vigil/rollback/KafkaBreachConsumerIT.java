@@ -92,7 +92,7 @@ class KafkaBreachConsumerIT {
     RollbackMetrics metrics = new RollbackMetrics(registry);
     consumer = new KafkaBreachConsumer(k, prefix + "-group", "it", vertx.getOrCreateContext(), handler,
         new KafkaDeadLetters(new VertxKafkaProducer(vertx, dlqProducer), k.deadLetterTopic()), 3,
-        new PartitionProgress(Clock.systemUTC(), registry), metrics).start();
+        new PartitionProgress(Clock.systemUTC(), registry), metrics, Clock.systemUTC()).start();
     producer = ControllerFixture.producer(broker.bootstrapServers());
   }
 

@@ -117,7 +117,7 @@ class KubernetesActuatorsTest {
   @Test
   void fabric8OnOurOwnVertxInstanceDoesNotDeadlock() throws Exception {
     createVirtualService();
-    // as RollbackRuntime builds it: the client's HTTP runs on the controller's Vert.x, its blocking calls on workers
+    // as RollbackController builds it: the client's HTTP runs on the controller's Vert.x, its blocking calls on workers
     try (KubernetesClient own = new KubernetesClientBuilder().withConfig(client.getConfiguration())
         .withHttpClientFactory(new Vertx5HttpClientFactory(vertx)).build()) {
       IstioActuator a = new IstioActuator(vertx, own, NS, "acgs-routes", null, "green", "blue");
@@ -179,9 +179,9 @@ class KubernetesActuatorsTest {
       client.genericKubernetesResources(IstioActuator.CONTEXT).inNamespace(NS).resource(other).update();
     });
     assertThatThrownBy(() -> TestVertx.await(a.moveToBlue("integrity-service", "b-1")))
-        .isInstanceOf(ExecutionException.class).hasMessageContaining("after " + IstioActuator.MAX_ATTEMPTS
+        .isInstanceOf(ExecutionException.class).hasMessageContaining("after " + OptimisticUpdate.MAX_ATTEMPTS
             + " resourceVersion conflicts");
-    assertThat(writes.get()).isEqualTo(IstioActuator.MAX_ATTEMPTS);
+    assertThat(writes.get()).isEqualTo(OptimisticUpdate.MAX_ATTEMPTS);
     assertThat(weights(readVirtualService()).get("integrity-service")).containsExactly(100, 0);
   }
 

@@ -2,12 +2,11 @@ package dev.vigil.rollback;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.vigil.testing.ManualClock;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -15,23 +14,7 @@ import org.junit.jupiter.api.Test;
 class PartitionProgressTest {
   static final Duration THRESHOLD = Duration.ofMinutes(5);
   final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-  Instant now = Instant.parse("2026-12-01T05:00:00Z");
-  final Clock clock = new Clock() {
-    @Override
-    public java.time.ZoneId getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(java.time.ZoneId zone) {
-      return this;
-    }
-
-    @Override
-    public Instant instant() {
-      return now;
-    }
-  };
+  final ManualClock clock = new ManualClock(Instant.parse("2026-12-01T05:00:00Z"));
   final PartitionProgress progress = new PartitionProgress(clock, registry);
 
   @AfterEach
@@ -44,7 +27,7 @@ class PartitionProgressTest {
     progress.assigned(0);
     progress.update(0, 100, false);
     for (int i = 0; i < 20; i++) {
-      now = now.plus(Duration.ofMinutes(1));
+      clock.advance(Duration.ofMinutes(1));
       progress.update(0, 99 - i, true);
     }
     assertThat(progress.lag(0)).isEqualTo(80);
@@ -57,14 +40,14 @@ class PartitionProgressTest {
     progress.assigned(0);
     progress.assigned(3);
     progress.update(3, 0, false);
-    now = now.plus(Duration.ofHours(1)); // idle for an hour: that is no stall
+    clock.advance(Duration.ofHours(1)); // idle for an hour: that is no stall
     progress.update(3, 2, false);
     assertThat(progress.stalled(THRESHOLD)).isEmpty();
-    now = now.plus(Duration.ofMinutes(5));
+    clock.advance(Duration.ofMinutes(5));
     progress.update(3, 2, false);
     assertThat(progress.ageSeconds(3)).isEqualTo(300.0);
     assertThat(progress.stalled(THRESHOLD)).as("at the threshold, not beyond").isEmpty();
-    now = now.plusSeconds(1);
+    clock.advance(Duration.ofSeconds(1));
     assertThat(progress.stalled(THRESHOLD)).hasValue(
         "partition 3 of the breaches topic has had 2 records waiting for 301 s without advancing (threshold 300 s)");
     assertThat(registry.scrape()).contains(
@@ -75,7 +58,7 @@ class PartitionProgressTest {
     progress.update(3, 1, true);
     assertThat(progress.stalled(THRESHOLD)).isEmpty();
     progress.update(3, 0, true);
-    now = now.plus(Duration.ofHours(1));
+    clock.advance(Duration.ofHours(1));
     assertThat(progress.ageSeconds(3)).isZero();
   }
 
@@ -83,7 +66,7 @@ class PartitionProgressTest {
   void aRevokedPartitionsGaugesGo() {
     progress.assigned(1);
     progress.update(1, 5, false);
-    now = now.plus(Duration.ofHours(1));
+    clock.advance(Duration.ofHours(1));
     progress.revoked(1);
     assertThat(progress.stalled(THRESHOLD)).isEmpty();
     assertThat(registry.scrape()).doesNotContain("constitutional_rollback_consumer_lag",

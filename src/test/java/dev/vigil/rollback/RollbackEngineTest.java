@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.vigil.config.ConfigLoader;
 import dev.vigil.config.RollbackConfig;
 import dev.vigil.config.VigilConfig;
+import dev.vigil.events.RollbackFinished;
 import dev.vigil.monitor.Promtool;
 import dev.vigil.poll.HttpProbe;
 import dev.vigil.poll.Poller;
@@ -16,6 +17,7 @@ import dev.vigil.sim.Fault;
 import dev.vigil.sim.FleetSimulator;
 import dev.vigil.sim.SimulatorOptions;
 import dev.vigil.sim.TrafficRouter;
+import dev.vigil.testing.ManualClock;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Context;
@@ -59,7 +61,9 @@ class RollbackEngineTest {
   HttpClientAgent http;
   WorkerExecutor verifyPool;
   Context context;
-  final List<RollbackOutcome> published = new CopyOnWriteArrayList<>();
+  final List<RollbackFinished> published = new CopyOnWriteArrayList<>();
+  /** What the engine returned for the last {@link #handle}: the outcome with its traffic. */
+  RollbackOutcome last;
   final AtomicBoolean sinkDown = new AtomicBoolean();
   final AtomicInteger moves = new AtomicInteger();
   final AtomicInteger reads = new AtomicInteger();
@@ -166,10 +170,11 @@ class RollbackEngineTest {
     };
   }
 
-  RollbackOutcome handle(RollbackEngine engine, BreachEvent e) throws Exception {
+  RollbackFinished handle(RollbackEngine engine, BreachEvent e) throws Exception {
     Promise<RollbackOutcome> p = Promise.promise();
     context.runOnContext(v -> engine.handle(e).onComplete(p));
-    return TestVertx.await(p.future());
+    last = TestVertx.await(p.future());
+    return last.finished();
   }
 
   static BreachEvent breach(String service, String env, int n) {
@@ -182,10 +187,11 @@ class RollbackEngineTest {
     RollbackConfig c = config();
     RollbackEngine engine = engine(c, counting(c));
     BreachEvent e = breach("integrity-service", "green", 1);
-    RollbackOutcome o = handle(engine, e);
-    assertThat(o.status()).isEqualTo("succeeded");
+    RollbackFinished o = handle(engine, e);
+    assertThat(o.status().label()).isEqualTo("succeeded");
     assertThat(o.detail()).startsWith("blue attested compliant 2 times in a row; simulator: simulator router"
         + " integrity-service green 100/blue 0 -> blue 100");
+    assertThat(last.traffic()).isEqualTo(RollbackOutcome.Traffic.MOVED);
     assertThat(o.rollbackId()).isEqualTo(RollbackEngine.rollbackId(e)).matches("r-[0-9a-f]{12}");
     assertThat(o.breachId()).isEqualTo(e.breachId());
     assertThat(o.breachEventId()).isEqualTo(e.eventId());
@@ -203,10 +209,10 @@ class RollbackEngineTest {
         "constitutional_rollback_duration_seconds_count{service=\"integrity-service\"} 1");
 
     // the same event again, and another event of the same breach: duplicate, nothing moved
-    RollbackOutcome dup = handle(engine, e);
-    assertThat(dup.status()).isEqualTo("skipped");
+    RollbackFinished dup = handle(engine, e);
+    assertThat(dup.status().label()).isEqualTo("skipped");
     assertThat(dup.detail()).startsWith("duplicate: event " + e.eventId() + " already handled (succeeded at ");
-    RollbackOutcome sameBreach = handle(engine, new BreachEvent("evt-other", e.breachId(), e.service(), "green",
+    RollbackFinished sameBreach = handle(engine, new BreachEvent("evt-other", e.breachId(), e.service(), "green",
         "hash_mismatch", "critical", Instant.now()));
     assertThat(sameBreach.detail()).startsWith("duplicate: breach " + e.breachId());
     assertThat(moves.get()).isEqualTo(1);
@@ -217,10 +223,11 @@ class RollbackEngineTest {
   void guardsSkipWithoutMoving() throws Exception {
     RollbackConfig dry = config(true, Duration.ofSeconds(10), Duration.ofSeconds(20));
     RollbackEngine engine = engine(dry, counting(dry));
-    RollbackOutcome o = handle(engine, breach("integrity-service", "green", 1));
-    assertThat(o.status()).isEqualTo("skipped");
+    RollbackFinished o = handle(engine, breach("integrity-service", "green", 1));
+    assertThat(o.status().label()).isEqualTo("skipped");
     assertThat(o.detail()).isEqualTo("dry_run: would move integrity-service from green to blue");
-    RollbackOutcome blue = handle(engine, breach("auth-service", "blue", 1));
+    assertThat(last.traffic()).isEqualTo(RollbackOutcome.Traffic.NOT_MOVED);
+    RollbackFinished blue = handle(engine, breach("auth-service", "blue", 1));
     assertThat(blue.detail()).startsWith("not_rollbackable: the breach is on blue");
     assertThat(moves.get()).isZero();
     assertThat(sim.traffic().split("integrity-service")).isEqualTo(new TrafficRouter.Split(100, 0));
@@ -228,14 +235,14 @@ class RollbackEngineTest {
 
     RollbackConfig c = config();
     RollbackEngine live = engine(c, counting(c));
-    assertThat(handle(live, breach("integrity-service", "green", 2)).status()).isEqualTo("succeeded");
+    assertThat(handle(live, breach("integrity-service", "green", 2)).status().label()).isEqualTo("succeeded");
     assertThat(handle(live, breach("integrity-service", "green", 3)).detail()).startsWith("cooldown: integrity-service");
-    assertThat(handle(live, breach("auth-service", "green", 4)).status()).isEqualTo("succeeded");
+    assertThat(handle(live, breach("auth-service", "green", 4)).status().label()).isEqualTo("succeeded");
     assertThat(handle(live, breach("executive-council-service", "green", 5)).detail())
         .startsWith("blast_radius: 2 services already rolled back within 10m (limit 2)");
     assertThat(moves.get()).isEqualTo(2);
     assertThat(sim.traffic().split("executive-council-service")).isEqualTo(new TrafficRouter.Split(100, 0));
-    assertThat(published).filteredOn(p -> p.status().equals("skipped")).hasSize(4)
+    assertThat(published).filteredOn(p -> p.status().label().equals("skipped")).hasSize(4)
         .allSatisfy(p -> assertThat(p.detail()).as("one prefix").doesNotMatch("(?s)^(\\w+): \\1:.*"));
   }
 
@@ -243,8 +250,8 @@ class RollbackEngineTest {
   void validationFailedWhenBlueIsTampered() throws Exception {
     TestVertx.await(sim.setFault(new TargetId("integrity-service", "blue"), Fault.TAMPERED_HASH));
     RollbackConfig c = config(false, Duration.ofSeconds(1), Duration.ofSeconds(20));
-    RollbackOutcome o = handle(engine(c, counting(c)), breach("integrity-service", "green", 1));
-    assertThat(o.status()).isEqualTo("validation_failed");
+    RollbackFinished o = handle(engine(c, counting(c)), breach("integrity-service", "green", 1));
+    assertThat(o.status().label()).isEqualTo("validation_failed");
     assertThat(o.detail()).startsWith("blue did not attest compliant 2 times in a row within 1s").contains("hash_mismatch");
     // traffic was moved all the same: blue is the last good side the operator chose
     assertThat(sim.traffic().split("integrity-service")).isEqualTo(new TrafficRouter.Split(0, 100));
@@ -256,15 +263,16 @@ class RollbackEngineTest {
   void failedWhenTheActuatorFails() throws Exception {
     RollbackConfig c = config();
     RollbackEngine engine = engine(c, s -> new SimulatorActuator(http, sim.adminUrl(), Duration.ofSeconds(2)));
-    RollbackOutcome o = handle(engine, breach("unknown-service", "green", 1));
-    assertThat(o.status()).isEqualTo("failed");
+    RollbackFinished o = handle(engine, breach("unknown-service", "green", 1));
+    assertThat(o.status().label()).isEqualTo("failed");
     assertThat(o.detail()).startsWith("traffic could not be moved: simulator router: HTTP 404");
-    RollbackOutcome none = handle(engine(c, s -> null), breach("auth-service", "green", 1));
+    assertThat(last.traffic()).isEqualTo(RollbackOutcome.Traffic.NOT_MOVED);
+    RollbackFinished none = handle(engine(c, s -> null), breach("auth-service", "green", 1));
     assertThat(none.detail()).isEqualTo("traffic could not be moved: no actuator configured for auth-service");
-    assertThat(published).extracting(RollbackOutcome::status).containsExactly("failed", "failed");
+    assertThat(published).extracting(p -> p.status().label()).containsExactly("failed", "failed");
     // a failed switch holds no cooldown: once an actuator is configured, the next breach rolls back
     RollbackConfig c2 = config();
-    assertThat(handle(engine(c2, counting(c2)), breach("auth-service", "green", 2)).status()).isEqualTo("succeeded");
+    assertThat(handle(engine(c2, counting(c2)), breach("auth-service", "green", 2)).status().label()).isEqualTo("succeeded");
   }
 
   @Test
@@ -274,8 +282,8 @@ class RollbackEngineTest {
     BreachEvent e = breach("integrity-service", "green", 1);
     Promise<RollbackOutcome> p = Promise.promise();
     context.runOnContext(v -> engine.handle(e, "breach.resolved evt-r at offset 7").onComplete(p));
-    RollbackOutcome o = TestVertx.await(p.future());
-    assertThat(o.status()).isEqualTo("skipped");
+    RollbackFinished o = TestVertx.await(p.future()).finished();
+    assertThat(o.status().label()).isEqualTo("skipped");
     assertThat(o.detail()).isEqualTo("stale_event: breach " + e.breachId() + " was already resolved by a later event"
         + " in the same batch (breach.resolved evt-r at offset 7)");
     assertThat(moves.get()).isZero();
@@ -292,8 +300,8 @@ class RollbackEngineTest {
     sinkDown.set(false);
     // Restarted an hour later: the event is older than maxEventAge, but traffic was moved for it.
     Clock later = Clock.offset(Clock.systemUTC(), Duration.ofHours(1));
-    RollbackOutcome o = handle(engine(c, counting(c), later, null), e);
-    assertThat(o.status()).isEqualTo("succeeded");
+    RollbackFinished o = handle(engine(c, counting(c), later, null), e);
+    assertThat(o.status().label()).isEqualTo("succeeded");
     assertThat(o.detail()).endsWith("traffic had already been moved before a restart");
     assertThat(moves.get()).isEqualTo(1);
   }
@@ -302,8 +310,8 @@ class RollbackEngineTest {
   void staleEventsAreSkippedOnTheEnginesClock() throws Exception {
     RollbackConfig c = config();
     Clock later = Clock.offset(Clock.systemUTC(), Duration.ofMinutes(11));
-    RollbackOutcome o = handle(engine(c, counting(c), later, null), breach("integrity-service", "green", 1));
-    assertThat(o.status()).isEqualTo("skipped");
+    RollbackFinished o = handle(engine(c, counting(c), later, null), breach("integrity-service", "green", 1));
+    assertThat(o.status().label()).isEqualTo("skipped");
     assertThat(o.detail()).startsWith("stale_event: the breach event is dated ").endsWith("older than maxEventAge (10m)");
     assertThat(moves.get()).isZero();
   }
@@ -315,12 +323,12 @@ class RollbackEngineTest {
       sim.traffic().set("integrity-service", new TrafficRouter.Split(0, 100));
       long before = sim.traffic().changes("integrity-service");
       RollbackConfig c = config();
-      RollbackOutcome o = handle(engine(c, counting(c), Clock.systemUTC(), () -> 2),
+      RollbackFinished o = handle(engine(c, counting(c), Clock.systemUTC(), () -> 2),
           breach("integrity-service", "green", 1));
       assertThat(reads.get()).isEqualTo(1);
       assertThat(moves.get()).as("no write to the actuator").isZero();
       assertThat(sim.traffic().changes("integrity-service")).isEqualTo(before);
-      assertThat(o.status()).isEqualTo("succeeded");
+      assertThat(o.status().label()).isEqualTo("succeeded");
       assertThat(o.detail()).contains("traffic already all on blue (weights read first");
       assertThat(store.find("evt-integrity-service-1", o.breachId()).orElseThrow().state())
           .isEqualTo(DedupStore.State.FINISHED);
@@ -329,9 +337,9 @@ class RollbackEngineTest {
     @Test
     void trafficOnGreenIsReadThenMoved() throws Exception {
       RollbackConfig c = config();
-      RollbackOutcome o = handle(engine(c, counting(c), Clock.systemUTC(), () -> 1),
+      RollbackFinished o = handle(engine(c, counting(c), Clock.systemUTC(), () -> 1),
           breach("integrity-service", "green", 1));
-      assertThat(o.status()).isEqualTo("succeeded");
+      assertThat(o.status().label()).isEqualTo("succeeded");
       assertThat(reads.get()).isEqualTo(1);
       assertThat(moves.get()).isEqualTo(1);
       assertThat(sim.traffic().split("integrity-service")).isEqualTo(new TrafficRouter.Split(0, 100));
@@ -357,9 +365,9 @@ class RollbackEngineTest {
           return "blind";
         }
       };
-      RollbackOutcome o = handle(engine(c, s -> blind, Clock.systemUTC(), () -> 1),
+      RollbackFinished o = handle(engine(c, s -> blind, Clock.systemUTC(), () -> 1),
           breach("integrity-service", "green", 1));
-      assertThat(o.status()).isEqualTo("failed");
+      assertThat(o.status().label()).isEqualTo("failed");
       assertThat(o.detail()).isEqualTo("traffic could not be moved: the de-duplication store lost records at recovery"
           + " and the current weights could not be read: HTTP 503");
       assertThat(moves.get()).isZero();
@@ -368,7 +376,7 @@ class RollbackEngineTest {
     @Test
     void aWholeStoreReadsNoWeights() throws Exception {
       RollbackConfig c = config();
-      assertThat(handle(engine(c, counting(c)), breach("integrity-service", "green", 1)).status())
+      assertThat(handle(engine(c, counting(c)), breach("integrity-service", "green", 1)).status().label())
           .isEqualTo("succeeded");
       assertThat(store.corruptRecords()).isZero();
       assertThat(reads.get()).isZero();
@@ -378,9 +386,12 @@ class RollbackEngineTest {
   @Test
   void executionTimeoutBoundsTheWholeRollback() throws Exception {
     RollbackConfig c = config(false, Duration.ofMillis(500), Duration.ofSeconds(1));
+    ManualClock clock = new ManualClock();
+    // The actuator hangs while a whole execution timeout passes on the engine's clock.
     Actuator hangs = new Actuator() {
       @Override
       public Future<ActuationResult> moveToBlue(String service, String breachId) {
+        clock.advance(Duration.ofSeconds(1));
         return Promise.<ActuationResult>promise().future();
       }
 
@@ -394,10 +405,11 @@ class RollbackEngineTest {
         return "hangs";
       }
     };
-    RollbackOutcome o = handle(engine(c, s -> hangs), breach("integrity-service", "green", 1));
-    assertThat(o.status()).isEqualTo("failed");
+    RollbackFinished o = handle(engine(c, s -> hangs, clock, null), breach("integrity-service", "green", 1));
+    assertThat(o.status().label()).isEqualTo("failed");
     assertThat(o.detail()).isEqualTo("execution timeout: the rollback did not finish within 1s (traffic not moved)");
     assertThat(o.durationMs()).isBetween(900L, 10_000L);
+    assertThat(last.traffic()).as("the actuator may still move it").isEqualTo(RollbackOutcome.Traffic.UNKNOWN);
   }
 
   @Test
@@ -417,9 +429,9 @@ class RollbackEngineTest {
     // Restart: a new engine over the same directory sees the same event again (offset not committed).
     sinkDown.set(false);
     RollbackEngine second = engine(c, counting(c));
-    RollbackOutcome o = handle(second, e);
+    RollbackFinished o = handle(second, e);
     assertThat(moves.get()).isEqualTo(1);
-    assertThat(o.status()).isEqualTo("succeeded");
+    assertThat(o.status().label()).isEqualTo("succeeded");
     assertThat(o.detail()).endsWith("traffic had already been moved before a restart");
     assertThat(o.startedAt()).isEqualTo(firstStart);
     assertThat(published).containsExactly(o);
@@ -444,15 +456,15 @@ class RollbackEngineTest {
       published.add(o);
       return Future.succeededFuture();
     };
-    Promise<RollbackRuntime> started = Promise.promise();
-    context.runOnContext(v -> RollbackRuntime.start(vertx, withRollback, sink, registry, Clock.systemUTC(),
+    Promise<RollbackController> started = Promise.promise();
+    context.runOnContext(v -> RollbackController.start(vertx, withRollback, sink, registry, Clock.systemUTC(),
         () -> {
           throw new IllegalStateException("no Kubernetes here");
-        }).onComplete(started));
-    RollbackRuntime runtime = TestVertx.await(started.future());
+        }, null).onComplete(started));
+    RollbackController runtime = TestVertx.await(started.future());
     try {
-      RollbackOutcome o = handle(runtime.engine(), breach("executive-council-service", "green", 1));
-      assertThat(o.status()).isEqualTo("succeeded");
+      RollbackFinished o = handle(runtime.engine(), breach("executive-council-service", "green", 1));
+      assertThat(o.status().label()).isEqualTo("succeeded");
       assertThat(o.detail()).startsWith("blue attested compliant 3 times in a row");
       assertThat(sim.traffic().split("executive-council-service")).isEqualTo(new TrafficRouter.Split(0, 100));
       assertThat(dir.resolve("state").resolve(DedupStore.FILE)).isNotEmptyFile();
@@ -468,8 +480,8 @@ class RollbackEngineTest {
     // The previous life switched the router and died before recording MOVED: the store says NEW.
     sim.traffic().set("integrity-service", new TrafficRouter.Split(0, 100));
     RollbackConfig c = config();
-    RollbackOutcome o = handle(engine(c, counting(c)), breach("integrity-service", "green", 1));
-    assertThat(o.status()).isEqualTo("succeeded");
+    RollbackFinished o = handle(engine(c, counting(c)), breach("integrity-service", "green", 1));
+    assertThat(o.status().label()).isEqualTo("succeeded");
     assertThat(o.detail()).endsWith("; simulator: simulator router integrity-service already blue 100");
   }
 

@@ -43,9 +43,13 @@ public record ServerLimits(int maxConnections, Duration idleTimeout, Duration re
         ServerConfig.DEFAULT_REQUEST_TIMEOUT);
   }
 
-  /** {@code base} with the idle timeout and bounded request heads (4 KiB request line, 8 KiB headers). */
+  /**
+   * {@code base} with the idle timeout, bounded request heads (4 KiB request line, 8 KiB headers),
+   * and HTTP/1.x only: without cleartext HTTP/2 detection (which waits for a connection's first
+   * bytes), the connection cap applies as soon as a connection is accepted.
+   */
   public HttpServerOptions options(HttpServerOptions base) {
-    return base.setIdleTimeout((int) Math.max(1, idleTimeout.toMillis())).setIdleTimeoutUnit(TimeUnit.MILLISECONDS)
+    return base.setHttp2ClearTextEnabled(false).setIdleTimeout((int) Math.max(1, idleTimeout.toMillis())).setIdleTimeoutUnit(TimeUnit.MILLISECONDS)
         .setMaxInitialLineLength(4096).setMaxHeaderSize(8192);
   }
 

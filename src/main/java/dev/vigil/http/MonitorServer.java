@@ -6,6 +6,7 @@ import dev.vigil.config.ServerConfig;
 import dev.vigil.monitor.MonitorMetrics;
 import dev.vigil.monitor.MonitorSnapshot;
 import dev.vigil.monitor.MonitorView;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
@@ -125,14 +126,22 @@ public final class MonitorServer {
     return renderPool.executeBlocking(work, false);
   }
 
-  private static void serve(RoutingContext rc, SharedRender<Buffer> page, String contentType) {
-    page.get().onComplete(r -> {
+  /**
+   * Answers from the shared rendering; each waiting request in an event-loop task of its own, so a
+   * rendering that many requests wait for is written out between other I/O, not in one long turn.
+   */
+  private void serve(RoutingContext rc, SharedRender<Buffer> page, String contentType) {
+    Context here = vertx.getOrCreateContext();
+    page.get().onComplete(r -> here.runOnContext(v -> {
+      if (rc.response().closed()) {
+        return;
+      }
       if (r.succeeded()) {
         rc.response().putHeader(HttpHeaders.CONTENT_TYPE, contentType).end(r.result());
       } else {
         json(rc, 500, ApiJson.error("rendering failed: " + r.cause()));
       }
-    });
+    }));
   }
 
   private void ready(RoutingContext rc) {

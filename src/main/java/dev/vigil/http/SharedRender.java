@@ -11,12 +11,15 @@ import java.util.function.Supplier;
  * and its source's {@code version} has not moved: a burst of requests costs one render per
  * {@code ttl} at most. While a render runs, callers join it; a caller that sees a newer version
  * than the running render's waits for one more render that starts when the running one ends (so
- * renders never overlap). A failed render is not cached.
+ * renders never overlap). A failed render is not cached. When rendering is slow (a large fleet),
+ * the reuse time grows to {@value #COST_FACTOR} times the last render's duration, so renders of an
+ * unchanged version take at most about a tenth of one thread's time however many requests come.
  *
  * <p>Confined to one Vert.x context: call {@link #get} there, and let {@code render} complete its
  * future there.
  */
 final class SharedRender<T> {
+  static final int COST_FACTOR = 10;
   private final Duration ttl;
   private final Clock clock;
   private final LongSupplier version;
@@ -28,6 +31,7 @@ final class SharedRender<T> {
   private long inflightVersion;
   private Future<T> queued;
   private long renders;
+  private long lastDurationMillis;
 
   SharedRender(Duration ttl, Clock clock, LongSupplier version, Supplier<Future<T>> render) {
     this.ttl = ttl;
@@ -38,7 +42,8 @@ final class SharedRender<T> {
 
   Future<T> get() {
     long v = version.getAsLong();
-    if (cached != null && cachedVersion == v && clock.millis() - cachedAt < ttl.toMillis()) {
+    long reuseFor = Math.max(ttl.toMillis(), COST_FACTOR * lastDurationMillis);
+    if (cached != null && cachedVersion == v && clock.millis() - cachedAt < reuseFor) {
       return Future.succeededFuture(cached);
     }
     if (inflight == null) {
@@ -78,6 +83,7 @@ final class SharedRender<T> {
       if (inflight == mine) {
         inflight = null;
       }
+      lastDurationMillis = Math.max(0, clock.millis() - at);
       if (r.succeeded()) {
         cached = r.result();
         cachedVersion = v;

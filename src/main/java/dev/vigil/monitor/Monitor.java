@@ -65,6 +65,8 @@ public final class Monitor {
   private HttpProbe probe;
   private WorkerExecutor verifyPool;
   private long fleetTimer = -1;
+  /** The fleet scores as of the last refresh (every second), for snapshots. */
+  private Map<String, Double> fleet = Map.of();
   private OverloadTracker overload;
   private OverloadSampler sampler;
   private final java.util.concurrent.atomic.AtomicLong version = new java.util.concurrent.atomic.AtomicLong();
@@ -76,6 +78,8 @@ public final class Monitor {
     PollResult last;
     Instant changedAt;
     long polls;
+    /** The score as of the last poll (computed then anyway, for the gauge). */
+    Double score;
   }
 
   public Monitor(Vertx vertx, Clock clock, EventSink sink, MonitorMetrics metrics, Random random) {
@@ -104,7 +108,10 @@ public final class Monitor {
     sampler = new OverloadSampler(overload, vertx.getOrCreateContext(), verifyPool, initial.overload().sampleInterval(),
         this::setOverloaded);
     applyTargets(initial);
-    fleetTimer = vertx.setPeriodic(FLEET_SCORE_PERIOD_MS, id -> metrics.setFleetScores(scorer.fleetScores(clock.instant())));
+    fleetTimer = vertx.setPeriodic(FLEET_SCORE_PERIOD_MS, id -> {
+      fleet = scorer.fleetScores(clock.instant());
+      metrics.setFleetScores(fleet);
+    });
     metrics.setReloadSuccessful(true);
     LOG.info("monitor {} polling {} targets", initial.monitorId(), initial.targets().size());
     return Future.succeededFuture();
@@ -138,6 +145,7 @@ public final class Monitor {
 
   private void reloaded(boolean ok, List<String> errors) {
     metrics.setReloadSuccessful(ok);
+    version.incrementAndGet();
     listeners.forEach(l -> l.onReload(ok, errors));
   }
 
@@ -183,9 +191,12 @@ public final class Monitor {
     return scorer.overloaded();
   }
 
-  /** Everything the HTTP server shows, at once. */
+  /**
+   * Everything the HTTP server shows, at once. Cheap on the polling loop: scores are those of each
+   * target's last poll, fleet scores those of the last refresh (at most a second old).
+   */
   public MonitorSnapshot snapshot() {
-    return new MonitorSnapshot(config.monitorId(), clock.instant(), targets(), fleetScores(), partitioned(),
+    return new MonitorSnapshot(config.monitorId(), clock.instant(), targets(true), fleet, partitioned(),
         scorer.overloaded(), scorer.overloadedSince().orElse(null), overload.eventLoopDelay(),
         overload.workerQueueWait(), openBreaches(), recentlyResolved());
   }
@@ -227,12 +238,19 @@ public final class Monitor {
   }
 
   public List<TargetStatus> targets() {
+    return targets(false);
+  }
+
+  /** @param lastScores each target's score as of its last poll instead of now */
+  private List<TargetStatus> targets(boolean lastScores) {
     Instant now = clock.instant();
     List<TargetStatus> out = new ArrayList<>(states.size());
     for (Map.Entry<TargetId, State> e : states.entrySet()) {
       State s = e.getValue();
       TargetConfig c = s.target.config();
-      OptionalDouble score = scorer.score(e.getKey(), now);
+      OptionalDouble score = lastScores
+          ? (s.score == null ? OptionalDouble.empty() : OptionalDouble.of(s.score))
+          : scorer.score(e.getKey(), now);
       PollResult last = s.last;
       out.add(new TargetStatus(e.getKey(), s.target.endpoint(c.mode() == TargetConfig.Mode.LEGACY_HEALTH ? "/health"
           : c.attestationPath()).toString(), c.mode().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'),
@@ -303,7 +321,9 @@ public final class Monitor {
     }
     List<BreachTransition> transitions =
         scorer.observe(r.toObservation(), target.policy().expectedHash(), monitorFault);
-    metrics.recordPoll(r, scorer.score(id, r.finishedAt()));
+    OptionalDouble score = scorer.score(id, r.finishedAt());
+    s.score = score.isPresent() ? score.getAsDouble() : null;
+    metrics.recordPoll(r, score);
     if (scorer.partitionChanged()) {
       version.incrementAndGet();
       boolean p = scorer.partitioned();

@@ -125,6 +125,11 @@ public final class MonitorVerticle extends VerticleBase implements MonitorView {
     return server.stop().eventually(() -> monitor.stop());
   }
 
+  /** The HTTP server's connection counts (open, refused at the cap, timed out); null before it starts. */
+  public dev.vigil.http.ConnectionGuard connections() {
+    return server == null ? null : server.connections();
+  }
+
   /** The port the HTTP server listens on (useful with port 0), or -1 before it listens. */
   public int port() {
     return port;

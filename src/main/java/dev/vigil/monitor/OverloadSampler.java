@@ -48,10 +48,11 @@ final class OverloadSampler implements AutoCloseable {
       report(Channel.EVENT_LOOP, l, now);
     } else {
       loopSubmitted = now;
+      tracker.submitted(Channel.EVENT_LOOP, now);
       loop.runOnContext(v -> {
         long s = loopSubmitted;
         loopSubmitted = -1;
-        report(Channel.EVENT_LOOP, s, System.nanoTime());
+        ran(Channel.EVENT_LOOP, s, System.nanoTime());
       });
     }
     long q = queueSubmitted;
@@ -59,12 +60,19 @@ final class OverloadSampler implements AutoCloseable {
       report(Channel.WORKER_QUEUE, q, now);
     } else {
       queueSubmitted = now;
+      tracker.submitted(Channel.WORKER_QUEUE, now);
       workers.executeBlocking(() -> {
         long s = queueSubmitted;
         queueSubmitted = -1;
-        report(Channel.WORKER_QUEUE, s, System.nanoTime());
+        ran(Channel.WORKER_QUEUE, s, System.nanoTime());
         return null;
       }, false);
+    }
+  }
+
+  private void ran(Channel channel, long submitted, long now) {
+    if (tracker.ran(channel, submitted, now)) {
+      loop.runOnContext(v -> onChange.accept(tracker.overloaded()));
     }
   }
 

@@ -13,8 +13,11 @@ import java.util.Deque;
  * (so far, or in all) as of {@code now}. A measurement above its channel's threshold makes the
  * monitor overloaded and records an episode from {@code submittedAt} (the earliest moment known to
  * be late) to {@code now}; the monitor stays overloaded until no measurement has been above its
- * threshold for {@code clearAfter}. Times are {@link System#nanoTime()}-style nanoseconds, passed
- * in. Thread-safe (synchronized): measured on one thread, read on others.
+ * threshold for {@code clearAfter}. A probe {@linkplain #submitted submitted} and not yet run
+ * counts as well: while it has waited longer than its threshold, every poll ending now {@linkplain
+ * #overlapped overlaps} an overload, even before the sampler has reported it (after a stall, the
+ * loop may handle poll results before the probe). Times are {@link System#nanoTime()}-style
+ * nanoseconds, passed in. Thread-safe (synchronized): measured on one thread, read on others.
  */
 public final class OverloadTracker {
   /** Which delay a measurement is of. */
@@ -29,12 +32,26 @@ public final class OverloadTracker {
   private long lastLoopDelay;
   private long lastQueueWait;
   private long lastOverAt;
+  private final long[] pending = {-1, -1};
   private boolean overloaded;
 
   public OverloadTracker(Duration eventLoopDelay, Duration workerQueueWait, Duration clearAfter) {
     this.loopThreshold = eventLoopDelay.toNanos();
     this.queueThreshold = workerQueueWait.toNanos();
     this.clearAfter = clearAfter.toNanos();
+  }
+
+  /** A probe of {@code channel} was submitted at {@code at} and has not run yet. */
+  public synchronized void submitted(Channel channel, long at) {
+    pending[channel.ordinal()] = at;
+  }
+
+  /** The probe of {@code channel} submitted at {@code submittedAt} ran at {@code now}: measured, no longer pending. */
+  public synchronized boolean ran(Channel channel, long submittedAt, long now) {
+    if (pending[channel.ordinal()] == submittedAt) {
+      pending[channel.ordinal()] = -1;
+    }
+    return measure(channel, submittedAt, now);
   }
 
   /**
@@ -67,9 +84,12 @@ public final class OverloadTracker {
     return overloaded;
   }
 
-  /** Whether any recorded overload overlaps {@code [from, to]}, or the monitor is overloaded now. */
+  /**
+   * Whether any recorded overload overlaps {@code [from, to]}, the monitor is overloaded now, or a
+   * pending probe had waited longer than its threshold by {@code to}.
+   */
   public synchronized boolean overlapped(long from, long to) {
-    if (overloaded) {
+    if (overloaded || late(Channel.EVENT_LOOP, loopThreshold, to) || late(Channel.WORKER_QUEUE, queueThreshold, to)) {
       return true;
     }
     for (long[] e : episodes) {
@@ -88,6 +108,11 @@ public final class OverloadTracker {
   /** The latest worker queue wait measured. */
   public synchronized Duration workerQueueWait() {
     return Duration.ofNanos(lastQueueWait);
+  }
+
+  private boolean late(Channel channel, long threshold, long now) {
+    long at = pending[channel.ordinal()];
+    return at >= 0 && now - at > threshold;
   }
 
   private void record(long from, long to) {

@@ -87,6 +87,19 @@ class SharedRenderTest {
     }
 
     @Test
+    void aSlowRenderIsReusedForTenTimesItsDuration() {
+      render.get();
+      now = now.plusMillis(300);
+      started.get(0).complete("slow");
+      now = now.plusMillis(2_699);
+      assertThat(render.get().result()).as("2,999 ms after it started, under 10 × 300 ms").isEqualTo("slow");
+      assertThat(started).hasSize(1);
+      now = now.plusMillis(1);
+      render.get();
+      assertThat(started).hasSize(2);
+    }
+
+    @Test
     void aNewVersionIsRenderedAtOnceEvenWithinTheTtl() {
       render.get();
       started.get(0).complete("a");

@@ -59,6 +59,18 @@ class OverloadTrackerTest {
     }
 
     @Test
+    void aProbeStillWaitingPastItsThresholdCoversAPollBeforeTheSamplerReportsIt() {
+      t.submitted(EVENT_LOOP, 1_000 * MS);
+      assertThat(t.overlapped(900 * MS, 1_400 * MS)).as("waited 400 ms so far").isFalse();
+      assertThat(t.overlapped(900 * MS, 1_600 * MS)).as("waited 600 ms by the poll's end").isTrue();
+      assertThat(t.overloaded()).as("not yet reported").isFalse();
+      t.ran(EVENT_LOOP, 1_000 * MS, 1_700 * MS);
+      assertThat(t.overloaded()).isTrue();
+      t.ran(EVENT_LOOP, 5_000 * MS, 5_001 * MS);
+      assertThat(t.overlapped(4_000 * MS, 5_100 * MS)).as("ran: no longer pending, the episode is over").isFalse();
+    }
+
+    @Test
     void everyPollIsCoveredWhileOverloaded() {
       t.measure(EVENT_LOOP, 0, 700 * MS);
       assertThat(t.overlapped(5_000 * MS, 5_001 * MS)).isTrue();

@@ -77,7 +77,9 @@ public final class FleetHarness {
   }
 
   /**
-   * {@code services} generated services, blue and green, on 4 shared ports, served by a Vert.x of
+   * {@code services} generated services, blue and green, on {@code services / 4} shared ports (at
+   * most 64, the simulator's limit: 16 instances each for 1,000, a few connections of the monitor's
+   * pool per host for each), served by a Vert.x of
    * their own (so the monitor's event loops serve only the monitor), and a monitor polling them
    * with the given {@code polling} and {@code server} flow mappings, and {@code extraYaml} (top-level
    * sections, e.g. {@code rules}) added as is.
@@ -86,7 +88,7 @@ public final class FleetHarness {
       throws Exception {
     Vertx simVertx = TestVertx.create();
     FleetSimulator sim = TestVertx.await(FleetSimulator.start(simVertx, SimulatorOptions.defaults()
-        .withGenerated(services, 4).withEnvironments(List.of("blue", "green")).withBasePort(0).withAdminPort(0)));
+        .withGenerated(services, Math.min(64, Math.max(1, services / 4))).withEnvironments(List.of("blue", "green")).withBasePort(0).withAdminPort(0)));
     sim.writePublicKeys(dir);
     StringBuilder y = new StringBuilder("monitorId: load-monitor\n")
         .append("server: {host: 127.0.0.1, port: 0, adminToken: ").append(TOKEN).append(", ").append(server).append("}\n")

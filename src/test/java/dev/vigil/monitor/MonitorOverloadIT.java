@@ -105,6 +105,38 @@ class MonitorOverloadIT {
     assertThat(h.get("/health/live").statusCode()).isEqualTo(200);
   }
 
+  /**
+   * The verification pool held busy by other work (the test takes every thread of the monitor's
+   * shared {@code vigil-verify} pool until it has seen the overload): the monitor reports itself
+   * overloaded, and the polls that waited, whose probe times exceed the 2 s latency rule, open no
+   * breach; the overload clears when the pool is free again.
+   */
+  @Test
+  void aSaturatedVerificationPoolIsTheMonitorsOverloadNotTheTargets() throws Exception {
+    h = FleetHarness.start(java.util.List.of("auth-service", "integrity-service", "policy-governance-service",
+        "executive-council-service"), java.util.List.of("green"), dir);
+    await().atMost(FleetHarness.deadline()).until(() -> h.get("/health/ready").statusCode() == 200);
+    int threads = Math.max(2, Runtime.getRuntime().availableProcessors());
+    io.vertx.core.WorkerExecutor pool = h.vertx.createSharedWorkerExecutor("vigil-verify", threads);
+    java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+    try {
+      for (int i = 0; i < threads; i++) {
+        pool.executeBlocking(() -> release.await(30, TimeUnit.SECONDS), false);
+      }
+      await().atMost(FleetHarness.deadline()).until(() -> h.metric("constitutional_monitor_overloaded") == 1.0);
+      assertThat(FleetHarness.JSON.readTree(h.get("/api/v1/targets").body()).get("overloaded").asBoolean()).isTrue();
+      assertThat(h.get("/").body()).contains("Monitor overloaded");
+      await().atMost(FleetHarness.deadline()).until(() -> h.verticle.inspect(Monitor::snapshot).toCompletionStage()
+          .toCompletableFuture().get(5, TimeUnit.SECONDS).workerQueueWait().compareTo(Duration.ofSeconds(3)) >= 0);
+    } finally {
+      release.countDown();
+    }
+    await().atMost(FleetHarness.deadline()).until(() -> h.metric("constitutional_monitor_overloaded") == 0.0);
+    long polls = h.target(h.sim.targets().get(0)).get("polls").asLong();
+    await().atMost(FleetHarness.deadline()).until(() -> h.target(h.sim.targets().get(0)).get("polls").asLong() > polls + 6);
+    assertThat(h.events).as("breaches from the monitor's own overload").isEmpty();
+  }
+
   private record Flood(AtomicLong metricsOk, AtomicLong targetsOk, AtomicLong failed,
       ConcurrentLinkedQueue<Long> metricsLatencies) {}
 

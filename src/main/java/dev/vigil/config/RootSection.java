@@ -10,7 +10,7 @@ final class RootSection {
   static final String DEFAULT_MONITOR_ID = "monitor-0";
   private static final List<String> KEYS =
       List.of("monitorId", "server", "polling", "scoring", "policies", "rules", "targets", "kafka", "events",
-          "rollback", "controller");
+          "rollback", "controller", "overload");
 
   private RootSection() {}
 
@@ -39,8 +39,9 @@ final class RootSection {
     EventsConfig events = EventsSection.read(m.node("events"), kafka);
     RollbackConfig rollback = RollbackSection.read(m.node("rollback"));
     ControllerConfig controller = ControllerSection.read(m.node("controller"));
+    OverloadConfig overload = OverloadSection.read(m.node("overload"));
     return new VigilConfig(monitorId, server, polling, scoring, policies.defaultPolicy(),
-        policies.byEnvironment(), rules, targets, kafka, events, rollback, controller);
+        policies.byEnvironment(), rules, targets, kafka, events, rollback, controller, overload);
   }
 
   private static ScoringConfig scoring(Node node) {

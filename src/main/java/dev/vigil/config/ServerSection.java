@@ -1,12 +1,15 @@
 package dev.vigil.config;
 
+import java.time.Duration;
 import java.util.List;
 
-/** {@code server}: host, port and the optional admin token (never echoed in messages). */
+/** {@code server}: host, port, the optional admin token (never echoed in messages) and the connection limits. */
 final class ServerSection {
   static final String DEFAULT_HOST = "0.0.0.0";
   static final int MIN_TOKEN_LENGTH = 16;
-  private static final List<String> KEYS = List.of("host", "port", "adminToken");
+  static final Duration MIN_TIMEOUT = Duration.ofSeconds(1);
+  private static final List<String> KEYS =
+      List.of("host", "port", "adminToken", "maxConnections", "idleTimeout", "requestTimeout");
 
   private ServerSection() {}
 
@@ -22,6 +25,13 @@ final class ServerSection {
     }
     m.check("adminToken", token == null || token.length() >= MIN_TOKEN_LENGTH,
         "must be at least " + MIN_TOKEN_LENGTH + " characters long");
-    return new ServerConfig(host, port, token);
+    int maxConnections = m.integer("maxConnections", ServerConfig.DEFAULT_MAX_CONNECTIONS, 1, 100_000);
+    Duration idle = m.duration("idleTimeout", ServerConfig.DEFAULT_IDLE_TIMEOUT);
+    m.check("idleTimeout", idle.compareTo(MIN_TIMEOUT) >= 0,
+        "must be at least " + Durations.format(MIN_TIMEOUT) + ", got " + Durations.format(idle));
+    Duration request = m.duration("requestTimeout", ServerConfig.DEFAULT_REQUEST_TIMEOUT);
+    m.check("requestTimeout", request.compareTo(MIN_TIMEOUT) >= 0,
+        "must be at least " + Durations.format(MIN_TIMEOUT) + ", got " + Durations.format(request));
+    return new ServerConfig(host, port, token, maxConnections, idle, request);
   }
 }

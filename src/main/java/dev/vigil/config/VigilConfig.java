@@ -13,6 +13,7 @@ import java.util.Map;
  * @param events the durable outbox and the event signing key
  * @param rollback the rollback controller's settings ({@link RollbackConfig#defaults()} when not configured)
  * @param controller the rollback controller process: trusted monitor keys, consumer group, its HTTP port
+ * @param overload the thresholds above which the monitor judges itself overloaded
  */
 public record VigilConfig(
     String monitorId,
@@ -26,7 +27,8 @@ public record VigilConfig(
     KafkaConfig kafka,
     EventsConfig events,
     RollbackConfig rollback,
-    ControllerConfig controller) {
+    ControllerConfig controller,
+    OverloadConfig overload) {
 
   public VigilConfig {
     policies = Map.copyOf(policies);
@@ -34,6 +36,15 @@ public record VigilConfig(
     targets = List.copyOf(targets);
     java.util.Objects.requireNonNull(rollback, "rollback");
     java.util.Objects.requireNonNull(controller, "controller");
+    java.util.Objects.requireNonNull(overload, "overload");
+  }
+
+  /** As the canonical constructor, with the default overload thresholds. */
+  public VigilConfig(String monitorId, ServerConfig server, PollingConfig polling, ScoringConfig scoring,
+      PolicyConfig defaultPolicy, Map<String, PolicyConfig> policies, List<Rule> rules, List<TargetConfig> targets,
+      KafkaConfig kafka, EventsConfig events, RollbackConfig rollback, ControllerConfig controller) {
+    this(monitorId, server, polling, scoring, defaultPolicy, policies, rules, targets, kafka, events, rollback,
+        controller, OverloadConfig.defaults());
   }
 
   /** The policy that applies to {@code environment}. */

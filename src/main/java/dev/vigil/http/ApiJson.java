@@ -3,11 +3,11 @@ package dev.vigil.http;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.vigil.monitor.MonitorSnapshot;
 import dev.vigil.monitor.TargetStatus;
 import dev.vigil.score.Breach;
 import java.time.Instant;
-import java.util.List;
-import java.util.Map;
+import java.util.TreeMap;
 
 /** JSON shapes of the monitor's API. Breaches use the field names of events-v1. Thread-safe. */
 final class ApiJson {
@@ -61,14 +61,27 @@ final class ApiJson {
     return o;
   }
 
-  static ObjectNode targets(List<TargetStatus> targets, Map<String, Double> fleet, boolean partitioned, String monitorId) {
+  static ObjectNode targets(MonitorSnapshot s) {
     ObjectNode root = MAPPER.createObjectNode();
-    root.put("monitor", monitorId);
-    root.put("partitioned", partitioned);
+    root.put("monitor", s.monitorId());
+    root.put("partitioned", s.partitioned());
+    root.put("overloaded", s.overloaded());
+    root.put("overloadedSince", time(s.overloadedSince()));
+    root.put("eventLoopDelaySeconds", s.eventLoopDelay().toNanos() / 1e9);
+    root.put("workerQueueWaitSeconds", s.workerQueueWait().toNanos() / 1e9);
     ObjectNode f = root.putObject("fleetComplianceScore");
-    fleet.forEach(f::put);
+    new TreeMap<>(s.fleetScores()).forEach(f::put);
     ArrayNode arr = root.putArray("targets");
-    targets.forEach(t -> arr.add(target(t, monitorId)));
+    s.targets().forEach(t -> arr.add(target(t, s.monitorId())));
+    return root;
+  }
+
+  static ObjectNode breaches(MonitorSnapshot s) {
+    ObjectNode root = MAPPER.createObjectNode();
+    ArrayNode open = root.putArray("open");
+    s.openBreaches().forEach(b -> open.add(breach(b, s.monitorId())));
+    ArrayNode resolved = root.putArray("recentlyResolved");
+    s.recentlyResolved().forEach(b -> resolved.add(breach(b, s.monitorId())));
     return root;
   }
 

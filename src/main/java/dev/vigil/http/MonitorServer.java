@@ -3,112 +3,151 @@ package dev.vigil.http;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.vigil.config.ServerConfig;
-import dev.vigil.monitor.Monitor;
 import dev.vigil.monitor.MonitorMetrics;
+import dev.vigil.monitor.MonitorSnapshot;
+import dev.vigil.monitor.MonitorView;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
+import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
+import io.vertx.core.WorkerExecutor;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.time.Clock;
-import java.util.List;
-import java.util.function.Supplier;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import java.util.function.Function;
 
 /**
  * The monitor's HTTP server: {@code /metrics} (Prometheus text), {@code /health/live},
  * {@code /health/ready} (ready after every target's first poll), {@code /api/v1/targets},
- * {@code /api/v1/breaches}, the status page at {@code /}, and {@code POST /-/reload} guarded by
- * the bearer admin token (401 without it, 403 when no token is configured).
+ * {@code /api/v1/breaches}, the status page at {@code /} (each also for {@code HEAD}), and
+ * {@code POST /-/reload} guarded by the bearer admin token (scheme case-insensitive; 401 without a
+ * valid one, 403 when no token is configured).
  *
- * <p>Runs on the monitor's context so handlers read the monitor without locks; the scrape runs on
- * a worker thread.
+ * <p>Its work is bounded whatever the load: {@link ServerLimits} (connection cap, idle and request
+ * timeouts), and every page is a {@link SharedRender}: concurrent requests share one rendering,
+ * reused for {@link #CACHE_FOR} unless the monitor's {@link MonitorView#version()} moved, rendered
+ * on a one-thread worker pool of its own. Start it on a context of its own (see {@code
+ * MonitorVerticle}): every handler runs there, never on the polling loop.
  */
 public final class MonitorServer {
   static final String PROMETHEUS_TEXT = "text/plain; version=0.0.4; charset=utf-8";
+  /** How long a rendering is reused when the monitor's version has not moved. */
+  static final Duration CACHE_FOR = Duration.ofSeconds(1);
   private static final String JSON = "application/json; charset=utf-8";
+  private static final String HTML = "text/html; charset=utf-8";
 
   private final Vertx vertx;
-  private final Monitor monitor;
+  private final MonitorView view;
   private final MonitorMetrics metrics;
   private final ServerConfig config;
-  private final Supplier<Future<List<String>>> reloader;
   private final Clock clock;
   private HttpServer server;
+  private ConnectionGuard guard;
+  private WorkerExecutor renderPool;
+  private SharedRender<MonitorSnapshot> snapshot;
+  private SharedRender<Buffer> metricsPage;
+  private SharedRender<Buffer> targetsPage;
+  private SharedRender<Buffer> breachesPage;
+  private SharedRender<Buffer> statusPage;
 
-  /**
-   * @param reloader re-reads and applies the configuration; completes with the errors that refused
-   *     it (empty when applied)
-   */
-  public MonitorServer(Vertx vertx, Monitor monitor, MonitorMetrics metrics, ServerConfig config,
-      Supplier<Future<List<String>>> reloader, Clock clock) {
+  public MonitorServer(Vertx vertx, MonitorView view, MonitorMetrics metrics, ServerConfig config, Clock clock) {
     this.vertx = vertx;
-    this.monitor = monitor;
+    this.view = view;
     this.metrics = metrics;
     this.config = config;
-    this.reloader = reloader;
     this.clock = clock;
   }
 
-  /** Listens on the configured host and port; completes with the bound port. */
+  /** Listens on the configured host and port, on the calling context; completes with the bound port. */
   public Future<Integer> start() {
+    renderPool = vertx.createSharedWorkerExecutor("vigil-http-render", 1);
+    snapshot = new SharedRender<>(CACHE_FOR, clock, view::version, view::snapshot);
+    metricsPage = new SharedRender<>(CACHE_FOR, clock, view::version, () -> render(() ->
+        Buffer.buffer(metrics.scrape().getBytes(StandardCharsets.UTF_8))));
+    targetsPage = fromSnapshot(s -> ApiJson.targets(s).toString());
+    breachesPage = fromSnapshot(s -> ApiJson.breaches(s).toString());
+    statusPage = fromSnapshot(s -> StatusPage.render(s, 5));
+
     Router router = Router.router(vertx);
-    router.get("/metrics").handler(this::metrics);
-    router.get("/health/live").handler(rc -> json(rc, 200, ApiJson.MAPPER.createObjectNode().put("status", "live")));
-    router.get("/health/ready").handler(this::ready);
-    router.get("/api/v1/targets").handler(rc -> json(rc, 200,
-        ApiJson.targets(monitor.targets(), monitor.fleetScores(), monitor.partitioned(), monitor.config().monitorId())));
-    router.get("/api/v1/breaches").handler(this::breaches);
-    router.get("/").handler(this::statusPage);
+    both(router, "/metrics", rc -> serve(rc, metricsPage, PROMETHEUS_TEXT));
+    both(router, "/health/live", rc -> json(rc, 200, ApiJson.MAPPER.createObjectNode().put("status", "live")));
+    both(router, "/health/ready", this::ready);
+    both(router, "/api/v1/targets", rc -> serve(rc, targetsPage, JSON));
+    both(router, "/api/v1/breaches", rc -> serve(rc, breachesPage, JSON));
+    both(router, "/", rc -> {
+      rc.response().putHeader("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'");
+      serve(rc, statusPage, HTML);
+    });
     router.post("/-/reload").handler(this::reload);
     router.route().last().handler(rc -> json(rc, 404, ApiJson.error("no such endpoint: " + rc.request().path())));
-    return vertx.createHttpServer().requestHandler(router).listen(config.port(), config.host())
-        .map(s -> {
-          server = s;
-          return s.actualPort();
+
+    ServerLimits limits = ServerLimits.of(config);
+    HttpServer s = vertx.createHttpServer(limits.options(new HttpServerOptions()));
+    guard = limits.install(vertx, s, router);
+    return s.listen(config.port(), config.host())
+        .map(l -> {
+          server = l;
+          return l.actualPort();
         })
         .recover(e -> Future.failedFuture(new IllegalStateException(
             "cannot listen on " + config.host() + ":" + config.port() + ": " + e.getMessage(), e)));
   }
 
   public Future<Void> stop() {
-    return server == null ? Future.succeededFuture() : server.close();
+    Future<Void> closed = server == null ? Future.succeededFuture() : server.close();
+    return closed.eventually(() -> renderPool == null ? Future.succeededFuture() : renderPool.close());
   }
 
-  private void metrics(RoutingContext rc) {
-    vertx.executeBlocking(metrics::scrape, false).onComplete(r -> {
-      if (r.succeeded()) {
-        rc.response().putHeader(HttpHeaders.CONTENT_TYPE, PROMETHEUS_TEXT).end(r.result());
-      } else {
-        json(rc, 500, ApiJson.error("scrape failed: " + r.cause()));
+  /** The connection counts of this server; null before {@link #start()}. */
+  public ConnectionGuard connections() {
+    return guard;
+  }
+
+  private static void both(Router router, String path, Handler<RoutingContext> handler) {
+    router.route(HttpMethod.GET, path).handler(handler);
+    router.route(HttpMethod.HEAD, path).handler(handler);
+  }
+
+  private SharedRender<Buffer> fromSnapshot(Function<MonitorSnapshot, String> page) {
+    return new SharedRender<>(CACHE_FOR, clock, view::version,
+        () -> snapshot.get().compose(s -> render(() -> Buffer.buffer(page.apply(s).getBytes(StandardCharsets.UTF_8)))));
+  }
+
+  private Future<Buffer> render(Callable<Buffer> work) {
+    return renderPool.executeBlocking(work, false);
+  }
+
+  /**
+   * Answers from the shared rendering; each waiting request in an event-loop task of its own, so a
+   * rendering that many requests wait for is written out between other I/O, not in one long turn.
+   */
+  private void serve(RoutingContext rc, SharedRender<Buffer> page, String contentType) {
+    Context here = vertx.getOrCreateContext();
+    page.get().onComplete(r -> here.runOnContext(v -> {
+      if (rc.response().closed()) {
+        return;
       }
-    });
+      if (r.succeeded()) {
+        rc.response().putHeader(HttpHeaders.CONTENT_TYPE, contentType).end(r.result());
+      } else {
+        json(rc, 500, ApiJson.error("rendering failed: " + r.cause()));
+      }
+    }));
   }
 
   private void ready(RoutingContext rc) {
-    boolean ready = monitor.ready();
+    boolean ready = view.ready();
     json(rc, ready ? 200 : 503, ApiJson.MAPPER.createObjectNode().put("status", ready ? "ready" : "starting")
         .put("detail", ready ? "every target has been polled" : "waiting for the first poll of every target"));
-  }
-
-  private void breaches(RoutingContext rc) {
-    String id = monitor.config().monitorId();
-    ObjectNode root = ApiJson.MAPPER.createObjectNode();
-    ArrayNode open = root.putArray("open");
-    monitor.openBreaches().forEach(b -> open.add(ApiJson.breach(b, id)));
-    ArrayNode resolved = root.putArray("recentlyResolved");
-    monitor.recentlyResolved().forEach(b -> resolved.add(ApiJson.breach(b, id)));
-    json(rc, 200, root);
-  }
-
-  private void statusPage(RoutingContext rc) {
-    String html = StatusPage.render(monitor.config().monitorId(), monitor.targets(), monitor.fleetScores(),
-        monitor.partitioned(), monitor.openBreaches(), clock.instant(), 5);
-    rc.response().putHeader(HttpHeaders.CONTENT_TYPE, "text/html; charset=utf-8")
-        .putHeader("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'")
-        .end(html);
   }
 
   private void reload(RoutingContext rc) {
@@ -117,18 +156,17 @@ public final class MonitorServer {
       json(rc, 403, ApiJson.error("admin endpoints are disabled: set server.adminToken in the configuration"));
       return;
     }
-    String auth = rc.request().getHeader(HttpHeaders.AUTHORIZATION);
-    if (auth == null || !auth.startsWith("Bearer ") || !constantTimeEquals(auth.substring(7).trim(), token)) {
+    String presented = bearer(rc.request().getHeader(HttpHeaders.AUTHORIZATION));
+    if (presented == null || !constantTimeEquals(presented, token)) {
       rc.response().putHeader("WWW-Authenticate", "Bearer realm=\"vigil\"");
       json(rc, 401, ApiJson.error("a valid bearer admin token is required"));
       return;
     }
-    reloader.get().onComplete(r -> {
+    view.reload().onComplete(r -> {
       if (r.failed()) {
         json(rc, 500, ApiJson.error("reload failed: " + r.cause().getMessage()));
       } else if (r.result().isEmpty()) {
-        json(rc, 200, ApiJson.MAPPER.createObjectNode().put("status", "reloaded")
-            .put("targets", monitor.config().targets().size()));
+        json(rc, 200, ApiJson.MAPPER.createObjectNode().put("status", "reloaded").put("targets", view.targetCount()));
       } else {
         ObjectNode body = ApiJson.error("configuration refused; the previous configuration keeps running");
         ArrayNode errs = body.putArray("errors");
@@ -136,6 +174,23 @@ public final class MonitorServer {
         json(rc, 400, body);
       }
     });
+  }
+
+  /**
+   * The credentials of a {@code Bearer} Authorization header (the scheme is case-insensitive, RFC
+   * 7235 section 2.1, followed by one or more spaces), or null for any other header.
+   */
+  static String bearer(String authorization) {
+    if (authorization == null) {
+      return null;
+    }
+    String a = authorization.strip();
+    int sp = a.indexOf(' ');
+    if (sp < 0 || !a.substring(0, sp).equalsIgnoreCase("Bearer")) {
+      return null;
+    }
+    String credentials = a.substring(sp).strip();
+    return credentials.isEmpty() ? null : credentials;
   }
 
   private static boolean constantTimeEquals(String a, String b) {

@@ -1,5 +1,6 @@
 package dev.vigil.http;
 
+import dev.vigil.monitor.MonitorSnapshot;
 import dev.vigil.monitor.TargetStatus;
 import dev.vigil.score.Breach;
 import java.time.Instant;
@@ -17,8 +18,13 @@ import java.util.TreeSet;
 final class StatusPage {
   private StatusPage() {}
 
+  static String render(MonitorSnapshot s, int refreshSeconds) {
+    return render(s.monitorId(), s.targets(), new TreeMap<>(s.fleetScores()), s.partitioned(), s.overloaded(),
+        s.relaxedVerification(), s.openBreaches(), s.takenAt(), refreshSeconds);
+  }
+
   static String render(String monitorId, List<TargetStatus> targets, Map<String, Double> fleet, boolean partitioned,
-      List<Breach> open, Instant now, int refreshSeconds) {
+      boolean overloaded, List<String> relaxed, List<Breach> open, Instant now, int refreshSeconds) {
     TreeSet<String> envs = new TreeSet<>();
     Map<String, Map<String, TargetStatus>> grid = new TreeMap<>();
     for (TargetStatus t : targets) {
@@ -43,6 +49,15 @@ final class StatusPage {
     if (partitioned) {
       h.append("<div class=\"banner\"><b>Monitor partitioned:</b> most targets are unreachable at once; the monitor ")
           .append("is likely cut off. Availability breaches are held.</div>");
+    }
+    if (overloaded) {
+      h.append("<div class=\"banner\"><b>Monitor overloaded:</b> its own event loop or verification workers run late; ")
+          .append("polls that ran meanwhile are not held against the targets. Availability and latency breaches are held.</div>");
+    }
+    if (!relaxed.isEmpty()) {
+      h.append("<div class=\"banner\"><b>Verification weakened by configuration:</b><ul>");
+      relaxed.forEach(r -> h.append("<li>").append(esc(r)).append("</li>"));
+      h.append("</ul></div>");
     }
     h.append("<table><tr><th>service</th>");
     envs.forEach(e -> h.append("<th>").append(esc(e)).append("</th>"));

@@ -35,14 +35,20 @@ import org.slf4j.LoggerFactory;
  * The monitor: polls every configured target on its schedule, verifies, scores, opens and resolves
  * breaches, updates metrics and hands breach transitions to the {@link EventSink}.
  *
- * <p>Confined to the Vert.x context it was started on: call every method there (the HTTP server
- * of the same verticle does). Verification runs on a worker pool, never on the event loop.
+ * <p>Confined to the Vert.x context it was started on: call every method there, except {@link
+ * #version()}, {@link #isReady()} and {@link #targetCount()} (volatile, any thread). The HTTP server
+ * runs on other event loops and reads {@link #snapshot()}s. Verification runs on a worker pool,
+ * never on the event loop. The monitor measures its own delays ({@link OverloadTracker}): while
+ * they are above {@code overload.*}, reachability rules are held, and a poll that ran during an
+ * overload is the monitor's fault, not the target's.
  */
 public final class Monitor {
   private static final Logger LOG = LoggerFactory.getLogger(Monitor.class);
   private static final int RECENT_RESOLVED = 50;
   /** The fleet score is a mean over every target: refreshed on a timer, not on every poll. */
   private static final long FLEET_SCORE_PERIOD_MS = 1_000;
+  /** An overload ends once no delay has been above its threshold for this long. */
+  private static final java.time.Duration OVERLOAD_CLEAR_AFTER = java.time.Duration.ofSeconds(1);
 
   private final Vertx vertx;
   private final Clock clock;
@@ -59,12 +65,22 @@ public final class Monitor {
   private HttpProbe probe;
   private WorkerExecutor verifyPool;
   private long fleetTimer = -1;
+  private List<String> relaxed = List.of();
+  /** The fleet scores as of the last refresh (every second), for snapshots. */
+  private Map<String, Double> fleet = Map.of();
+  private OverloadTracker overload;
+  private OverloadSampler sampler;
+  private final java.util.concurrent.atomic.AtomicLong version = new java.util.concurrent.atomic.AtomicLong();
+  private volatile boolean ready;
+  private volatile int targetCount;
 
   private static final class State {
     PollTarget target;
     PollResult last;
     Instant changedAt;
     long polls;
+    /** The score as of the last poll (computed then anyway, for the gauge). */
+    Double score;
   }
 
   public Monitor(Vertx vertx, Clock clock, EventSink sink, MonitorMetrics metrics, Random random) {
@@ -89,8 +105,15 @@ public final class Monitor {
     poller.restartWindow(initial.scoring().window());
     scheduler = new Scheduler(vertx, initial.polling().concurrency(), initial.polling().jitter(), random, metrics::recordLag);
     scorer = newScorer(initial);
+    overload = new OverloadTracker(initial.overload().eventLoopDelay(), initial.overload().workerQueueWait(),
+        OVERLOAD_CLEAR_AFTER);
+    sampler = new OverloadSampler(overload, vertx.getOrCreateContext(), verifyPool, initial.overload().sampleInterval(),
+        this::setOverloaded);
     applyTargets(initial);
-    fleetTimer = vertx.setPeriodic(FLEET_SCORE_PERIOD_MS, id -> metrics.setFleetScores(scorer.fleetScores(clock.instant())));
+    fleetTimer = vertx.setPeriodic(FLEET_SCORE_PERIOD_MS, id -> {
+      fleet = scorer.fleetScores(clock.instant());
+      metrics.setFleetScores(fleet);
+    });
     metrics.setReloadSuccessful(true);
     LOG.info("monitor {} polling {} targets", initial.monitorId(), initial.targets().size());
     return Future.succeededFuture();
@@ -101,6 +124,7 @@ public final class Monitor {
     boolean scoringChanged = !next.rules().equals(config.rules()) || !next.scoring().equals(config.scoring())
         || next.polling().partitionThreshold() != config.polling().partitionThreshold()
         || next.polling().partitionMinTargets() != config.polling().partitionMinTargets();
+    boolean overloadChanged = !next.overload().equals(config.overload());
     this.config = next;
     poller.restartWindow(next.scoring().window());
     if (scoringChanged) {
@@ -108,6 +132,9 @@ public final class Monitor {
           next.polling().partitionMinTargets(), clock.instant()));
     }
     applyTargets(next);
+    if (overloadChanged) {
+      LOG.warn("overload settings changed; they take effect at the next restart");
+    }
     reloaded(true, List.of());
     LOG.info("configuration reloaded: {} targets", next.targets().size());
   }
@@ -121,6 +148,7 @@ public final class Monitor {
 
   private void reloaded(boolean ok, List<String> errors) {
     metrics.setReloadSuccessful(ok);
+    version.incrementAndGet();
     listeners.forEach(l -> l.onReload(ok, errors));
   }
 
@@ -130,6 +158,9 @@ public final class Monitor {
     }
     if (scheduler != null) {
       scheduler.stop();
+    }
+    if (sampler != null) {
+      sampler.close();
     }
     Future<Void> f = probe == null ? Future.succeededFuture() : probe.close();
     return f.compose(v -> verifyPool == null ? Future.succeededFuture() : verifyPool.close());
@@ -142,6 +173,54 @@ public final class Monitor {
   /** True once every target has finished at least one poll. */
   public boolean ready() {
     return !states.isEmpty() && states.values().stream().allMatch(s -> s.last != null);
+  }
+
+  /** As {@link #ready()}, as of the last poll or reload; from any thread. */
+  public boolean isReady() {
+    return ready;
+  }
+
+  /** Targets polled under the running configuration; from any thread. */
+  public int targetCount() {
+    return targetCount;
+  }
+
+  /** See {@link MonitorView#version()}; from any thread. */
+  public long version() {
+    return version.get();
+  }
+
+  public boolean overloaded() {
+    return scorer.overloaded();
+  }
+
+  /**
+   * Everything the HTTP server shows, at once. Cheap on the polling loop: scores are those of each
+   * target's last poll, fleet scores those of the last refresh (at most a second old).
+   */
+  public MonitorSnapshot snapshot() {
+    return new MonitorSnapshot(config.monitorId(), clock.instant(), targets(true), fleet, partitioned(),
+        scorer.overloaded(), scorer.overloadedSince().orElse(null), overload.eventLoopDelay(),
+        overload.workerQueueWait(), openBreaches(), recentlyResolved(), relaxed);
+  }
+
+  private void setOverloaded(boolean on) {
+    if (scorer == null || on == scorer.overloaded()) {
+      return;
+    }
+    scorer.setOverloaded(on, clock.instant());
+    metrics.setOverloaded(on);
+    version.incrementAndGet();
+    String why = on
+        ? "the monitor's own event-loop delay (" + overload.eventLoopDelay().toMillis() + " ms) or verification queue wait ("
+            + overload.workerQueueWait().toMillis() + " ms) is above its threshold: availability and latency breaches are held"
+        : "the monitor's own delays are back under their thresholds: overload cleared";
+    if (on) {
+      LOG.error("monitor overloaded: {}", why);
+    } else {
+      LOG.warn("{}", why);
+    }
+    listeners.forEach(l -> l.onOverload(on, why));
   }
 
   public boolean partitioned() {
@@ -162,12 +241,19 @@ public final class Monitor {
   }
 
   public List<TargetStatus> targets() {
+    return targets(false);
+  }
+
+  /** @param lastScores each target's score as of its last poll instead of now */
+  private List<TargetStatus> targets(boolean lastScores) {
     Instant now = clock.instant();
     List<TargetStatus> out = new ArrayList<>(states.size());
     for (Map.Entry<TargetId, State> e : states.entrySet()) {
       State s = e.getValue();
       TargetConfig c = s.target.config();
-      OptionalDouble score = scorer.score(e.getKey(), now);
+      OptionalDouble score = lastScores
+          ? (s.score == null ? OptionalDouble.empty() : OptionalDouble.of(s.score))
+          : scorer.score(e.getKey(), now);
       PollResult last = s.last;
       out.add(new TargetStatus(e.getKey(), s.target.endpoint(c.mode() == TargetConfig.Mode.LEGACY_HEALTH ? "/health"
           : c.attestationPath()).toString(), c.mode().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'),
@@ -203,7 +289,12 @@ public final class Monitor {
     }
     poller.retain(wanted.keySet());
     metrics.setTargets(wanted.keySet());
+    metrics.setTlsRelaxed(wanted.keySet(), dev.vigil.config.RelaxedVerification.targets(c));
+    relaxed = dev.vigil.config.RelaxedVerification.of(c).stream().map(Object::toString).toList();
     handle(scorer.setTargets(wanted.keySet(), clock.instant()));
+    targetCount = states.size();
+    ready = ready();
+    version.incrementAndGet();
   }
 
   private Future<?> pollOnce(TargetId id) {
@@ -212,11 +303,13 @@ public final class Monitor {
       return Future.succeededFuture();
     }
     PollTarget target = s.target;
-    return poller.poll(target).onSuccess(r -> onResult(id, target, r))
+    long started = System.nanoTime();
+    return poller.poll(target).onSuccess(r -> onResult(id, target, r, overload.overlapped(started, System.nanoTime())))
         .onFailure(e -> LOG.error("poll of {} failed unexpectedly", id, e));
   }
 
-  private void onResult(TargetId id, PollTarget target, PollResult r) {
+  /** @param monitorFault the poll ran while the monitor was overloaded */
+  private void onResult(TargetId id, PollTarget target, PollResult r, boolean monitorFault) {
     State s = states.get(id);
     if (s == null || s.target != target && !s.target.config().equals(target.config())) {
       return;
@@ -224,6 +317,7 @@ public final class Monitor {
     Verdict previous = s.last == null ? null : s.last.verification().verdict();
     if (previous != r.verification().verdict()) {
       s.changedAt = r.finishedAt();
+      version.incrementAndGet();
     }
     s.last = r;
     s.polls++;
@@ -231,9 +325,16 @@ public final class Monitor {
       LOG.info("attester of {} restarted: its sequence stepped back once to {}; the baseline restarts from it",
           id, r.verification().statement().sequence());
     }
-    List<BreachTransition> transitions = scorer.observe(r.toObservation(), target.policy().expectedHash());
-    metrics.recordPoll(r, scorer.score(id, r.finishedAt()));
+    if (!ready) {
+      ready = ready();
+    }
+    List<BreachTransition> transitions =
+        scorer.observe(r.toObservation(), target.policy().expectedHash(), monitorFault);
+    OptionalDouble score = scorer.score(id, r.finishedAt());
+    s.score = score.isPresent() ? score.getAsDouble() : null;
+    metrics.recordPoll(r, score);
     if (scorer.partitionChanged()) {
+      version.incrementAndGet();
       boolean p = scorer.partitioned();
       metrics.setPartitioned(p);
       String why = p
@@ -253,6 +354,9 @@ public final class Monitor {
   }
 
   private void handle(List<BreachTransition> transitions) {
+    if (!transitions.isEmpty()) {
+      version.incrementAndGet();
+    }
     for (BreachTransition t : transitions) {
       metrics.recordTransition(t);
       if (t.kind() == BreachTransition.Kind.RESOLVED) {

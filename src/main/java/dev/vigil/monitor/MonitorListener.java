@@ -16,5 +16,7 @@ public interface MonitorListener {
 
   default void onPartition(boolean partitioned, String why) {}
 
+  default void onOverload(boolean overloaded, String why) {}
+
   default void onReload(boolean ok, java.util.List<String> errors) {}
 }

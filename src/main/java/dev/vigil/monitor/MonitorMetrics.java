@@ -35,7 +35,8 @@ import java.util.OptionalDouble;
  * {@code constitutional_probe_duration_seconds}, {@code constitutional_breach_active},
  * {@code constitutional_breaches_opened_total}, {@code constitutional_poll_lag_seconds},
  * {@code constitutional_monitor_targets}, {@code constitutional_monitor_config_last_reload_successful},
- * {@code constitutional_monitor_partitioned}, {@code constitutional_attester_restarts_total}
+ * {@code constitutional_monitor_partitioned}, {@code constitutional_monitor_overloaded},
+ * {@code constitutional_attester_restarts_total}, {@code constitutional_tls_verification_relaxed}
  * ({@code MonitorMetricsTest} checks each in a scrape). Gauges read volatile holders, so a scrape from any thread is safe;
  * updates come from the monitor's context only.
  */
@@ -55,6 +56,7 @@ public final class MonitorMetrics implements AutoCloseable {
   private final Value partitioned = new Value(0);
   private final Map<TargetId, Value> tlsRelaxed = new HashMap<>();
   private final Map<TargetId, Gauge> tlsRelaxedGauges = new HashMap<>();
+  private final Value overloaded = new Value(0);
   private final Timer pollLag;
   private volatile java.util.function.Consumer<Duration> lagTap;
 
@@ -139,6 +141,8 @@ public final class MonitorMetrics implements AutoCloseable {
         Tags.empty(), reloadOk);
     gauge("constitutional.monitor.partitioned", "1 while the monitor judges itself cut off (most targets unreachable at once)",
         Tags.empty(), partitioned);
+    gauge("constitutional.monitor.overloaded", "1 while the monitor's own event-loop delay or worker queue wait is above "
+        + "its threshold (reachability rules held, as when partitioned)", Tags.empty(), overloaded);
     pollLag = Timer.builder("constitutional.poll.lag").description("How late a poll started against its schedule")
         .serviceLevelObjectives(PROBE_BUCKETS).register(registry);
   }
@@ -254,6 +258,10 @@ public final class MonitorMetrics implements AutoCloseable {
         return v;
       }).set(relaxed.contains(id) ? 1 : 0);
     }
+  }
+
+  public void setOverloaded(boolean o) {
+    overloaded.set(o ? 1 : 0);
   }
 
   private Gauge gauge(String name, String help, Tags tags, Value v) {

@@ -58,6 +58,17 @@ import java.util.TreeMap;
  * the first targets of the poll round that cuts the monitor off do not open breaches before the
  * partition is recognised: a single target that is down opens one poll later.
  *
+ * <h2>Overload</h2>
+ * The monitor's own overload (its event loop or verification workers running late, measured by
+ * the caller and given to {@link #setOverloaded}) is handled like a partition: while overloaded,
+ * the kinds a partition suspends are not evaluated, and the transport failures recorded meanwhile
+ * (and each target's last observation when the overload begins, if it is a transport failure) stay
+ * out of their windows afterwards. An observation the caller marks as the monitor's fault ({@link
+ * #observe(Observation, String, boolean)}: the poll ran while the monitor was overloaded, even if
+ * it finished after) is treated the same way whatever its verdict: those kinds are not evaluated
+ * for it and it stays out of their windows (a slow probe is then the monitor's delay, not the
+ * target's). It still counts in the score and in every other rule.
+ *
  * <h2>Rules and breaches</h2>
  * Each enabled rule is evaluated once per recorded observation of a target, in the order the
  * rules were given, to FAILING, HOLDING or NO_EVIDENCE:
@@ -94,6 +105,8 @@ public final class Scorer {
   private final Map<TargetId, TargetState> targets = new TreeMap<>();
   private boolean partitioned;
   private boolean partitionChanged;
+  private boolean overloaded;
+  private Instant overloadedSince;
   /** Known targets whose newest observation has an availability verdict; kept incrementally. */
   private int unreachable;
 
@@ -250,6 +263,15 @@ public final class Scorer {
    *     target is unknown or {@code o} is older than the target's newest observation
    */
   public List<BreachTransition> observe(Observation o, String expectedHash) {
+    return observe(o, expectedHash, false);
+  }
+
+  /**
+   * As {@link #observe(Observation, String)}; with {@code monitorFault}, {@code o} is the
+   * monitor's fault (see the class comment, "Overload"): it is recorded and attributed to the
+   * monitor, and the kinds a partition suspends are not evaluated for it.
+   */
+  public List<BreachTransition> observe(Observation o, String expectedHash, boolean monitorFault) {
     Objects.requireNonNull(o, "o");
     partitionChanged = false;
     TargetState state = targets.get(o.target());
@@ -265,15 +287,18 @@ public final class Scorer {
     unreachable += (isUnreachable(state) ? 1 : 0) - (wasUnreachable ? 1 : 0);
     state.window.prune(o.at(), retention);
     updatePartition();
-    if (partitioned) {
+    if (monitorFault) {
+      state.window.attributeNewestToMonitor();
+    } else if (partitioned || overloaded) {
       state.window.attributeNewestToPartition();
     }
+    boolean hold = partitioned || overloaded || monitorFault;
 
     double score = scoreOf(state, o.at()).orElse(0);
     List<BreachTransition> opened = new ArrayList<>();
     List<BreachTransition> resolved = new ArrayList<>();
     for (Rule rule : rules) {
-      if (!rule.enabled() || (partitioned && RuleEvaluator.suspendedByPartition(rule.kind()))) {
+      if (!rule.enabled() || (hold && RuleEvaluator.suspendedByPartition(rule.kind()))) {
         continue;
       }
       Evaluation e = RuleEvaluator.evaluate(rule, o, state.window, expectedHash);
@@ -320,6 +345,33 @@ public final class Scorer {
   /** Whether the monitor judges itself cut off, as of the last {@link #observe} or {@link #setTargets}. */
   public boolean partitioned() {
     return partitioned;
+  }
+
+  /**
+   * Sets whether the monitor is overloaded at {@code now} (see the class comment, "Overload").
+   * Entering an overload attributes each target's last observation to it if that is a transport
+   * failure. Opens and resolves nothing: held rules are evaluated again at the next observation.
+   */
+  public void setOverloaded(boolean on, Instant now) {
+    Objects.requireNonNull(now, "now");
+    if (on == overloaded) {
+      return;
+    }
+    overloaded = on;
+    overloadedSince = on ? now : null;
+    if (on) {
+      targets.values().forEach(t -> t.window.attributeNewestToPartition());
+    }
+  }
+
+  /** Whether the monitor is overloaded, as last given to {@link #setOverloaded}. */
+  public boolean overloaded() {
+    return overloaded;
+  }
+
+  /** When the current overload began; empty when not overloaded. */
+  public Optional<Instant> overloadedSince() {
+    return Optional.ofNullable(overloadedSince);
   }
 
   /**

@@ -46,6 +46,18 @@ final class TargetWindow {
     }
   }
 
+  /**
+   * Attributes the newest observation, whatever its verdict, to the monitor's own overload: it
+   * leaves the windows of the kinds a partition suspends, as a partition failure does.
+   */
+  void attributeNewestToMonitor() {
+    Entry newest = entries.peekLast();
+    if (newest != null && !newest.partitionFailure()) {
+      entries.pollLast();
+      entries.addLast(new Entry(newest.observation(), true));
+    }
+  }
+
   /** Drops every observation at least {@code retention} old at {@code now}. */
   void prune(Instant now, Duration retention) {
     Instant cutoff = now.minus(retention);

@@ -38,6 +38,13 @@ class ConfigValidationTest {
         arguments("server.port", withMinimalTargets("server: {port: http}"), "expected an integer from 0 to 65535, got 'http'"),
         arguments("server.port", withMinimalTargets("server: {port: 80.5}"), "expected an integer from 0 to 65535, got the number 80.5"),
         arguments("server.adminToken", withMinimalTargets("server: {adminToken: short}"), "at least 16 characters"),
+        arguments("server.maxConnections", withMinimalTargets("server: {maxConnections: 0}"), "must be from 1 to 100000"),
+        arguments("server.idleTimeout", withMinimalTargets("server: {idleTimeout: 500ms}"), "must be at least 1s, got 500ms"),
+        arguments("server.requestTimeout", withMinimalTargets("server: {requestTimeout: later}"), "'later' is not a duration"),
+        arguments("overload.eventLoopDelay", withMinimalTargets("overload: {eventLoopDelay: 0s}"), "must be greater than 0"),
+        arguments("overload.workerQueueWait", withMinimalTargets("overload: {workerQueueWait: 5}"), "got the number 5; add a unit"),
+        arguments("overload.sampleInterval", withMinimalTargets("overload: {sampleInterval: 1ms}"), "must be from 10ms to 10s, got 1ms"),
+        arguments("overload.loopDelay", withMinimalTargets("overload: {loopDelay: 1s}"), "unknown key"),
         arguments("polling.interval", withMinimalTargets("polling: {interval: 50ms}"), "must be at least 100ms, got 50ms"),
         arguments("polling.interval", withMinimalTargets("polling: {interval: 30}"), "got the number 30; add a unit"),
         arguments("polling.interval", withMinimalTargets("polling: {interval: 3s}"), "must be greater than the timeout (5s)"),
@@ -161,8 +168,8 @@ class ConfigValidationTest {
               tls: {ca: x}
           """;
       assertThat(errors(yaml, dir)).containsExactly(
-          "monitorID: unknown key; expected one of: monitorId, server, polling, scoring, policies, rules, targets, kafka, events, rollback, controller",
-          "server.hots: unknown key; expected one of: host, port, adminToken",
+          "monitorID: unknown key; expected one of: monitorId, server, polling, scoring, policies, rules, targets, kafka, events, rollback, controller, overload",
+          "server.hots: unknown key; expected one of: host, port, adminToken, maxConnections, idleTimeout, requestTimeout",
           "polling.intervall: unknown key; expected one of: interval, timeout, retries, retryBackoff, concurrency,"
               + " jitter, partitionThreshold, partitionMinTargets, maxResponseBytes",
           "scoring.windows: unknown key; expected one of: window",
@@ -180,7 +187,7 @@ class ConfigValidationTest {
     @Test
     void aSectionThatIsNoMappingIsOneError() {
       assertThat(errors(withMinimalTargets("server: [9470]"), dir))
-          .containsExactly("server: expected a mapping with keys host, port, adminToken; got a list");
+          .containsExactly("server: expected a mapping with keys host, port, adminToken, maxConnections, idleTimeout, requestTimeout; got a list");
     }
   }
 

@@ -36,6 +36,8 @@ public final class FleetHarness {
   static final ObjectMapper JSON = new ObjectMapper();
 
   final Vertx vertx;
+  /** The simulator's own Vert.x when it is not the monitor's ({@link #startGenerated}), else null. */
+  private Vertx simVertx;
   public final FleetSimulator sim;
   final Path dir;
   final Path configFile;
@@ -72,6 +74,41 @@ public final class FleetHarness {
     }
     VigilConfig config = loaded.orElseThrow();
     return new FleetHarness(vertx, sim, dir, file, config);
+  }
+
+  /**
+   * {@code services} generated services, blue and green, on {@code services / 4} shared ports (at
+   * most 64, the simulator's limit: 16 instances each for 1,000, a few connections of the monitor's
+   * pool per host for each), served by a Vert.x of
+   * their own (so the monitor's event loops serve only the monitor), and a monitor polling them
+   * with the given {@code polling} and {@code server} flow mappings, and {@code extraYaml} (top-level
+   * sections, e.g. {@code rules}) added as is.
+   */
+  public static FleetHarness startGenerated(int services, String polling, String server, String extraYaml, Path dir)
+      throws Exception {
+    Vertx simVertx = TestVertx.create();
+    FleetSimulator sim = TestVertx.await(FleetSimulator.start(simVertx, SimulatorOptions.defaults()
+        .withGenerated(services, Math.min(64, Math.max(1, services / 4))).withEnvironments(List.of("blue", "green")).withBasePort(0).withAdminPort(0)));
+    sim.writePublicKeys(dir);
+    StringBuilder y = new StringBuilder("monitorId: load-monitor\n")
+        .append("server: {host: 127.0.0.1, port: 0, adminToken: ").append(TOKEN).append(", ").append(server).append("}\n")
+        .append("polling: ").append(polling).append("\n")
+        .append(extraYaml)
+        .append("targets:\n");
+    for (TargetId t : sim.targets()) {
+      y.append("  - {service: ").append(t.service()).append(", environment: ").append(t.environment())
+          .append(", url: \"").append(sim.baseUrl(t)).append("\", keys: [{file: ").append(t.service()).append('-')
+          .append(t.environment()).append(".pub.pem}]}\n");
+    }
+    Path file = dir.resolve("vigil.yaml");
+    Files.writeString(file, y);
+    ConfigResult loaded = ConfigLoader.load(file, Map.of());
+    if (!loaded.isValid()) {
+      throw new IllegalStateException("test configuration invalid: " + loaded.errors());
+    }
+    FleetHarness h = new FleetHarness(TestVertx.create(), sim, dir, file, loaded.orElseThrow());
+    h.simVertx = simVertx;
+    return h;
   }
 
   /** A configuration for {@code targets} with fast polling and small rule windows. */
@@ -153,6 +190,9 @@ public final class FleetHarness {
       TestVertx.await(sim.stop());
     } finally {
       TestVertx.await(vertx.close());
+      if (simVertx != null) {
+        TestVertx.await(simVertx.close());
+      }
       metrics.close();
     }
     org.assertj.core.api.Assertions.assertThat(TestVertx.blocked(vertx)).as("event loop blocked").isEmpty();

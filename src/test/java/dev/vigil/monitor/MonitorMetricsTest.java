@@ -73,6 +73,7 @@ class MonitorMetricsTest {
           .contains("constitutional_monitor_targets 2.0")
           .contains("constitutional_monitor_config_last_reload_successful 1.0")
           .contains("constitutional_monitor_partitioned 0.0")
+          .contains("constitutional_monitor_overloaded 0.0")
           .contains("jvm_memory_used_bytes");
     }
 

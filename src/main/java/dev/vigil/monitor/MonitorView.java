@@ -1,0 +1,30 @@
+package dev.vigil.monitor;
+
+import io.vertx.core.Future;
+import java.util.List;
+
+/**
+ * The monitor as its HTTP server sees it, from any thread: snapshots taken on the monitor's
+ * context and handed back to the caller's, and a few volatile figures read without a hop.
+ * Implementations are thread-safe.
+ */
+public interface MonitorView {
+  /** A snapshot taken on the monitor's context; completes on the caller's context. */
+  Future<MonitorSnapshot> snapshot();
+
+  /**
+   * Moves whenever what a snapshot shows changes in a way a reader must not miss (a breach opened
+   * or resolved, a verdict changed, partition or overload, a reload): a cached rendering with an
+   * older version is stale.
+   */
+  long version();
+
+  /** True once every target has finished at least one poll. */
+  boolean ready();
+
+  /** Targets polled under the running configuration. */
+  int targetCount();
+
+  /** Re-reads and applies the configuration; completes on the caller's context with the errors that refused it. */
+  Future<List<String>> reload();
+}

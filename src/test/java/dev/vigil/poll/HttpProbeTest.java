@@ -25,6 +25,19 @@ class HttpProbeTest {
   private HttpServer server;
   private final CountDownLatch release = new CountDownLatch(1);
 
+  /** The first request of a cold JVM on a loaded machine is slow; it is not what these tests watch. */
+  @org.junit.jupiter.api.BeforeAll
+  static void warmUpTheJvm() throws Exception {
+    Vertx plain = Vertx.vertx();
+    try (dev.vigil.testing.RawHttpServer ok = dev.vigil.testing.RawHttpServer.answering(
+        "HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: close\r\n\r\n{}")) {
+      new HttpProbe(plain, 1).get(URI.create(ok.baseUrl() + "/"), null, Duration.ofSeconds(10), 1024)
+          .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    } finally {
+      plain.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    }
+  }
+
   @BeforeEach
   void setUp() throws Exception {
     vertx = TestVertx.create();
@@ -91,7 +104,7 @@ class HttpProbeTest {
     @Test
     void serverErrorIsHttpError() throws Exception {
       FetchResult r = get("/500", Duration.ofSeconds(5));
-      assertThat(r.failure()).isEqualTo(Verdict.HTTP_ERROR);
+      assertThat(r.failure()).as(r.detail()).isEqualTo(Verdict.HTTP_ERROR);
       assertThat(r.status()).isEqualTo(500);
       assertThat(r.responded()).isTrue();
     }
@@ -99,7 +112,7 @@ class HttpProbeTest {
     @Test
     void redirectsAreNotFollowed() throws Exception {
       FetchResult r = get("/redirect", Duration.ofSeconds(5));
-      assertThat(r.failure()).isEqualTo(Verdict.HTTP_ERROR);
+      assertThat(r.failure()).as(r.detail()).isEqualTo(Verdict.HTTP_ERROR);
       assertThat(r.detail()).contains("302");
     }
 
@@ -142,6 +155,62 @@ class HttpProbeTest {
       FetchResult r = TestVertx.await(probe.get(URI.create("http://no-such-host.invalid/x"), null, Duration.ofSeconds(5), 1024));
       assertThat(r.failure()).isIn(Verdict.UNREACHABLE, Verdict.TIMEOUT);
       assertThat(r.failure().isAvailability()).isTrue();
+    }
+  }
+
+  @Nested
+  class MalformedResponses {
+    private final java.io.ByteArrayOutputStream logged = new java.io.ByteArrayOutputStream();
+
+    /** Fetches from {@code raw}, capturing what is logged meanwhile (slf4j-simple writes to System.err). */
+    private FetchResult fetch(dev.vigil.testing.RawHttpServer raw) throws Exception {
+      java.io.PrintStream err = System.err;
+      System.setErr(new java.io.PrintStream(logged, true, java.nio.charset.StandardCharsets.UTF_8));
+      try (raw) {
+        FetchResult r = TestVertx.await(probe.get(URI.create(raw.baseUrl() + "/attestation"), null, Duration.ofSeconds(3), 65_536));
+        TestVertx.await(vertx.timer(100));
+        return r;
+      } finally {
+        System.setErr(err);
+        err.print(logged.toString(java.nio.charset.StandardCharsets.UTF_8));
+      }
+    }
+
+
+    @org.junit.jupiter.api.AfterEach
+    void nothingWasLoggedAtWarnOrErrorNorAStackTrace() {
+      assertThat(logged.toString(java.nio.charset.StandardCharsets.UTF_8))
+          .doesNotContain("[ERROR]").doesNotContain("[WARN]").doesNotContain("\tat ");
+    }
+
+    @Test
+    void aChunkSizeOverflowIsHttpErrorNamingIt() throws Exception {
+      FetchResult r = fetch(dev.vigil.testing.RawHttpServer.answering(
+          "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nFFFFFFFFFFFFFFFFFFFFFFFF\r\nabc\r\n"));
+      assertThat(r.failure()).as(r.detail()).isEqualTo(Verdict.HTTP_ERROR);
+      assertThat(r.detail()).startsWith("malformed HTTP response from 127.0.0.1:").containsIgnoringCase("chunk");
+    }
+
+    @Test
+    void aHeaderLargerThanTheLimitIsHttpErrorNamingIt() throws Exception {
+      FetchResult r = fetch(dev.vigil.testing.RawHttpServer.answering(
+          "HTTP/1.1 200 OK\r\nX-Big: " + "a".repeat(20_000) + "\r\nContent-Length: 2\r\n\r\n{}"));
+      assertThat(r.failure()).as(r.detail()).isEqualTo(Verdict.HTTP_ERROR);
+      assertThat(r.detail()).startsWith("malformed HTTP response from 127.0.0.1:").containsIgnoringCase("header");
+    }
+
+    @Test
+    void endlessInterimResponsesAreHttpErrorNamingThem() throws Exception {
+      FetchResult r = fetch(dev.vigil.testing.RawHttpServer.repeating("HTTP/1.1 102 Processing\r\n\r\n"));
+      assertThat(r.failure()).as(r.detail()).isEqualTo(Verdict.HTTP_ERROR);
+      assertThat(r.detail()).startsWith("malformed HTTP response from 127.0.0.1:").contains("interim");
+    }
+
+    @Test
+    void aStatusLineThatIsNotHttpIsHttpError() throws Exception {
+      FetchResult r = fetch(dev.vigil.testing.RawHttpServer.answering("SSH-2.0-OpenSSH_9.6\r\n\r\n"));
+      assertThat(r.failure()).as(r.detail()).isEqualTo(Verdict.HTTP_ERROR);
+      assertThat(r.detail()).startsWith("malformed HTTP response from 127.0.0.1:");
     }
   }
 }

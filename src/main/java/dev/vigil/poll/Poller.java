@@ -31,6 +31,7 @@ public final class Poller {
   private final WorkerExecutor verifyPool;
   private final Clock clock;
   private final Map<TargetId, Long> lastSequence = new HashMap<>();
+  private final VerdictLog verdictLog = new VerdictLog();
 
   public Poller(Vertx vertx, HttpProbe probe, WorkerExecutor verifyPool, Clock clock) {
     this.vertx = vertx;
@@ -41,13 +42,17 @@ public final class Poller {
 
   public Future<PollResult> poll(PollTarget target) {
     long start = System.nanoTime();
-    return attempt(target, 1).map(r -> new PollResult(target.id(), r.verification, r.responded,
-        Duration.ofNanos(System.nanoTime() - start), clock.instant(), r.attempts));
+    return attempt(target, 1).map(r -> {
+      verdictLog.record(target.id(), r.verification);
+      return new PollResult(target.id(), r.verification, r.responded, Duration.ofNanos(System.nanoTime() - start),
+          clock.instant(), r.attempts);
+    });
   }
 
   /** Forgets per-target state of targets no longer polled. */
   public void retain(java.util.Set<TargetId> targets) {
     lastSequence.keySet().retainAll(targets);
+    verdictLog.retain(targets);
   }
 
   private record Attempt(Verification verification, boolean responded, int status, int attempts) {}

@@ -10,11 +10,14 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.WorkerExecutor;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 
 /**
  * Polls one target once: fetch with a fresh nonce (a new one for each retry), verify on a worker
@@ -30,14 +33,21 @@ public final class Poller {
   private final HttpProbe probe;
   private final WorkerExecutor verifyPool;
   private final Clock clock;
+  private final Supplier<String> nonces;
   private final Map<TargetId, Long> lastSequence = new HashMap<>();
   private final VerdictLog verdictLog = new VerdictLog();
 
   public Poller(Vertx vertx, HttpProbe probe, WorkerExecutor verifyPool, Clock clock) {
+    this(vertx, probe, verifyPool, clock, Nonce::fresh);
+  }
+
+  /** A poller sending the nonces {@code nonces} gives ({@code vigil verify --url --nonce}). */
+  public Poller(Vertx vertx, HttpProbe probe, WorkerExecutor verifyPool, Clock clock, Supplier<String> nonces) {
     this.vertx = vertx;
     this.probe = probe;
     this.verifyPool = verifyPool;
     this.clock = clock;
+    this.nonces = nonces;
   }
 
   public Future<PollResult> poll(PollTarget target) {
@@ -80,8 +90,9 @@ public final class Poller {
     if (cfg.mode() == TargetConfig.Mode.LEGACY_HEALTH) {
       return legacy(target);
     }
-    String nonce = Nonce.fresh();
-    String path = cfg.attestationPath() + (cfg.attestationPath().contains("?") ? "&" : "?") + "nonce=" + nonce;
+    String nonce = nonces.get();
+    String path = cfg.attestationPath() + (cfg.attestationPath().contains("?") ? "&" : "?") + "nonce="
+        + URLEncoder.encode(nonce, StandardCharsets.UTF_8);
     return probe.get(target.endpoint(path), cfg.tls(), cfg.timeout(), target.maxResponseBytes()).compose(f -> {
       if (!f.succeeded()) {
         return Future.succeededFuture(new Attempt(transport(f), f.responded(), f.status(), 1));

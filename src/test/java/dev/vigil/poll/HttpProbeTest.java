@@ -25,17 +25,9 @@ class HttpProbeTest {
   private HttpServer server;
   private final CountDownLatch release = new CountDownLatch(1);
 
-  /** The first request of a cold JVM on a loaded machine is slow; it is not what these tests watch. */
   @org.junit.jupiter.api.BeforeAll
-  static void warmUpTheJvm() throws Exception {
-    Vertx plain = Vertx.vertx();
-    try (dev.vigil.testing.RawHttpServer ok = dev.vigil.testing.RawHttpServer.answering(
-        "HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: close\r\n\r\n{}")) {
-      new HttpProbe(plain, 1).get(URI.create(ok.baseUrl() + "/"), null, Duration.ofSeconds(10), 1024)
-          .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
-    } finally {
-      plain.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
-    }
+  static void warmUp() throws Exception {
+    TestVertx.warmUpHttp();
   }
 
   @BeforeEach

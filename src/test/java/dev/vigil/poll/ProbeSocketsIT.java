@@ -30,9 +30,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * {@code vigil monitor} in a child JVM under {@code ulimit -n 256}, polling 3 healthy targets (a
- * real simulator) beside 300 blackholed ones on 127.0.0.1 (half accept and never answer, half never
- * accept): the healthy targets stay compliant and the monitor's open sockets stay near its
+ * {@code vigil monitor} in a child JVM under {@code ulimit -n 512} (the JVM holds one descriptor per
+ * jar of the test class path, a few hundred), polling 3 healthy targets (a real simulator) beside
+ * 300 blackholed ones on 127.0.0.1 (half accept and never answer, half never accept): the healthy targets stay compliant and the monitor's open sockets stay near its
  * concurrency limit (at most twice it: sockets of finished polls close asynchronously while the next
  * ones open; with Vert.x's 60 s connect timeout and keep-alive they numbered in the hundreds),
  * because a poll's deadline closes its connection attempt.
@@ -92,7 +92,7 @@ class ProbeSocketsIT {
   void blackholedTargetsNeitherLeakSocketsNorStarveHealthyOnes() throws Exception {
     Path file = dir.resolve("vigil.yaml");
     Files.writeString(file, config());
-    monitor = ChildJvm.withOpenFileLimit(dir.resolve("monitor.log"), 256, "dev.vigil.cli.Main",
+    monitor = ChildJvm.withOpenFileLimit(dir.resolve("monitor.log"), 512, "dev.vigil.cli.Main",
         "monitor", "--config", file.toString());
     String first;
     try {

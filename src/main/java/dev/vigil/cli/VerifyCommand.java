@@ -197,6 +197,10 @@ final class VerifyCommand implements Callable<Integer> {
         base = URI.create(source.url.getScheme() + "://" + source.url.getRawAuthority());
       }
     }
+    if (noVerifyHostname) {
+      spec.commandLine().getErr().println("warning: --no-verify-hostname: the server certificate is not checked"
+          + " against the host name of " + source.url.getHost());
+    }
     TlsConfig tls = caFile == null && certFile == null && !noVerifyHostname ? null
         : new TlsConfig(tlsFile(caFile, "--ca-file"), tlsFile(certFile, "--cert-file"), tlsFile(keyFile, "--key-file"),
             !noVerifyHostname);

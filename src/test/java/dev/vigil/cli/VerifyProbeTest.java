@@ -120,6 +120,11 @@ class VerifyProbeTest {
 
         Cli.Result untrusted = verify(url);
         assertThat(untrusted.out()).as(untrusted.toString()).startsWith("tls_error: ");
+
+        Cli.Result relaxed = verify(url, "--ca-file", cert.cert().toString(),
+            "--no-verify-hostname");
+        assertThat(relaxed.code()).as(relaxed.toString()).isZero();
+        assertThat(relaxed.err()).as("weakened visibly").contains("--no-verify-hostname");
       } finally {
         TestVertx.await(vertx.close());
       }

@@ -45,18 +45,30 @@ public final class FleetBenchmark {
   /** The measured figures. */
   public record Result(int targets, Duration interval, Duration measured, long polls, long compliant,
       double pollsPerSecond, double cpuSecondsPer1000, double lagP50Ms, double lagP99Ms, double lagMaxMs,
-      long heapUsedMb, long rssMb, int lagSamples) {}
+      long heapUsedMb, long rssMb, int lagSamples, int blackholes, long blackholePolls, Duration firstRound) {}
 
   private final int targets;
   private final Duration interval;
   private final Duration duration;
   private final int concurrency;
+  private final int blackholes;
 
   public FleetBenchmark(int targets, Duration interval, Duration duration, int concurrency) {
+    this(targets, interval, duration, concurrency, 0);
+  }
+
+  /**
+   * With {@code blackholes} more targets on 127.0.0.1 that never answer (half accept and stay
+   * silent, half never accept; a second child JVM, {@link dev.vigil.sim.Blackholes}), polled with the
+   * reference timeout and retries. Warm-up then lasts until each was polled once, and the lag
+   * figures are those of the healthy targets (a silent target's polls report no lag).
+   */
+  public FleetBenchmark(int targets, Duration interval, Duration duration, int concurrency, int blackholes) {
     this.targets = targets;
     this.interval = interval;
     this.duration = duration;
     this.concurrency = concurrency;
+    this.blackholes = blackholes;
   }
 
   public Result run(java.io.PrintWriter log) throws Exception {
@@ -66,24 +78,40 @@ public final class FleetBenchmark {
         "dev.vigil.cli.Main", "simulate", "--services", Integer.toString(services), "--base-port", "0",
         "--admin-port", "0", "--write-public-keys", keys.toString());
     Process sim = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+    Process holes = blackholes == 0 ? null : new ProcessBuilder(javaBinary(), "-Xmx256m", "-cp",
+        System.getProperty("java.class.path"), "dev.vigil.sim.Blackholes", Integer.toString(blackholes / 2),
+        Integer.toString(blackholes - blackholes / 2)).redirectError(ProcessBuilder.Redirect.DISCARD).start();
     Vertx vertx = Vertx.vertx();
     try {
-      List<TargetConfig> list = readTargets(sim, keys);
+      List<TargetConfig> list = new ArrayList<>(readTargets(sim, keys).subList(0, targets));
       log.printf("simulator ready: %d instances in a child JVM; polling %d of them%n", list.size(), targets);
+      Set<dev.vigil.score.TargetId> holeIds = holes == null ? Set.of() : addBlackholes(holes, list);
+      if (holes != null) {
+        log.printf("blackholes ready: %d targets on 127.0.0.1 in a second child JVM%n", holeIds.size());
+      }
       log.flush();
+      PollingConfig ref = PollingConfig.defaults();
       VigilConfig config = new VigilConfig("bench", new ServerConfig("127.0.0.1", 0, null),
-          new PollingConfig(interval, Duration.ofSeconds(5), 0, Duration.ofMillis(200), concurrency, 1.0, 0.8, 3, 65_536),
+          new PollingConfig(interval, Duration.ofSeconds(5), holes == null ? 0 : ref.retries(), ref.retryBackoff(),
+              concurrency, 1.0, 0.8, 3, 65_536),
           new ScoringConfig(Duration.ofSeconds(180)), PolicyConfig.defaults(), java.util.Map.of(), Rule.defaults(),
-          list.subList(0, targets), dev.vigil.config.KafkaConfig.none("bench"),
+          list, dev.vigil.config.KafkaConfig.none("bench"),
           new dev.vigil.config.EventsConfig(Path.of(dev.vigil.config.EventsConfig.DEFAULT_OUTBOX_DIR),
               dev.vigil.config.EventsConfig.DEFAULT_OUTBOX_CAPACITY, null, null),
           dev.vigil.config.RollbackConfig.defaults(), dev.vigil.config.ControllerConfig.defaults());
       MonitorMetrics metrics = new MonitorMetrics();
       AtomicLong polls = new AtomicLong();
       AtomicLong compliant = new AtomicLong();
+      AtomicLong holePolls = new AtomicLong();
+      Set<dev.vigil.score.TargetId> holesPolled = java.util.concurrent.ConcurrentHashMap.newKeySet();
       MonitorListener counter = new MonitorListener() {
         @Override
         public void onPoll(PollResult r, Verdict previous) {
+          if (holeIds.contains(r.target())) {
+            holePolls.incrementAndGet();
+            holesPolled.add(r.target());
+            return;
+          }
           polls.incrementAndGet();
           if (r.verification().compliant()) {
             compliant.incrementAndGet();
@@ -93,6 +121,15 @@ public final class FleetBenchmark {
       MonitorVerticle verticle = new MonitorVerticle(config, () -> new ConfigSource.Loaded(config, List.of()),
           Clock.systemUTC(), t -> { }, metrics, new SecureRandom(), List.of(counter));
       vertx.deployVerticle(verticle).toCompletionStage().toCompletableFuture().get(120, TimeUnit.SECONDS);
+      long started = System.nanoTime();
+      while (holesPolled.size() < holeIds.size()) {
+        TimeUnit.MILLISECONDS.sleep(100);
+      }
+      Duration firstRound = Duration.ofNanos(System.nanoTime() - started);
+      if (holes != null) {
+        log.printf("every blackholed target polled once after %.1f s%n", firstRound.toMillis() / 1000.0);
+        log.flush();
+      }
       long warmupEnd = System.nanoTime() + interval.toNanos() + Duration.ofSeconds(2).toNanos();
       while (System.nanoTime() < warmupEnd) {
         TimeUnit.MILLISECONDS.sleep(100);
@@ -106,6 +143,7 @@ public final class FleetBenchmark {
         }
       });
       long polls0 = polls.get();
+      long holes0 = holePolls.get();
       long ok0 = compliant.get();
       long cpu0 = processCpuNanos();
       long t0 = System.nanoTime();
@@ -125,10 +163,15 @@ public final class FleetBenchmark {
       metrics.close();
       return new Result(targets, interval, Duration.ofNanos(t1 - t0), n, ok, n / seconds,
           n == 0 ? Double.NaN : (cpu1 - cpu0) / 1e9 / n * 1000, pct(sorted, 50), pct(sorted, 99),
-          samples == 0 ? Double.NaN : sorted[samples - 1] / 1e6, heap, rssMb(), samples);
+          samples == 0 ? Double.NaN : sorted[samples - 1] / 1e6, heap, rssMb(), samples, holeIds.size(),
+          holePolls.get() - holes0, firstRound);
     } finally {
       sim.destroy();
       sim.waitFor(10, TimeUnit.SECONDS);
+      if (holes != null) {
+        holes.destroy();
+        holes.waitFor(10, TimeUnit.SECONDS);
+      }
       vertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
     }
   }
@@ -153,6 +196,24 @@ public final class FleetBenchmark {
       throw new IOException("the simulator started " + out.size() + " instances, fewer than " + targets);
     }
     return out;
+  }
+
+  private Set<dev.vigil.score.TargetId> addBlackholes(Process holes, List<TargetConfig> list) throws IOException {
+    BufferedReader r = new BufferedReader(new InputStreamReader(holes.getInputStream(), StandardCharsets.UTF_8));
+    List<KeyConfig> keys = list.get(0).keys();
+    Set<dev.vigil.score.TargetId> ids = new java.util.HashSet<>();
+    for (String line; (line = r.readLine()) != null && !line.equals("ready"); ) {
+      if (line.startsWith("blackhole ")) {
+        TargetConfig t = new TargetConfig("blackhole-" + ids.size(), "green", URI.create(line.substring(10)), "/attestation",
+            TargetConfig.Mode.ATTESTATION, interval, Duration.ofSeconds(5), PollingConfig.defaults().retries(), keys, 1, null);
+        list.add(t);
+        ids.add(t.id());
+      }
+    }
+    if (ids.size() < blackholes) {
+      throw new IOException("the blackholes process opened " + ids.size() + " ports, fewer than " + blackholes);
+    }
+    return ids;
   }
 
   private static double pct(long[] sorted, int p) {

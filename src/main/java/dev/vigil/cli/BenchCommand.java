@@ -121,7 +121,8 @@ final class BenchCommand implements Runnable {
       mixinStandardHelpOptions = true,
       description = {
           "Run a simulator (a child JVM) and a monitor (this JVM) over N targets and print polls per second,",
-          "the monitor's CPU seconds per 1,000 verified polls, poll lag p50/p99/max, heap and RSS."
+          "the monitor's CPU seconds per 1,000 verified polls, poll lag p50/p99/max, heap and RSS; with",
+          "--blackholes, beside targets that never answer (the lag figures are then the healthy targets')."
       })
   static final class Fleet implements Callable<Integer> {
     @Spec CommandSpec spec;
@@ -141,22 +142,35 @@ final class BenchCommand implements Runnable {
         description = "Polls in flight at most (default: ${DEFAULT-VALUE}).")
     int concurrency;
 
+    @Option(names = "--blackholes", paramLabel = "N", defaultValue = "0",
+        description = {"Also poll N targets on 127.0.0.1 that never answer (half accept and stay silent, half never",
+            "accept), with the reference timeout and retries; the lag figures are then the healthy targets' (default: ${DEFAULT-VALUE})."})
+    int blackholes;
+
     @Override
     public Integer call() throws Exception {
       if (targets < 1 || concurrency < 1 || interval.isZero() || duration.isZero()) {
         throw new Main.InputException("--targets, --concurrency, --interval and --duration must be positive");
       }
+      if (blackholes < 0) {
+        throw new Main.InputException("--blackholes must be 0 or more");
+      }
       PrintWriter out = spec.commandLine().getOut();
       out.printf(Locale.ROOT, "vigil bench fleet: %d targets every %s, measured for %s after one interval of warm-up, %d cores%n",
           targets, interval, duration, Runtime.getRuntime().availableProcessors());
       out.flush();
-      dev.vigil.bench.FleetBenchmark.Result r = new dev.vigil.bench.FleetBenchmark(targets, interval, duration, concurrency).run(out);
+      dev.vigil.bench.FleetBenchmark.Result r =
+          new dev.vigil.bench.FleetBenchmark(targets, interval, duration, concurrency, blackholes).run(out);
       out.printf(Locale.ROOT, "polls              %d in %.1f s (%d compliant)%n", r.polls(), r.measured().toMillis() / 1000.0, r.compliant());
       out.printf(Locale.ROOT, "polls per second   %.1f (schedule asks %.1f)%n", r.pollsPerSecond(), targets / (interval.toMillis() / 1000.0));
       out.printf(Locale.ROOT, "monitor CPU        %.3f s per 1,000 verified polls%n", r.cpuSecondsPer1000());
       out.printf(Locale.ROOT, "poll lag           p50 %.1f ms, p99 %.1f ms, max %.1f ms (%d samples)%n", r.lagP50Ms(), r.lagP99Ms(),
           r.lagMaxMs(), r.lagSamples());
       out.printf(Locale.ROOT, "monitor memory     heap %d MB after GC, RSS %d MB%n", r.heapUsedMb(), r.rssMb());
+      if (r.blackholes() > 0) {
+        out.printf(Locale.ROOT, "blackholes         %d targets: first round %.1f s, %d polls while measured%n", r.blackholes(),
+            r.firstRound().toMillis() / 1000.0, r.blackholePolls());
+      }
       out.flush();
       return 0;
     }

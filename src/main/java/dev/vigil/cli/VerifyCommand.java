@@ -7,13 +7,20 @@ import dev.vigil.attest.TrustStore;
 import dev.vigil.attest.TrustedKey;
 import dev.vigil.attest.Verification;
 import dev.vigil.attest.Verifier;
-import dev.vigil.poll.BlockingFetcher;
-import dev.vigil.poll.FetchResult;
+import dev.vigil.config.KeyConfig;
+import dev.vigil.config.PolicyConfig;
+import dev.vigil.config.TargetConfig;
+import dev.vigil.config.TlsConfig;
 import dev.vigil.poll.Nonce;
+import dev.vigil.poll.OnePoll;
+import dev.vigil.poll.PollTarget;
 import java.net.URI;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -29,7 +36,9 @@ import picocli.CommandLine.Model.CommandSpec;
     mixinStandardHelpOptions = true,
     description = {
         "Verify one signed attestation (a DSSE envelope) against the trusted keys and the policy.",
-        "With --url it requests {url}?nonce=<fresh nonce> and checks the echo; with --file it checks a recorded envelope.",
+        "With --url it polls like the monitor polls a target with that url (the same HTTP probe, TLS options and",
+        "verdicts): it requests {url}{attestation path}?nonce=<fresh nonce> and checks the echo; with --file it",
+        "checks a recorded envelope.",
         "Exit status: 0 compliant, 1 any other verdict, 2 usage or input error."
     })
 final class VerifyCommand implements Callable<Integer> {
@@ -37,7 +46,8 @@ final class VerifyCommand implements Callable<Integer> {
 
   static final class Source {
     @Option(names = "--url", paramLabel = "URL", required = true,
-        description = "Attestation endpoint to request, e.g. http://127.0.0.1:8002/attestation.")
+        description = {"The service's base URL, as a target's url (e.g. http://127.0.0.1:8002: the attestation path",
+            "is appended), or, with a path and no --attestation-path, the full endpoint (e.g. .../attestation)."})
     URI url;
 
     @Option(names = "--file", paramLabel = "FILE", required = true,
@@ -91,6 +101,27 @@ final class VerifyCommand implements Callable<Integer> {
       description = "Largest envelope accepted (default: ${DEFAULT-VALUE}).")
   int maxBytes;
 
+  @Option(names = "--attestation-path", paramLabel = "PATH",
+      description = "Path of the attestation endpoint under the --url base, as a target's attestationPath (default: /attestation).")
+  String attestationPath;
+
+  @Option(names = "--retries", paramLabel = "N", defaultValue = "0",
+      description = "Further requests after a transport failure, as a target's retries (default: ${DEFAULT-VALUE}).")
+  int retries;
+
+  @Option(names = "--ca-file", paramLabel = "PEM", description = "CA bundle to trust for an https:// URL (as tls.caFile).")
+  Path caFile;
+
+  @Option(names = "--cert-file", paramLabel = "PEM", description = "Client certificate for mutual TLS (as tls.certFile).")
+  Path certFile;
+
+  @Option(names = "--key-file", paramLabel = "PEM", description = "Client private key for mutual TLS (as tls.keyFile).")
+  Path keyFile;
+
+  @Option(names = "--no-verify-hostname",
+      description = "Do not check that the server certificate names the host (as tls.verifyHostname: false).")
+  boolean noVerifyHostname;
+
   @Option(names = "--json", description = "Print the result as a JSON object.")
   boolean json;
 
@@ -111,6 +142,20 @@ final class VerifyCommand implements Callable<Integer> {
       if (timeout.isZero() || timeout.isNegative()) {
         throw new Main.InputException("--timeout must be positive, got " + timeout);
       }
+      if (retries < 0) {
+        throw new Main.InputException("--retries must be 0 or more, got " + retries);
+      }
+      if (attestationPath != null && !attestationPath.startsWith("/")) {
+        throw new Main.InputException("--attestation-path " + attestationPath + ": expected a path starting with /");
+      }
+    }
+    if (source.file != null && (caFile != null || certFile != null || keyFile != null || noVerifyHostname
+        || attestationPath != null)) {
+      throw new Main.InputException("--ca-file, --cert-file, --key-file, --no-verify-hostname and --attestation-path"
+          + " apply to --url only");
+    }
+    if ((certFile == null) != (keyFile == null)) {
+      throw new Main.InputException("--cert-file and --key-file go together (mutual TLS needs both)");
     }
     List<TrustedKey> trusted = new ArrayList<>();
     for (Path k : keys) {
@@ -122,15 +167,60 @@ final class VerifyCommand implements Callable<Integer> {
     if (source.file != null) {
       result = verifier.verify(CliFiles.read(source.file, "--file", maxBytes), expectation(expectedNonce));
     } else {
-      expectedNonce = nonce != null ? nonce : Nonce.fresh();
-      FetchResult fetched = new BlockingFetcher(timeout, maxBytes)
-          .fetch(BlockingFetcher.attestationUri(source.url.toString(), expectedNonce));
-      result = fetched.succeeded()
-          ? verifier.verify(fetched.body(), expectation(expectedNonce))
-          : new Verification(fetched.failure(), fetched.detail(), false, List.of(), null);
+      List<String> sent = new ArrayList<>();
+      result = poll(trusted, () -> {
+        String n = nonce != null ? nonce : Nonce.fresh();
+        sent.add(n);
+        return n;
+      });
+      expectedNonce = sent.isEmpty() ? null : sent.get(sent.size() - 1);
     }
     print(result, expectedNonce);
     return result.compliant() ? 0 : 1;
+  }
+
+  /** One poll as the monitor would make it of a target with this url, keys, TLS and policy. */
+  private Verification poll(List<TrustedKey> trusted, java.util.function.Supplier<String> nonces) {
+    List<KeyConfig> keyConfigs = new ArrayList<>();
+    for (int i = 0; i < trusted.size(); i++) {
+      keyConfigs.add(new KeyConfig(keys.get(i).toString(), trusted.get(i)));
+    }
+    URI base = source.url;
+    String path = attestationPath;
+    if (path == null) {
+      String p = source.url.getRawPath() == null ? "" : source.url.getRawPath();
+      String q = source.url.getRawQuery();
+      if (p.isEmpty() || p.equals("/") && q == null) {
+        path = "/attestation";
+      } else {
+        path = (p.isEmpty() ? "/" : p) + (q == null ? "" : "?" + q);
+        base = URI.create(source.url.getScheme() + "://" + source.url.getRawAuthority());
+      }
+    }
+    if (noVerifyHostname) {
+      spec.commandLine().getErr().println("warning: --no-verify-hostname: the server certificate is not checked"
+          + " against the host name of " + source.url.getHost());
+    }
+    TlsConfig tls = caFile == null && certFile == null && !noVerifyHostname ? null
+        : new TlsConfig(tlsFile(caFile, "--ca-file"), tlsFile(certFile, "--cert-file"), tlsFile(keyFile, "--key-file"),
+            !noVerifyHostname);
+    TargetConfig target = new TargetConfig(service, environment, base, path, TargetConfig.Mode.ATTESTATION,
+        Duration.ofSeconds(30), timeout, retries, keyConfigs, threshold, tls);
+    PolicyConfig policy = new PolicyConfig(expectedHash, expectedDigest, true, maxClockSkew);
+    Clock clock = now != null ? Clock.fixed(now, ZoneOffset.UTC) : Clock.systemUTC();
+    try {
+      return OnePoll.run(PollTarget.of(target, policy, maxBytes, Duration.ofMillis(200)), clock, nonces).verification();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new Main.InputException("interrupted");
+    }
+  }
+
+  private static Path tlsFile(Path file, String option) {
+    if (file != null && !Files.isRegularFile(file)) {
+      throw new Main.InputException(option + " " + file + ": not a readable regular file");
+    }
+    return file;
   }
 
   private Expectation expectation(String expectedNonce) {

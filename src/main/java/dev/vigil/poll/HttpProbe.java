@@ -23,31 +23,40 @@ import java.nio.channels.ClosedChannelException;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import javax.net.ssl.SSLException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Non-blocking HTTP GET of one attestation (or legacy health document) with the rules of
  * attestation-v1 section 1: no redirects, an overall deadline, the body capped at
- * {@code maxBytes} (a longer body is a failure, never a truncation). Keep-alive pools per host;
- * one client per TLS configuration. Every outcome is a {@link FetchResult}, never a failed future.
+ * {@code maxBytes} (a longer body is a failure, never a truncation). A fresh connection per request,
+ * closed when the response ends or the deadline passes (the connect timeout too is bounded by the
+ * deadline), so open sockets follow the polls in flight, not the size of the fleet; one client per
+ * TLS configuration and deadline. A response that breaks HTTP (an oversized header, a bad chunk
+ * size, interim responses where a final one was due) is {@code http_error} naming the violation.
+ * Every outcome is a {@link FetchResult}, never a failed future; a target's misbehaviour is logged
+ * at DEBUG at most.
  *
  * <p>Use from one Vert.x context; the futures complete on it. After {@link #close} (a retry
  * timer may still fire while the monitor stops) every request answers {@code unreachable} at once.
  */
 public final class HttpProbe {
+  private static final Logger LOG = LoggerFactory.getLogger(HttpProbe.class);
   private static final String ACCEPT = Envelope.MEDIA_TYPE + ", application/json";
 
   private final Vertx vertx;
   private final int poolSizePerHost;
-  private final Map<TlsConfig, HttpClientAgent> clients = new HashMap<>();
-  private final HttpClientAgent plain;
+  private final Map<ClientKey, HttpClientAgent> clients = new HashMap<>();
   private boolean closed;
+
+  private record ClientKey(TlsConfig tls, long timeoutMs) {}
 
   public HttpProbe(Vertx vertx, int poolSizePerHost) {
     this.vertx = vertx;
     this.poolSizePerHost = poolSizePerHost;
-    this.plain = vertx.createHttpClient(baseOptions(), new PoolOptions().setHttp1MaxSize(poolSizePerHost));
   }
 
   /** GETs {@code uri} within {@code timeout}, reading at most {@code maxBytes} of the body. */
@@ -63,7 +72,7 @@ public final class HttpProbe {
         .setFollowRedirects(false)
         .setConnectTimeout(timeoutMs)
         .putHeader(HttpHeaders.ACCEPT, ACCEPT);
-    HttpClientAgent client = clientFor(tls);
+    HttpClientAgent client = clientFor(tls, timeoutMs);
     HttpClientRequest[] inFlight = new HttpClientRequest[1];
     long timer = vertx.setTimer(timeoutMs, id -> {
       if (result.tryComplete(FetchResult.failed(Verdict.TIMEOUT, 0, "no complete response within " + timeoutMs + " ms"))
@@ -73,14 +82,25 @@ public final class HttpProbe {
     });
     client.request(opts)
         .compose(req -> {
+          if (result.future().isComplete()) {
+            req.reset();
+            return Future.failedFuture("the deadline passed before the connection was ready");
+          }
           inFlight[0] = req;
           return req.send();
         })
         .onSuccess(resp -> {
           int status = resp.statusCode();
-          if (status != 200) {
+          resp.exceptionHandler(e -> result.tryComplete(transportFailure(e, uri, status)));
+          if (status >= 100 && status < 200) {
+            result.tryComplete(FetchResult.failed(Verdict.HTTP_ERROR, status,
+                "malformed HTTP response from " + where(uri) + ": interim status " + status + " where a final response was due"));
             resp.request().reset();
+            return;
+          }
+          if (status != 200) {
             result.tryComplete(FetchResult.failed(Verdict.HTTP_ERROR, status, "HTTP status " + status));
+            resp.request().reset();
             return;
           }
           Buffer body = Buffer.buffer();
@@ -94,7 +114,6 @@ public final class HttpProbe {
             }
             body.appendBuffer(chunk);
           });
-          resp.exceptionHandler(e -> result.tryComplete(transportFailure(e, uri, 200)));
           resp.endHandler(v -> result.tryComplete(FetchResult.ok(body.getBytes())));
         })
         .onFailure(e -> result.tryComplete(transportFailure(e, uri, 0)));
@@ -104,7 +123,7 @@ public final class HttpProbe {
   /** Closes every client. */
   public Future<Void> close() {
     closed = true;
-    Future<Void> f = plain.close();
+    Future<Void> f = Future.succeededFuture();
     for (HttpClientAgent c : clients.values()) {
       f = f.compose(v -> c.close());
     }
@@ -119,9 +138,13 @@ public final class HttpProbe {
       }
       root = root.getCause();
     }
-    String where = uri.getHost() + ":" + (uri.getPort() < 0 ? ("https".equals(uri.getScheme()) ? 443 : 80) : uri.getPort());
+    String where = where(uri);
     if (hasCause(e, SSLException.class)) {
       return FetchResult.failed(Verdict.TLS_ERROR, status, "TLS failure with " + where + ": " + message(root));
+    }
+    String violation = ProtocolViolation.describe(e);
+    if (violation != null) {
+      return FetchResult.failed(Verdict.HTTP_ERROR, status, "malformed HTTP response from " + where + ": " + violation);
     }
     if (hasCause(e, TimeoutException.class) || root.getClass().getSimpleName().contains("Timeout")) {
       return FetchResult.failed(Verdict.TIMEOUT, status, "timed out connecting to " + where);
@@ -152,23 +175,36 @@ public final class HttpProbe {
     return t.getClass().getSimpleName() + (m == null ? "" : " " + m.lines().findFirst().orElse(""));
   }
 
-  private HttpClientAgent clientFor(TlsConfig tls) {
-    if (tls == null) {
-      return plain;
-    }
-    return clients.computeIfAbsent(tls, t -> {
-      HttpClientOptions o = baseOptions().setSsl(true).setVerifyHost(t.verifyHostname());
-      if (t.caFile() != null) {
-        o.setTrustOptions(new PemTrustOptions().addCertPath(t.caFile().toString()));
-      }
-      if (t.certFile() != null && t.keyFile() != null) {
-        o.setKeyCertOptions(new PemKeyCertOptions().setCertPath(t.certFile().toString()).setKeyPath(t.keyFile().toString()));
-      }
-      return vertx.createHttpClient(o, new PoolOptions().setHttp1MaxSize(poolSizePerHost));
-    });
+  private static String where(URI uri) {
+    return uri.getHost() + ":" + (uri.getPort() < 0 ? ("https".equals(uri.getScheme()) ? 443 : 80) : uri.getPort());
   }
 
-  private static HttpClientOptions baseOptions() {
-    return new HttpClientOptions().setKeepAlive(true).setMaxRedirects(0);
+  /**
+   * One client per TLS configuration and deadline: the TCP connect timeout is a client option, and
+   * it must not outlive the poll (Vert.x's default of 60 s kept sockets to blackholed targets open
+   * long after their polls had timed out).
+   */
+  private HttpClientAgent clientFor(TlsConfig tls, long timeoutMs) {
+    return clients.computeIfAbsent(new ClientKey(tls, timeoutMs), k -> {
+      HttpClientOptions o = new HttpClientOptions()
+          .setKeepAlive(false)
+          .setMaxRedirects(0)
+          .setConnectTimeout((int) Math.min(Integer.MAX_VALUE, timeoutMs))
+          .setIdleTimeout((int) Math.min(Integer.MAX_VALUE, timeoutMs))
+          .setIdleTimeoutUnit(TimeUnit.MILLISECONDS);
+      if (tls != null) {
+        o.setSsl(true).setVerifyHost(tls.verifyHostname());
+        if (tls.caFile() != null) {
+          o.setTrustOptions(new PemTrustOptions().addCertPath(tls.caFile().toString()));
+        }
+        if (tls.certFile() != null && tls.keyFile() != null) {
+          o.setKeyCertOptions(new PemKeyCertOptions().setCertPath(tls.certFile().toString())
+              .setKeyPath(tls.keyFile().toString()));
+        }
+      }
+      return vertx.httpClientBuilder().with(o).with(new PoolOptions().setHttp1MaxSize(poolSizePerHost))
+          .withConnectHandler(conn -> conn.exceptionHandler(e -> LOG.debug("connection to a target failed: {}", e.toString())))
+          .build();
+    });
   }
 }

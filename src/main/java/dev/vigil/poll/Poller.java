@@ -10,11 +10,14 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.WorkerExecutor;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 
 /**
  * Polls one target once: fetch with a fresh nonce (a new one for each retry), verify on a worker
@@ -31,17 +34,25 @@ public final class Poller {
   private final HttpProbe probe;
   private final WorkerExecutor verifyPool;
   private final Clock clock;
+  private final Supplier<String> nonces;
   private final Map<TargetId, SequenceBaseline> sequences = new HashMap<>();
+  private final VerdictLog verdictLog = new VerdictLog();
   private volatile Duration restartWindow = DEFAULT_RESTART_WINDOW;
 
   /** The scoring window's default: a second attester restart within it is {@code stale}. */
   public static final Duration DEFAULT_RESTART_WINDOW = Duration.ofSeconds(180);
 
   public Poller(Vertx vertx, HttpProbe probe, WorkerExecutor verifyPool, Clock clock) {
+    this(vertx, probe, verifyPool, clock, Nonce::fresh);
+  }
+
+  /** A poller sending the nonces {@code nonces} gives ({@code vigil verify --url --nonce}). */
+  public Poller(Vertx vertx, HttpProbe probe, WorkerExecutor verifyPool, Clock clock, Supplier<String> nonces) {
     this.vertx = vertx;
     this.probe = probe;
     this.verifyPool = verifyPool;
     this.clock = clock;
+    this.nonces = nonces;
   }
 
   /** How long after an attester restart a second step back is {@code stale}: the scoring window. */
@@ -51,13 +62,17 @@ public final class Poller {
 
   public Future<PollResult> poll(PollTarget target) {
     long start = System.nanoTime();
-    return attempt(target, 1).map(r -> new PollResult(target.id(), r.verification, r.responded,
-        Duration.ofNanos(System.nanoTime() - start), clock.instant(), r.attempts, r.attesterRestart));
+    return attempt(target, 1).map(r -> {
+      verdictLog.record(target.id(), r.verification);
+      return new PollResult(target.id(), r.verification, r.responded, Duration.ofNanos(System.nanoTime() - start),
+          clock.instant(), r.attempts, r.attesterRestart);
+    });
   }
 
   /** Forgets per-target state of targets no longer polled. */
   public void retain(java.util.Set<TargetId> targets) {
     sequences.keySet().retainAll(targets);
+    verdictLog.retain(targets);
   }
 
   private record Attempt(Verification verification, boolean responded, int status, int attempts,
@@ -94,8 +109,9 @@ public final class Poller {
     if (cfg.mode() == TargetConfig.Mode.LEGACY_HEALTH) {
       return legacy(target);
     }
-    String nonce = Nonce.fresh();
-    String path = cfg.attestationPath() + (cfg.attestationPath().contains("?") ? "&" : "?") + "nonce=" + nonce;
+    String nonce = nonces.get();
+    String path = cfg.attestationPath() + (cfg.attestationPath().contains("?") ? "&" : "?") + "nonce="
+        + URLEncoder.encode(nonce, StandardCharsets.UTF_8);
     return probe.get(target.endpoint(path), cfg.tls(), cfg.timeout(), target.maxResponseBytes()).compose(f -> {
       if (!f.succeeded()) {
         return Future.succeededFuture(new Attempt(transport(f), f.responded(), f.status(), 1));

@@ -1,10 +1,11 @@
 package dev.vigil.poll;
 
+import dev.vigil.attest.Verdict;
 import dev.vigil.score.TargetId;
+import io.vertx.core.AsyncResult;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Random;
@@ -12,138 +13,110 @@ import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 /**
- * Runs each target's poll at its interval. First start times are spread over
- * {@code jitter × interval} so a large fleet never fires at once; at most {@code concurrency}
- * polls run at a time (the rest wait in FIFO order); a target's next poll is due one interval after
- * its previous due time, never overlapping its own previous poll. Reports each poll's lag (start
- * minus due time) to a listener.
+ * Runs each target's poll at its interval, as planned by a {@link PollPlan}: first start times
+ * spread over {@code jitter × interval}, at most {@code concurrency} polls at a time, a target's
+ * next poll one interval after its previous due time and never overlapping its own previous poll,
+ * and targets whose last poll timed out or found them unreachable held to a smaller share of the
+ * budget so they never delay the others. The lane comes from the task's result when it is a
+ * {@link PollResult}. Reports the lag (start minus due time) of every poll that is not from a
+ * silent target to a listener: a silent target waits for its budget by design, not because the
+ * monitor is starved.
  *
  * <p>Confined to one Vert.x context: every method must be called on it.
  */
 public final class Scheduler {
   private final Vertx vertx;
-  private final int concurrency;
-  private final double jitter;
-  private final Random random;
+  private final PollPlan plan;
   private final Consumer<Duration> lagListener;
-  private final Map<TargetId, Entry> entries = new HashMap<>();
-  private final ArrayDeque<Entry> ready = new ArrayDeque<>();
-  private int inFlight;
+  private final Map<TargetId, Task> tasks = new HashMap<>();
   private boolean stopped;
 
-  private static final class Entry {
-    final TargetId id;
-    Duration interval;
-    Supplier<Future<?>> task;
-    long dueNanos;
+  private static final class Task {
+    Supplier<Future<?>> run;
     long timerId = -1;
-    boolean removed;
-    boolean running;
-
-    Entry(TargetId id) {
-      this.id = id;
-    }
   }
 
   public Scheduler(Vertx vertx, int concurrency, double jitter, Random random, Consumer<Duration> lagListener) {
-    if (concurrency < 1) {
-      throw new IllegalArgumentException("concurrency must be at least 1");
-    }
     this.vertx = vertx;
-    this.concurrency = concurrency;
-    this.jitter = jitter;
-    this.random = random;
+    this.plan = new PollPlan(concurrency, jitter, random::nextDouble);
     this.lagListener = lagListener;
   }
 
   /** Starts (or re-plans) polling of {@code id}; the first run is within jitter × interval. */
   public void schedule(TargetId id, Duration interval, Supplier<Future<?>> task) {
-    Entry e = entries.get(id);
-    if (e != null) {
-      e.interval = interval;
-      e.task = task;
-      return;
+    Task t = tasks.computeIfAbsent(id, k -> new Task());
+    t.run = task;
+    long due = plan.add(id, interval, System.nanoTime());
+    if (due >= 0) {
+      arm(id, t, due);
     }
-    e = new Entry(id);
-    e.interval = interval;
-    e.task = task;
-    entries.put(id, e);
-    long offset = (long) (random.nextDouble() * jitter * interval.toNanos());
-    e.dueNanos = System.nanoTime() + offset;
-    arm(e);
   }
 
   /** Stops polling {@code id}; a poll already running finishes but is not rescheduled. */
   public void unschedule(TargetId id) {
-    Entry e = entries.remove(id);
-    if (e != null) {
-      e.removed = true;
-      if (e.timerId >= 0) {
-        vertx.cancelTimer(e.timerId);
-      }
-      ready.remove(e);
+    Task t = tasks.remove(id);
+    if (t != null && t.timerId >= 0) {
+      vertx.cancelTimer(t.timerId);
     }
+    plan.remove(id);
   }
 
   public void stop() {
     stopped = true;
-    for (TargetId id : entries.keySet().toArray(new TargetId[0])) {
+    for (TargetId id : tasks.keySet().toArray(new TargetId[0])) {
       unschedule(id);
     }
   }
 
   /** Polls currently running. */
   public int inFlight() {
-    return inFlight;
+    return plan.inFlight();
   }
 
   /** Polls due but waiting for a free slot. */
   public int queued() {
-    return ready.size();
+    return plan.queued();
   }
 
-  private void arm(Entry e) {
-    long delayMs = Math.max(1, (e.dueNanos - System.nanoTime()) / 1_000_000);
-    e.timerId = vertx.setTimer(delayMs, t -> {
-      e.timerId = -1;
-      if (!e.removed && !stopped) {
-        ready.add(e);
+  private void arm(TargetId id, Task t, long due) {
+    long delayMs = Math.max(1, (due - System.nanoTime()) / 1_000_000);
+    t.timerId = vertx.setTimer(delayMs, timer -> {
+      t.timerId = -1;
+      if (!stopped && tasks.get(id) == t) {
+        plan.due(id);
         dispatch();
       }
     });
   }
 
   private void dispatch() {
-    while (inFlight < concurrency && !ready.isEmpty()) {
-      Entry e = ready.poll();
-      if (e.removed || e.running) {
-        continue;
+    for (PollPlan.Start s : plan.startable(System.nanoTime())) {
+      if (s.lane() != PollPlan.Lane.SILENT) {
+        lagListener.accept(s.lag());
       }
-      long now = System.nanoTime();
-      lagListener.accept(Duration.ofNanos(Math.max(0, now - e.dueNanos)));
-      inFlight++;
-      e.running = true;
+      Task t = tasks.get(s.id());
       Future<?> f;
       try {
-        f = e.task.get();
+        f = t.run.get();
       } catch (RuntimeException ex) {
         f = Future.failedFuture(ex);
       }
       f.onComplete(r -> {
-        inFlight--;
-        e.running = false;
-        if (!e.removed && !stopped) {
-          long next = e.dueNanos + e.interval.toNanos();
-          long at = System.nanoTime();
-          if (next < at) {
-            long missed = (at - next) / e.interval.toNanos() + 1;
-            next += missed * e.interval.toNanos();
-          }
-          e.dueNanos = next;
-          arm(e);
+        long next = plan.finished(s, silent(r), System.nanoTime());
+        Task now = tasks.get(s.id());
+        if (next >= 0 && !stopped && now != null) {
+          arm(s.id(), now, next);
         }
         dispatch();
       });
     }
+  }
+
+  private static Boolean silent(AsyncResult<?> r) {
+    if (r.succeeded() && r.result() instanceof PollResult p) {
+      Verdict v = p.verification().verdict();
+      return !p.responded() && (v == Verdict.TIMEOUT || v == Verdict.UNREACHABLE);
+    }
+    return null;
   }
 }

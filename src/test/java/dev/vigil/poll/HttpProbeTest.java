@@ -25,6 +25,11 @@ class HttpProbeTest {
   private HttpServer server;
   private final CountDownLatch release = new CountDownLatch(1);
 
+  @org.junit.jupiter.api.BeforeAll
+  static void warmUp() throws Exception {
+    TestVertx.warmUpHttp();
+  }
+
   @BeforeEach
   void setUp() throws Exception {
     vertx = TestVertx.create();
@@ -91,7 +96,7 @@ class HttpProbeTest {
     @Test
     void serverErrorIsHttpError() throws Exception {
       FetchResult r = get("/500", Duration.ofSeconds(5));
-      assertThat(r.failure()).isEqualTo(Verdict.HTTP_ERROR);
+      assertThat(r.failure()).as(r.detail()).isEqualTo(Verdict.HTTP_ERROR);
       assertThat(r.status()).isEqualTo(500);
       assertThat(r.responded()).isTrue();
     }
@@ -99,7 +104,7 @@ class HttpProbeTest {
     @Test
     void redirectsAreNotFollowed() throws Exception {
       FetchResult r = get("/redirect", Duration.ofSeconds(5));
-      assertThat(r.failure()).isEqualTo(Verdict.HTTP_ERROR);
+      assertThat(r.failure()).as(r.detail()).isEqualTo(Verdict.HTTP_ERROR);
       assertThat(r.detail()).contains("302");
     }
 
@@ -142,6 +147,62 @@ class HttpProbeTest {
       FetchResult r = TestVertx.await(probe.get(URI.create("http://no-such-host.invalid/x"), null, Duration.ofSeconds(5), 1024));
       assertThat(r.failure()).isIn(Verdict.UNREACHABLE, Verdict.TIMEOUT);
       assertThat(r.failure().isAvailability()).isTrue();
+    }
+  }
+
+  @Nested
+  class MalformedResponses {
+    private final java.io.ByteArrayOutputStream logged = new java.io.ByteArrayOutputStream();
+
+    /** Fetches from {@code raw}, capturing what is logged meanwhile (slf4j-simple writes to System.err). */
+    private FetchResult fetch(dev.vigil.testing.RawHttpServer raw) throws Exception {
+      java.io.PrintStream err = System.err;
+      System.setErr(new java.io.PrintStream(logged, true, java.nio.charset.StandardCharsets.UTF_8));
+      try (raw) {
+        FetchResult r = TestVertx.await(probe.get(URI.create(raw.baseUrl() + "/attestation"), null, Duration.ofSeconds(3), 65_536));
+        TestVertx.await(vertx.timer(100));
+        return r;
+      } finally {
+        System.setErr(err);
+        err.print(logged.toString(java.nio.charset.StandardCharsets.UTF_8));
+      }
+    }
+
+
+    @org.junit.jupiter.api.AfterEach
+    void nothingWasLoggedAtWarnOrErrorNorAStackTrace() {
+      assertThat(logged.toString(java.nio.charset.StandardCharsets.UTF_8))
+          .doesNotContain("[ERROR]").doesNotContain("[WARN]").doesNotContain("\tat ");
+    }
+
+    @Test
+    void aChunkSizeOverflowIsHttpErrorNamingIt() throws Exception {
+      FetchResult r = fetch(dev.vigil.testing.RawHttpServer.answering(
+          "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nFFFFFFFFFFFFFFFFFFFFFFFF\r\nabc\r\n"));
+      assertThat(r.failure()).as(r.detail()).isEqualTo(Verdict.HTTP_ERROR);
+      assertThat(r.detail()).startsWith("malformed HTTP response from 127.0.0.1:").containsIgnoringCase("chunk");
+    }
+
+    @Test
+    void aHeaderLargerThanTheLimitIsHttpErrorNamingIt() throws Exception {
+      FetchResult r = fetch(dev.vigil.testing.RawHttpServer.answering(
+          "HTTP/1.1 200 OK\r\nX-Big: " + "a".repeat(20_000) + "\r\nContent-Length: 2\r\n\r\n{}"));
+      assertThat(r.failure()).as(r.detail()).isEqualTo(Verdict.HTTP_ERROR);
+      assertThat(r.detail()).startsWith("malformed HTTP response from 127.0.0.1:").containsIgnoringCase("header");
+    }
+
+    @Test
+    void endlessInterimResponsesAreHttpErrorNamingThem() throws Exception {
+      FetchResult r = fetch(dev.vigil.testing.RawHttpServer.repeating("HTTP/1.1 102 Processing\r\n\r\n"));
+      assertThat(r.failure()).as(r.detail()).isEqualTo(Verdict.HTTP_ERROR);
+      assertThat(r.detail()).startsWith("malformed HTTP response from 127.0.0.1:").contains("interim");
+    }
+
+    @Test
+    void aStatusLineThatIsNotHttpIsHttpError() throws Exception {
+      FetchResult r = fetch(dev.vigil.testing.RawHttpServer.answering("SSH-2.0-OpenSSH_9.6\r\n\r\n"));
+      assertThat(r.failure()).as(r.detail()).isEqualTo(Verdict.HTTP_ERROR);
+      assertThat(r.detail()).startsWith("malformed HTTP response from 127.0.0.1:");
     }
   }
 }

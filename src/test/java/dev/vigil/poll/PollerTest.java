@@ -44,6 +44,11 @@ class PollerTest {
   private volatile String hash = Expectation.DEFAULT_HASH;
   private volatile long sequence = 10;
 
+  @org.junit.jupiter.api.BeforeAll
+  static void warmUp() throws Exception {
+    TestVertx.warmUpHttp();
+  }
+
   @BeforeEach
   void setUp() throws Exception {
     vertx = TestVertx.create();

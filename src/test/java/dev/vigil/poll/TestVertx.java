@@ -43,6 +43,22 @@ public final class TestVertx {
     return vertx;
   }
 
+  /**
+   * Makes one HTTP request through the probe on a Vert.x that is not watched: the first request of a
+   * cold JVM on a loaded machine takes long (class loading, interpreted code, Netty's first buffers),
+   * and it is not what a test watches. Call from a {@code @BeforeAll}.
+   */
+  public static void warmUpHttp() throws Exception {
+    Vertx plain = Vertx.vertx();
+    try (dev.vigil.testing.RawHttpServer ok = dev.vigil.testing.RawHttpServer.answering(
+        "HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: close\r\n\r\n{}")) {
+      new HttpProbe(plain, 1).get(java.net.URI.create(ok.baseUrl() + "/"), null, java.time.Duration.ofSeconds(10), 1024)
+          .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    } finally {
+      plain.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    }
+  }
+
   /** Every time Vigil's code held an event loop of {@code vertx} for 500 ms or more. */
   public static List<String> blocked(Vertx vertx) {
     return List.copyOf(BLOCKED.getOrDefault(vertx, List.of()));

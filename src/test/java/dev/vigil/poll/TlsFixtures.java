@@ -21,13 +21,13 @@ import org.bouncycastle.jce.provider.BouncyCastleProvider;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 
 /** Self-signed EC certificates for 127.0.0.1, written as PEM files, for TLS tests built in code. */
-final class TlsFixtures {
+public final class TlsFixtures {
   private TlsFixtures() {}
 
   /** A certificate and its PKCS#8 key, as PEM files. */
-  record Pem(Path cert, Path key) {}
+  public record Pem(Path cert, Path key) {}
 
-  static Pem selfSigned(Path dir, String name) throws Exception {
+  public static Pem selfSigned(Path dir, String name) throws Exception {
     KeyPairGenerator g = KeyPairGenerator.getInstance("EC");
     g.initialize(new ECGenParameterSpec("secp256r1"));
     KeyPair pair = g.generateKeyPair();

@@ -8,7 +8,6 @@ import dev.vigil.attest.TrustStore;
 import dev.vigil.attest.TrustedKey;
 import dev.vigil.attest.Verification;
 import dev.vigil.attest.Verifier;
-import dev.vigil.poll.BlockingFetcher;
 import dev.vigil.poll.Nonce;
 import dev.vigil.score.TargetId;
 import io.vertx.core.Future;
@@ -95,7 +94,9 @@ final class SimHarness {
   }
 
   static URI withNonce(URI attestationUrl, String nonce) {
-    return BlockingFetcher.attestationUri(attestationUrl.toString(), nonce);
+    String base = attestationUrl.toString();
+    return URI.create(base + (base.contains("?") ? "&" : "?") + "nonce="
+        + java.net.URLEncoder.encode(nonce, StandardCharsets.UTF_8));
   }
 
   /** What the monitor would get for one poll of {@code id}. */

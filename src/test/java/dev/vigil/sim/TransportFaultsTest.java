@@ -15,8 +15,8 @@ import dev.vigil.attest.TrustedKey;
 import dev.vigil.attest.Verdict;
 import dev.vigil.attest.Verification;
 import dev.vigil.attest.Verifier;
-import dev.vigil.poll.BlockingFetcher;
 import dev.vigil.poll.FetchResult;
+import dev.vigil.poll.HttpProbe;
 import dev.vigil.poll.Nonce;
 import java.net.ConnectException;
 import java.net.InetSocketAddress;
@@ -164,13 +164,17 @@ class TransportFaultsTest extends SimulatorTestBase {
     }
   }
 
-  /** The monitor's own blocking fetcher turns the transport faults into availability verdicts. */
+  /** The monitor's own probe turns the transport faults into availability verdicts. */
   @Nested
-  class ThroughTheMonitorsFetcher {
-    private final BlockingFetcher fetcher = new BlockingFetcher(Duration.ofSeconds(5), Verifier.DEFAULT_MAX_BYTES);
+  class ThroughTheMonitorsProbe {
+    private FetchResult fetch(Duration timeout) throws Exception {
+      HttpProbe probe = new HttpProbe(vertx, 1);
+      return await(probe.get(SimHarness.withNonce(sim.attestationUrl(INTEGRITY_GREEN), Nonce.fresh()), null, timeout,
+          Verifier.DEFAULT_MAX_BYTES).eventually(() -> probe.close()));
+    }
 
-    private FetchResult fetch() {
-      return fetcher.fetch(SimHarness.withNonce(sim.attestationUrl(INTEGRITY_GREEN), Nonce.fresh()));
+    private FetchResult fetch() throws Exception {
+      return fetch(Duration.ofSeconds(5));
     }
 
     @Test
@@ -196,8 +200,7 @@ class TransportFaultsTest extends SimulatorTestBase {
     @Test
     void slowBeyondTheTimeoutIsATimeout() throws Exception {
       await(sim.setFault(INTEGRITY_GREEN, Fault.SLOW, Duration.ofSeconds(2)));
-      FetchResult r = new BlockingFetcher(Duration.ofMillis(300), Verifier.DEFAULT_MAX_BYTES)
-          .fetch(SimHarness.withNonce(sim.attestationUrl(INTEGRITY_GREEN), Nonce.fresh()));
+      FetchResult r = fetch(Duration.ofMillis(300));
       assertThat(r.failure()).isEqualTo(Verdict.TIMEOUT);
     }
   }

@@ -21,7 +21,17 @@ public final class ChildJvm implements AutoCloseable {
   private final BlockingQueue<String> lines = new LinkedBlockingQueue<>();
 
   public ChildJvm(Path log, String mainClass, String... args) throws IOException {
-    List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+    this(log, List.of(), mainClass, args);
+  }
+
+  /** A child JVM whose open-file limit is {@code maxOpenFiles} ({@code ulimit -n}, then exec: the same PID). */
+  public static ChildJvm withOpenFileLimit(Path log, int maxOpenFiles, String mainClass, String... args) throws IOException {
+    return new ChildJvm(log, List.of("bash", "-c", "ulimit -n " + maxOpenFiles + " && exec \"$0\" \"$@\""), mainClass, args);
+  }
+
+  private ChildJvm(Path log, List<String> prefix, String mainClass, String... args) throws IOException {
+    List<String> cmd = new ArrayList<>(prefix);
+    cmd.addAll(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
         "-Xmx256m", "-cp", System.getProperty("java.class.path"), mainClass));
     cmd.addAll(List.of(args));
     process = new ProcessBuilder(cmd).redirectError(log.toFile()).start();

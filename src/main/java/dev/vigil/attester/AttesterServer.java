@@ -6,12 +6,14 @@ import dev.vigil.attest.Signer;
 import dev.vigil.attest.SigningKey;
 import dev.vigil.attest.Statement;
 import dev.vigil.config.BoundedFiles;
+import dev.vigil.http.ServerLimits;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.WorkerExecutor;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
 import java.io.IOException;
 import java.io.InputStream;
@@ -62,6 +64,8 @@ public final class AttesterServer {
   static final Duration HEALTH_TIMEOUT = Duration.ofSeconds(2);
   static final String ENVELOPE_TYPE = "application/vnd.dsse.envelope.v1+json";
   private static final ObjectMapper JSON = new ObjectMapper();
+  /** Connections beyond the attestations in flight: health checks, a scrape, a burst being answered 503. */
+  private static final int CONNECTION_HEADROOM = 64;
 
   /**
    * What the attester says about whom, and its limits. {@code hash} and {@code healthUrl} may be
@@ -130,7 +134,13 @@ public final class AttesterServer {
   public static Future<AttesterServer> start(Vertx vertx, Options options, Clock clock) {
     AttesterServer a = new AttesterServer(vertx, options, clock);
     return Future.join(a.refreshConstitution(), a.refreshHealth())
-        .compose(x -> vertx.createHttpServer().requestHandler(a::handle).listen(options.port(), options.host()))
+        .compose(x -> {
+          ServerLimits limits = new ServerLimits(options.maxConcurrent() + CONNECTION_HEADROOM,
+              ServerLimits.defaults().idleTimeout(), ServerLimits.defaults().requestTimeout());
+          HttpServer server = vertx.createHttpServer(limits.options(new HttpServerOptions()));
+          limits.install(vertx, server, a::handle);
+          return server.listen(options.port(), options.host());
+        })
         .map(s -> {
           a.server = s;
           a.timer = vertx.setPeriodic(options.refreshInterval().toMillis(), id -> {

@@ -1,9 +1,11 @@
 package dev.vigil.rollback;
 
+import dev.vigil.http.ServerLimits;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
 import io.vertx.ext.web.Router;
 import io.vertx.core.json.JsonObject;
 import java.util.Optional;
@@ -13,13 +15,19 @@ import java.util.function.Supplier;
  * The controller's own HTTP endpoints: {@code GET /metrics} (Prometheus text of the rollback and
  * JVM metrics), {@code GET /health/live} (200 while the process runs) and {@code GET /health/ready}
  * (200 once the consumer joined its group and polls; 503 with the reason before, after, and while
- * a partition is stalled: see {@link RollbackController#notReady()}).
+ * a partition is stalled: see {@link RollbackController#notReady()}). The server has the monitor's
+ * limits ({@link ServerLimits#defaults()}): a connection cap, idle and request-head timeouts.
  */
 public final class ControllerHttp {
   private ControllerHttp() {}
 
   public static Future<HttpServer> start(Vertx vertx, String host, int port, PrometheusMeterRegistry registry,
       Supplier<Optional<String>> notReady) {
+    return start(vertx, host, port, registry, notReady, ServerLimits.defaults());
+  }
+
+  static Future<HttpServer> start(Vertx vertx, String host, int port, PrometheusMeterRegistry registry,
+      Supplier<Optional<String>> notReady, ServerLimits limits) {
     Router router = Router.router(vertx);
     router.get("/metrics").handler(rc -> vertx.executeBlocking(registry::scrape, false).onComplete(ar -> {
       if (ar.succeeded()) {
@@ -36,6 +44,8 @@ public final class ControllerHttp {
           .end(why.isEmpty() ? new JsonObject().put("status", "ready").encode()
               : new JsonObject().put("status", "not ready").put("detail", why.get()).encode());
     });
-    return vertx.createHttpServer().requestHandler(router).listen(port, host);
+    HttpServer server = vertx.createHttpServer(limits.options(new HttpServerOptions()));
+    limits.install(vertx, server, router);
+    return server.listen(port, host);
   }
 }

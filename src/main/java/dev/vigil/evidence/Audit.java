@@ -74,8 +74,10 @@ public final class Audit {
     Scan scan = new Scan(trust);
     RecordLog.Recovery rec = RecordLog.read(logFile, EvidenceLog.MAX_ENTRY_BYTES, scan::accept);
     long n = scan.tree.size();
-    if (scan.failure == null && rec.corruptRecords() > 0) {
-      scan.failure = new Finding(n, "entry " + n + ": corrupt record(s) at byte(s) " + rec.corruptOffsets());
+    if (rec.corruptRecords() > 0) {
+      String corrupt = "corrupt record(s) at byte(s) " + rec.corruptOffsets() + " (damaged or edited without its CRC32C)";
+      scan.failure = scan.failure == null ? new Finding(n, "entry " + n + ": " + corrupt)
+          : new Finding(scan.failure.index(), scan.failure.what() + "; the file has " + corrupt);
     }
     if (scan.failure != null) {
       return fail(checked, scan.failure.index(), scan.failure.what(), n);

@@ -38,6 +38,8 @@ public final class EvidenceLog implements AutoCloseable {
   public static final String FILE = "evidence.log";
   /** Largest entry: an envelope of up to 1 MiB in base64, with room for the other fields. */
   public static final int MAX_ENTRY_BYTES = 2 << 20;
+  /** Buffered bytes that trigger a flush before {@code flushInterval} (one write buffer stays bounded). */
+  static final int MAX_PENDING_BYTES = 8 << 20;
 
   private final String monitorId;
   private final Duration flushInterval;
@@ -48,6 +50,7 @@ public final class EvidenceLog implements AutoCloseable {
   private long[] offsets;
   private final List<byte[]> pending = new ArrayList<>();
   private Instant pendingSince;
+  private long pendingBytes;
 
   private EvidenceLog(String monitorId, Duration flushInterval, Clock clock, RecordLog log, MerkleTree tree,
       long[] offsets) throws IOException {
@@ -110,7 +113,7 @@ public final class EvidenceLog implements AutoCloseable {
   /**
    * Appends {@code entry} at the next index (its own index is replaced) and returns that index.
    * Buffered: durable after the next {@link #flush}, which this call runs when the oldest buffered
-   * entry is {@code flushInterval} old.
+   * entry is {@code flushInterval} old or 8 MiB are buffered.
    */
   public synchronized long append(Entry entry) throws IOException {
     long index = tree.size();
@@ -122,8 +125,13 @@ public final class EvidenceLog implements AutoCloseable {
       pendingSince = clock.instant();
     }
     pending.add(bytes);
+    pendingBytes += bytes.length;
     tree.appendLeafHash(Rfc9162.leafHash(bytes));
-    flushIfDue();
+    if (pendingBytes >= MAX_PENDING_BYTES) {
+      flush();
+    } else {
+      flushIfDue();
+    }
     return index;
   }
 
@@ -151,6 +159,7 @@ public final class EvidenceLog implements AutoCloseable {
       at += RecordLog.HEADER + pending.get(i).length;
     }
     pending.clear();
+    pendingBytes = 0;
   }
 
   /** Entries appended, durable or not. */

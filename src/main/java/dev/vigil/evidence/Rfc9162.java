@@ -16,6 +16,8 @@ public final class Rfc9162 {
   /** Bytes of a hash. */
   public static final int HASH = 32;
 
+  private static final ThreadLocal<MessageDigest> SHA256 = ThreadLocal.withInitial(Rfc9162::newSha256);
+
   private Rfc9162() {}
 
   public static byte[] leafHash(byte[] entry) {
@@ -131,7 +133,14 @@ public final class Rfc9162 {
     return hashes.size() <= 128;
   }
 
+  /** This thread's SHA-256 digest, reset (each use ends with {@code digest()}). */
   static MessageDigest sha256() {
+    MessageDigest d = SHA256.get();
+    d.reset();
+    return d;
+  }
+
+  private static MessageDigest newSha256() {
     try {
       return MessageDigest.getInstance("SHA-256");
     } catch (NoSuchAlgorithmException e) {

@@ -108,7 +108,7 @@ class AuditVerifyCommandTest {
 
       Cli.Result r = verify();
       assertThat(r.code()).as(r.toString()).isEqualTo(1);
-      assertThat(r.out()).contains("FAIL  entry 5").contains("holds index 6");
+      assertThat(r.out()).contains("FAIL  entry 5").contains("holds index 6").contains("corrupt record(s) at byte(s) [" + at + "]");
     }
 
     @Test
@@ -195,6 +195,22 @@ class AuditVerifyCommandTest {
       assertThat(r.code()).as(r.toString()).isEqualTo(1);
       assertThat(r.out()).contains("FAIL  entry 4: the envelope of integrity-service/green recorded as compliant"
           + " does not verify");
+    }
+  }
+
+  @Nested
+  class Help {
+    @Test
+    void listsEveryOptionTheExitCodesAndWhatIsNotThereYet() {
+      Cli.Result r = Cli.run("audit", "verify", "--help");
+      String help = r.out().replaceAll("\\s+", " ");
+
+      assertThat(r.code()).isZero();
+      assertThat(help).contains("--dir", "--checkpoint", "--key", "--previous-checkpoint", "--config",
+          "0 everything verified", "1 the first bad index or failing proof is named", "2 usage or input error",
+          "--url, is not there yet");
+      assertThat(Cli.run("bench", "evidence", "--help").out())
+          .contains("--entries", "--proof-tree-size", "--flush-interval", "--dir");
     }
   }
 

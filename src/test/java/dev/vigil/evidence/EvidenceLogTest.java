@@ -67,6 +67,19 @@ class EvidenceLogTest {
     }
 
     @Test
+    void eightMebibytesBufferedAreFlushedBeforeTheInterval() throws IOException {
+      String detail = "x".repeat(1 << 20);
+      try (EvidenceLog log = EvidenceLog.open(dir, "monitor-0", Duration.ofHours(1), new TestClock())) {
+        for (int i = 0; i < 7; i++) {
+          log.append(new Entry(0, T0, "monitor-0", "s", "e", Entry.Kind.VERDICT, "compliant", detail, null, null, null));
+        }
+        assertThat(log.durableSize()).isZero();
+        log.append(new Entry(0, T0, "monitor-0", "s", "e", Entry.Kind.VERDICT, "compliant", detail, null, null, null));
+        assertThat(log.durableSize()).isEqualTo(8);
+      }
+    }
+
+    @Test
     void aCheckpointCoversOnlyDurableEntriesBecauseItFlushesFirst() throws IOException {
       try (EvidenceLog log = EvidenceLog.open(dir, "monitor-0", Duration.ofHours(1), new TestClock())) {
         log.append(entry(0));

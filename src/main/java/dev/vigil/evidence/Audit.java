@@ -71,7 +71,8 @@ public final class Audit {
     Checkpoint cp = v.checkpoint();
     checked.add("checkpoint signature: ok (" + cp.origin() + ", key " + monitorKey.keyId().substring(0, 16) + ")");
     Map<String, TrustStore> trust = fleet == null ? null : trustByTarget(fleet);
-    Scan scan = new Scan(trust);
+    Scan scan = new Scan(trust, cp.origin().startsWith(Checkpoint.ORIGIN_PREFIX)
+        ? cp.origin().substring(Checkpoint.ORIGIN_PREFIX.length()) : null);
     RecordLog.Recovery rec = RecordLog.read(logFile, EvidenceLog.MAX_ENTRY_BYTES, scan::accept);
     long n = scan.tree.size();
     if (rec.corruptRecords() > 0) {
@@ -154,13 +155,15 @@ public final class Audit {
   private static final class Scan {
     final MerkleTree tree = new MerkleTree();
     final Map<String, TrustStore> trust;
+    final String monitorId;
     Finding failure;
     long envelopesVerified;
     long envelopesRecordedUnverified;
     long unknownTargets;
 
-    Scan(Map<String, TrustStore> trust) {
+    Scan(Map<String, TrustStore> trust, String monitorId) {
       this.trust = trust;
+      this.monitorId = monitorId;
     }
 
     void accept(long offset, byte[] payload) {
@@ -179,6 +182,11 @@ public final class Audit {
       if (e.index() != i) {
         failure = new Finding(i, "entry " + i + " (byte " + offset + "): the record holds index " + e.index()
             + " (an entry removed, inserted or reordered)");
+        return;
+      }
+      if (monitorId != null && !monitorId.equals(e.monitor())) {
+        failure = new Finding(i, "entry " + i + ": recorded by monitor " + Entry.clip(e.monitor())
+            + ", the checkpoint is of " + monitorId);
         return;
       }
       if (trust != null && e.envelope() != null) {

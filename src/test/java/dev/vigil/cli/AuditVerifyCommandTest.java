@@ -125,6 +125,19 @@ class AuditVerifyCommandTest {
     }
 
     @Test
+    void anEntryOfAnotherMonitorNamesItsIndex() throws IOException {
+      rewrite(records -> {
+        records.set(2, new String(records.get(2), StandardCharsets.UTF_8).replace("\"monitor-0\"", "\"monitor-1\"")
+            .getBytes(StandardCharsets.UTF_8));
+        return records;
+      });
+
+      Cli.Result r = verify();
+      assertThat(r.code()).as(r.toString()).isEqualTo(1);
+      assertThat(r.out()).contains("FAIL  entry 2: recorded by monitor monitor-1, the checkpoint is of monitor-0");
+    }
+
+    @Test
     void anEntryRemovedNamesItsIndex() throws IOException {
       rewrite(records -> {
         records.remove(7);

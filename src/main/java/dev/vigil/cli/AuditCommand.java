@@ -1,6 +1,7 @@
 package dev.vigil.cli;
 
 import dev.vigil.attest.Keys;
+import dev.vigil.config.BoundedFiles;
 import dev.vigil.config.VigilConfig;
 import dev.vigil.evidence.Audit;
 import dev.vigil.evidence.EvidenceLog;
@@ -70,9 +71,9 @@ final class AuditCommand implements Runnable {
       if (!Files.isRegularFile(log)) {
         throw new Main.InputException("--dir " + dir + ": no " + EvidenceLog.FILE + " in it");
       }
-      byte[] note = CliFiles.read(checkpoint, "--checkpoint");
+      byte[] note = CliFiles.read(checkpoint, "--checkpoint", BoundedFiles.KEY_MAX_BYTES);
       Keys.PublicKeyMaterial monitorKey = CliFiles.publicKey(key, "--key");
-      byte[] prev = previous == null ? null : CliFiles.read(previous, "--previous-checkpoint");
+      byte[] prev = previous == null ? null : CliFiles.read(previous, "--previous-checkpoint", BoundedFiles.KEY_MAX_BYTES);
       PrintWriter out = spec.commandLine().getOut();
       VigilConfig fleet = config == null ? null : CliFiles.config(config, spec.commandLine().getErr());
       Audit.Report report;

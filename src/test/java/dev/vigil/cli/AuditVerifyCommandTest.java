@@ -239,7 +239,7 @@ class AuditVerifyCommandTest {
       r = Cli.run("audit", "verify", "--dir", logDir.toString(), "--checkpoint", dir.resolve("none").toString(),
           "--key", monitorPub.toString());
       assertThat(r.code()).isEqualTo(2);
-      assertThat(r.err()).contains("--checkpoint " + dir.resolve("none") + ": no such file");
+      assertThat(r.err()).contains("--checkpoint: cannot read " + dir.resolve("none") + ": no such file");
     }
 
     @Test

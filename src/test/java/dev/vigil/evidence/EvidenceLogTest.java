@@ -3,14 +3,13 @@ package dev.vigil.evidence;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.vigil.testing.ManualClock;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.List;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
@@ -21,25 +20,6 @@ class EvidenceLogTest {
 
   @TempDir Path dir;
 
-  /** A clock the test moves. */
-  static final class TestClock extends Clock {
-    Instant now = T0;
-
-    @Override
-    public ZoneOffset getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(java.time.ZoneId zone) {
-      return this;
-    }
-
-    @Override
-    public Instant instant() {
-      return now;
-    }
-  }
 
   static Entry entry(int i) {
     return new Entry(0, T0.plusSeconds(i), "monitor-0", "svc-" + (i % 3), "green", Entry.Kind.VERDICT, "compliant",
@@ -50,16 +30,16 @@ class EvidenceLogTest {
   class Batching {
     @Test
     void appendsBecomeDurableTogetherOnceTheOldestIsFlushIntervalOld() throws IOException {
-      TestClock clock = new TestClock();
+      ManualClock clock = new ManualClock(T0);
       try (EvidenceLog log = EvidenceLog.open(dir, "monitor-0", Duration.ofSeconds(1), clock)) {
         assertThat(log.append(entry(0))).isZero();
-        clock.now = T0.plusMillis(500);
+        clock.set(T0.plusMillis(500));
         assertThat(log.append(entry(1))).isEqualTo(1);
         log.flushIfDue();
         assertThat(log.durableSize()).isZero();
         assertThat(Files.size(dir.resolve(EvidenceLog.FILE))).isZero();
 
-        clock.now = T0.plusMillis(1000);
+        clock.set(T0.plusMillis(1000));
         log.flushIfDue();
         assertThat(log.durableSize()).isEqualTo(2);
         assertThat(Files.size(dir.resolve(EvidenceLog.FILE))).isPositive();
@@ -69,7 +49,7 @@ class EvidenceLogTest {
     @Test
     void eightMebibytesBufferedAreFlushedBeforeTheInterval() throws IOException {
       String detail = "x".repeat(1 << 20);
-      try (EvidenceLog log = EvidenceLog.open(dir, "monitor-0", Duration.ofHours(1), new TestClock())) {
+      try (EvidenceLog log = EvidenceLog.open(dir, "monitor-0", Duration.ofHours(1), new ManualClock(T0))) {
         for (int i = 0; i < 7; i++) {
           log.append(new Entry(0, T0, "monitor-0", "s", "e", Entry.Kind.VERDICT, "compliant", detail, null, null, null));
         }
@@ -81,7 +61,7 @@ class EvidenceLogTest {
 
     @Test
     void aCheckpointCoversOnlyDurableEntriesBecauseItFlushesFirst() throws IOException {
-      try (EvidenceLog log = EvidenceLog.open(dir, "monitor-0", Duration.ofHours(1), new TestClock())) {
+      try (EvidenceLog log = EvidenceLog.open(dir, "monitor-0", Duration.ofHours(1), new ManualClock(T0))) {
         log.append(entry(0));
         log.append(entry(1));
         Checkpoint cp = log.checkpoint();
@@ -97,13 +77,13 @@ class EvidenceLogTest {
     @Test
     void restoresTheTreeReadsRangesAndProves() throws Exception {
       byte[] root;
-      try (EvidenceLog log = EvidenceLog.open(dir, "monitor-0", Duration.ZERO, new TestClock())) {
+      try (EvidenceLog log = EvidenceLog.open(dir, "monitor-0", Duration.ZERO, new ManualClock(T0))) {
         for (int i = 0; i < 100; i++) {
           log.append(entry(i));
         }
         root = log.root(100);
       }
-      try (EvidenceLog log = EvidenceLog.open(dir, "monitor-0", Duration.ofHours(1), new TestClock())) {
+      try (EvidenceLog log = EvidenceLog.open(dir, "monitor-0", Duration.ofHours(1), new ManualClock(T0))) {
         assertThat(log.size()).isEqualTo(100);
         assertThat(log.root(100)).isEqualTo(root);
         List<byte[]> range = log.read(40, 45);
@@ -119,13 +99,13 @@ class EvidenceLogTest {
 
     @Test
     void aTornTailIsCutAndTheTreeContinues() throws Exception {
-      try (EvidenceLog log = EvidenceLog.open(dir, "monitor-0", Duration.ZERO, new TestClock())) {
+      try (EvidenceLog log = EvidenceLog.open(dir, "monitor-0", Duration.ZERO, new ManualClock(T0))) {
         for (int i = 0; i < 10; i++) {
           log.append(entry(i));
         }
       }
       Files.write(dir.resolve(EvidenceLog.FILE), new byte[] {0, 0, 1, 0, 1, 2, 3, 4, '{'}, StandardOpenOption.APPEND);
-      try (EvidenceLog log = EvidenceLog.open(dir, "monitor-0", Duration.ZERO, new TestClock())) {
+      try (EvidenceLog log = EvidenceLog.open(dir, "monitor-0", Duration.ZERO, new ManualClock(T0))) {
         assertThat(log.size()).isEqualTo(10);
         assertThat(log.recovery().tailBytes()).isEqualTo(9);
         log.append(entry(10));
@@ -139,7 +119,7 @@ class EvidenceLogTest {
 
     @Test
     void anEntryMissingInTheMiddleRefusesToOpen() throws Exception {
-      try (EvidenceLog log = EvidenceLog.open(dir, "monitor-0", Duration.ZERO, new TestClock())) {
+      try (EvidenceLog log = EvidenceLog.open(dir, "monitor-0", Duration.ZERO, new ManualClock(T0))) {
         for (int i = 0; i < 5; i++) {
           log.append(entry(i));
         }
@@ -150,7 +130,7 @@ class EvidenceLogTest {
       bytes[second + 20] ^= 1;
       Files.write(file, bytes);
 
-      assertThatThrownBy(() -> EvidenceLog.open(dir, "monitor-0", Duration.ZERO, new TestClock()))
+      assertThatThrownBy(() -> EvidenceLog.open(dir, "monitor-0", Duration.ZERO, new ManualClock(T0)))
           .isInstanceOf(IOException.class).hasMessageContaining("is not entry 1").hasMessageContaining("corrupt-1");
     }
   }

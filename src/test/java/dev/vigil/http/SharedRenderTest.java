@@ -2,12 +2,11 @@ package dev.vigil.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.vigil.testing.ManualClock;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
@@ -18,23 +17,8 @@ import org.junit.jupiter.api.Test;
 class SharedRenderTest {
   private final AtomicLong version = new AtomicLong();
   private final List<Promise<String>> started = new ArrayList<>();
-  private Instant now = Instant.parse("2026-12-01T00:00:00Z");
-  private final SharedRender<String> render = new SharedRender<>(Duration.ofSeconds(1), new Clock() {
-    @Override
-    public ZoneOffset getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(java.time.ZoneId zone) {
-      return this;
-    }
-
-    @Override
-    public Instant instant() {
-      return now;
-    }
-  }, version::get, () -> {
+  private final ManualClock clock = new ManualClock(Instant.parse("2026-12-01T00:00:00Z"));
+  private final SharedRender<String> render = new SharedRender<>(Duration.ofSeconds(1), clock, version::get, () -> {
     Promise<String> p = Promise.promise();
     started.add(p);
     return p.future();
@@ -76,10 +60,10 @@ class SharedRenderTest {
     void reusedWithinTheTtlAndRenderedAgainAfterIt() {
       render.get();
       started.get(0).complete("a");
-      now = now.plusMillis(999);
+      clock.advance(Duration.ofMillis(999));
       assertThat(render.get().result()).isEqualTo("a");
       assertThat(started).hasSize(1);
-      now = now.plusMillis(1);
+      clock.advance(Duration.ofMillis(1));
       Future<String> later = render.get();
       assertThat(started).hasSize(2);
       started.get(1).complete("b");
@@ -89,12 +73,12 @@ class SharedRenderTest {
     @Test
     void aSlowRenderIsReusedForTenTimesItsDuration() {
       render.get();
-      now = now.plusMillis(300);
+      clock.advance(Duration.ofMillis(300));
       started.get(0).complete("slow");
-      now = now.plusMillis(2_699);
+      clock.advance(Duration.ofMillis(2_699));
       assertThat(render.get().result()).as("2,999 ms after it started, under 10 × 300 ms").isEqualTo("slow");
       assertThat(started).hasSize(1);
-      now = now.plusMillis(1);
+      clock.advance(Duration.ofMillis(1));
       render.get();
       assertThat(started).hasSize(2);
     }

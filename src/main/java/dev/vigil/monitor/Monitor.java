@@ -216,9 +216,9 @@ public final class Monitor {
             + overload.workerQueueWait().toMillis() + " ms) is above its threshold: availability and latency breaches are held"
         : "the monitor's own delays are back under their thresholds: overload cleared";
     if (on) {
-      LOG.error("monitor overloaded: {}", why);
+      LOG.warn("monitor overloaded: {}", why);
     } else {
-      LOG.warn("{}", why);
+      LOG.info("{}", why);
     }
     listeners.forEach(l -> l.onOverload(on, why));
   }

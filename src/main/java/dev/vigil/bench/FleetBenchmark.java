@@ -10,7 +10,7 @@ import dev.vigil.config.ScoringConfig;
 import dev.vigil.config.ServerConfig;
 import dev.vigil.config.TargetConfig;
 import dev.vigil.config.VigilConfig;
-import dev.vigil.monitor.ConfigSource;
+import dev.vigil.monitor.MonitorBuilder;
 import dev.vigil.monitor.MonitorListener;
 import dev.vigil.monitor.MonitorMetrics;
 import dev.vigil.monitor.MonitorVerticle;
@@ -25,8 +25,6 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.SecureRandom;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -118,8 +116,7 @@ public final class FleetBenchmark {
           }
         }
       };
-      MonitorVerticle verticle = new MonitorVerticle(config, () -> new ConfigSource.Loaded(config, List.of()),
-          Clock.systemUTC(), t -> { }, metrics, new SecureRandom(), List.of(counter));
+      MonitorVerticle verticle = MonitorBuilder.of(config).events(t -> { }).metrics(metrics).listener(counter).build();
       vertx.deployVerticle(verticle).toCompletionStage().toCompletableFuture().get(120, TimeUnit.SECONDS);
       long started = System.nanoTime();
       while (holesPolled.size() < holeIds.size()) {

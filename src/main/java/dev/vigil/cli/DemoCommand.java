@@ -5,10 +5,10 @@ import dev.vigil.config.ConfigLoader;
 import dev.vigil.config.ConfigResult;
 import dev.vigil.config.Durations;
 import dev.vigil.config.VigilConfig;
-import dev.vigil.monitor.ConfigSource;
+import dev.vigil.monitor.MonitorBuilder;
 import dev.vigil.monitor.MonitorMetrics;
 import dev.vigil.monitor.MonitorVerticle;
-import dev.vigil.monitor.TargetStatus;
+import dev.vigil.http.TargetStatus;
 import dev.vigil.score.TargetId;
 import dev.vigil.sim.Fault;
 import dev.vigil.sim.FleetSimulator;
@@ -19,7 +19,6 @@ import dev.vigil.attest.Keys;
 import dev.vigil.attest.Scheme;
 import dev.vigil.attest.SigningKey;
 import dev.vigil.events.EmbeddedKafka;
-import dev.vigil.events.KafkaEventPipeline;
 import dev.vigil.rollback.RollbackController;
 import java.io.IOException;
 import java.io.InputStream;
@@ -97,7 +96,6 @@ final class DemoCommand implements Callable<Integer> {
     CountDownLatch stop = new CountDownLatch(1);
     CountDownLatch finished = new CountDownLatch(1);
     EmbeddedKafka kafka = null;
-    KafkaEventPipeline events = null;
     RollbackController controller = null;
     Thread hook = new Thread(() -> {
       stop.countDown();
@@ -117,7 +115,6 @@ final class DemoCommand implements Callable<Integer> {
       VigilConfig config = config(sim, dir, kafka.bootstrapServers());
       DemoTimeline timeline = new DemoTimeline(out, clock);
       MonitorMetrics metrics = new MonitorMetrics();
-      events = KafkaEventPipeline.start(config.monitorId(), config.kafka(), config.events(), metrics.registry());
       controller = await(RollbackController.start(vertx, config, metrics.registry(), clock, () -> {
         throw new IllegalStateException("the demo has no Kubernetes: its actuator is the simulator's router");
       }, timeline::rollback), "start the rollback controller");
@@ -126,8 +123,7 @@ final class DemoCommand implements Callable<Integer> {
       while (!c.ready() && System.nanoTime() < ready) {
         Thread.sleep(50); // not a test: waiting (bounded) for the consumer group to assign the breaches topic
       }
-      MonitorVerticle verticle = new MonitorVerticle(config, () -> new ConfigSource.Loaded(config, List.of()), clock,
-          events.sink(), metrics, new SecureRandom(), List.of(timeline));
+      MonitorVerticle verticle = MonitorBuilder.of(config).clock(clock).metrics(metrics).listener(timeline).build();
       await(vertx.deployVerticle(verticle), "start the monitor");
       header(out, sim, verticle.port(), kafka.bootstrapServers());
       vertx.setPeriodic(interval.toMillis(), interval.toMillis(), id -> verticle.inspect(m -> {
@@ -152,7 +148,7 @@ final class DemoCommand implements Callable<Integer> {
       timeline.note("demo over: " + summary.get(0) + "; traffic " + TAMPERED.service() + " green "
           + sim.traffic().split(TAMPERED.service()).green() + " % / blue " + sim.traffic().split(TAMPERED.service()).blue()
           + " %");
-      // The controller first: stopping it takes a moment, and the monitor is closed just before Vert.x.
+      // The controller first: stopping it takes a moment, and the monitor (with its outbox) just before Vert.x.
       await(controller.close(), "stop the rollback controller");
       controller = null;
       await(vertx.undeploy(verticle.deploymentID()), "stop the monitor");
@@ -160,13 +156,8 @@ final class DemoCommand implements Callable<Integer> {
       metrics.close();
       return 0;
     } finally {
-      if (controller != null) {
-        controller.close().toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
-      }
-      vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
-      if (events != null) {
-        events.close(); // its own threads, not Vert.x's
-      }
+      (controller == null ? Future.<Void>succeededFuture() : controller.close()).eventually(vertx::close)
+          .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
       if (kafka != null) {
         kafka.close();
       }

@@ -3,18 +3,11 @@ package dev.vigil.cli;
 import dev.vigil.config.ConfigLoader;
 import dev.vigil.config.ConfigResult;
 import dev.vigil.config.VigilConfig;
-import dev.vigil.events.EventSink;
-import dev.vigil.events.KafkaEventPipeline;
-import dev.vigil.events.LoggingEventSink;
-import java.io.IOException;
 import dev.vigil.monitor.ConfigSource;
-import dev.vigil.monitor.MonitorMetrics;
+import dev.vigil.monitor.MonitorBuilder;
 import dev.vigil.monitor.MonitorVerticle;
 import io.vertx.core.Vertx;
 import java.nio.file.Path;
-import java.security.SecureRandom;
-import java.time.Clock;
-import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
@@ -48,32 +41,15 @@ final class MonitorCommand implements Callable<Integer> {
       return new ConfigSource.Loaded(r.isValid() ? r.orElseThrow() : null,
           r.errors().stream().map(Object::toString).toList());
     };
-    MonitorMetrics metrics = new MonitorMetrics();
-    // With kafka.bootstrapServers set, events go through the durable outbox to Kafka; else they are logged.
-    KafkaEventPipeline events = null;
-    EventSink sink = new LoggingEventSink();
-    if (initial.kafka().enabled()) {
-      try {
-        events = KafkaEventPipeline.start(initial.monitorId(), initial.kafka(), initial.events(), metrics.registry());
-      } catch (IOException e) {
-        metrics.close();
-        throw new Main.InputException("cannot open the event outbox " + initial.events().outboxDir() + ": " + e);
-      }
-      sink = events.sink();
-    }
+    // With kafka.bootstrapServers set, the verticle sends events through the durable outbox to Kafka; else they are logged.
     Vertx vertx = Vertx.vertx();
-    MonitorVerticle verticle = new MonitorVerticle(initial, source, Clock.systemUTC(), sink, metrics,
-        new SecureRandom(), List.of());
+    MonitorVerticle verticle = MonitorBuilder.of(initial).configSource(source).build();
     try {
       vertx.deployVerticle(verticle).toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
     } catch (ExecutionException e) {
       vertx.close();
-      if (events != null) {
-        events.close();
-      }
       throw new Main.InputException(e.getCause().getMessage());
     }
-    KafkaEventPipeline pipeline = events;
     Signals.onHangup(verticle::reloadFromAnyThread);
     spec.commandLine().getOut().println("vigil monitor " + initial.monitorId() + ": " + initial.targets().size()
         + " targets; http://" + initial.server().host() + ":" + verticle.port() + "/");
@@ -81,14 +57,10 @@ final class MonitorCommand implements Callable<Integer> {
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       try {
-        vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        vertx.close().toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS); // undeploys: the outbox closes too
       } catch (Exception ignored) {
         // exiting anyway
       }
-      if (pipeline != null) {
-        pipeline.close();
-      }
-      metrics.close();
       stopped.countDown();
     }, "vigil-monitor-shutdown"));
     stopped.await();

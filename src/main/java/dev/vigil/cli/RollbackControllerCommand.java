@@ -1,15 +1,9 @@
 package dev.vigil.cli;
 
 import dev.vigil.config.VigilConfig;
+import dev.vigil.http.MetricsRegistry;
 import dev.vigil.rollback.ControllerHttp;
 import dev.vigil.rollback.RollbackController;
-import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
-import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
-import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
-import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
-import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
-import io.micrometer.core.instrument.binder.system.UptimeMetrics;
-import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
@@ -51,51 +45,39 @@ final class RollbackControllerCommand implements Callable<Integer> {
       }
       throw new Main.InputException("--config " + config + ": " + problems.size() + " error(s); nothing started");
     }
-    PrometheusMeterRegistry registry = registry();
+    MetricsRegistry metrics = new MetricsRegistry();
+    PrometheusMeterRegistry registry = metrics.registry();
     Vertx vertx = Vertx.vertx();
-    RollbackController controller;
-    HttpServer server;
+    Started started;
     try {
-      controller = RollbackController.start(vertx, vigil, registry, Clock.systemUTC(), null)
-          .toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
-      server = ControllerHttp.start(vertx, vigil.controller().host(), vigil.controller().port(), registry,
-          controller::notReady).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+      started = RollbackController.start(vertx, vigil, registry, Clock.systemUTC(), null)
+          .compose(c -> ControllerHttp.start(vertx, vigil.controller().host(), vigil.controller().port(), registry,
+              c::notReady).map(s -> new Started(c, s)))
+          .toCompletionStage().toCompletableFuture().get(90, TimeUnit.SECONDS);
     } catch (ExecutionException e) {
       vertx.close();
-      registry.close();
+      metrics.close();
       throw new Main.InputException(String.valueOf(e.getCause().getMessage()));
     }
     spec.commandLine().getOut().println("vigil rollback-controller " + vigil.monitorId() + ": group "
         + vigil.controller().consumerGroup() + " on " + vigil.kafka().breachesTopic() + " at "
-        + vigil.kafka().bootstrapServers() + "; http://" + vigil.controller().host() + ":" + server.actualPort()
+        + vigil.kafka().bootstrapServers() + "; http://" + vigil.controller().host() + ":" + started.server().actualPort()
         + "/metrics");
     spec.commandLine().getOut().flush();
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       try {
-        controller.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
-        vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        started.controller().close().eventually(vertx::close)
+            .toCompletionStage().toCompletableFuture().get(40, TimeUnit.SECONDS);
       } catch (Exception ignored) {
         // exiting anyway
       }
-      registry.close();
+      metrics.close();
       stopped.countDown();
     }, "vigil-rollback-controller-shutdown"));
     stopped.await();
     return 0;
   }
 
-  /** A Prometheus registry with the JVM and process meters; the controller adds its own. */
-  static PrometheusMeterRegistry registry() {
-    PrometheusMeterRegistry r = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-    new JvmMemoryMetrics().bindTo(r);
-    new JvmThreadMetrics().bindTo(r);
-    new ClassLoaderMetrics().bindTo(r);
-    new ProcessorMetrics().bindTo(r);
-    new UptimeMetrics().bindTo(r);
-    @SuppressWarnings("resource") // lives as long as the process
-    JvmGcMetrics gc = new JvmGcMetrics();
-    gc.bindTo(r);
-    return r;
-  }
+  private record Started(RollbackController controller, HttpServer server) {}
 }

@@ -3,8 +3,6 @@ package dev.vigil.http;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.vigil.monitor.MonitorSnapshot;
-import dev.vigil.monitor.TargetStatus;
 import dev.vigil.score.Breach;
 import java.time.Instant;
 import java.util.TreeMap;

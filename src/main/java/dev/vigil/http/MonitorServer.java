@@ -3,9 +3,6 @@ package dev.vigil.http;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.vigil.config.ServerConfig;
-import dev.vigil.monitor.MonitorMetrics;
-import dev.vigil.monitor.MonitorSnapshot;
-import dev.vigil.monitor.MonitorView;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
@@ -47,7 +44,7 @@ public final class MonitorServer {
 
   private final Vertx vertx;
   private final MonitorView view;
-  private final MonitorMetrics metrics;
+  private final MetricsRegistry metrics;
   private final ServerConfig config;
   private final Clock clock;
   private HttpServer server;
@@ -59,7 +56,7 @@ public final class MonitorServer {
   private SharedRender<Buffer> breachesPage;
   private SharedRender<Buffer> statusPage;
 
-  public MonitorServer(Vertx vertx, MonitorView view, MonitorMetrics metrics, ServerConfig config, Clock clock) {
+  public MonitorServer(Vertx vertx, MonitorView view, MetricsRegistry metrics, ServerConfig config, Clock clock) {
     this.vertx = vertx;
     this.view = view;
     this.metrics = metrics;

@@ -1,7 +1,5 @@
 package dev.vigil.http;
 
-import dev.vigil.monitor.MonitorSnapshot;
-import dev.vigil.monitor.TargetStatus;
 import dev.vigil.score.Breach;
 import java.time.Instant;
 import java.util.List;

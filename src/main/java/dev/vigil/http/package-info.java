@@ -1,9 +1,13 @@
 /**
- * The monitor's HTTP server: {@code /metrics}, health, the JSON API, the status page and the
- * admin endpoints. It renders what the monitor exposes and changes nothing but through the
- * monitor's own operations (reload).
+ * The daemons' HTTP side: the monitor's server ({@code /metrics}, health, the JSON API, the status
+ * page and the admin endpoints), the shared {@link dev.vigil.http.MetricsRegistry} behind the
+ * monitor's and the rollback controller's {@code /metrics}, and the server limits every daemon
+ * applies. The monitor's server renders what {@link dev.vigil.http.MonitorView} exposes
+ * ({@link dev.vigil.http.MonitorSnapshot}, {@link dev.vigil.http.TargetStatus}) and changes nothing
+ * but through the view's own operation (reload).
  *
- * <p>Depends on {@code config}, {@code score} and the monitor's public view; the monitor wires
- * it (the remaining cycle with {@code monitor} is to be replaced by a read-only view interface).
+ * <p>Depends on {@code config} and {@code score} only. The dependency with {@code monitor} is one
+ * way: {@code monitor} implements the view and wires the server; {@code http} imports nothing from
+ * {@code monitor}.
  */
 package dev.vigil.http;

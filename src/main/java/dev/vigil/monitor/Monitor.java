@@ -5,6 +5,8 @@ import dev.vigil.config.PolicyConfig;
 import dev.vigil.config.TargetConfig;
 import dev.vigil.config.VigilConfig;
 import dev.vigil.events.EventSink;
+import dev.vigil.http.MonitorSnapshot;
+import dev.vigil.http.TargetStatus;
 import dev.vigil.poll.HttpProbe;
 import dev.vigil.poll.PollResult;
 import dev.vigil.poll.PollTarget;

@@ -1,6 +1,7 @@
 package dev.vigil.monitor;
 
 import dev.vigil.attest.Verdict;
+import dev.vigil.http.MetricsRegistry;
 import dev.vigil.poll.PollResult;
 import dev.vigil.score.Breach;
 import dev.vigil.score.BreachTransition;
@@ -10,14 +11,6 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
-import io.micrometer.core.instrument.config.MeterFilter;
-import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
-import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
-import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
-import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
-import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
-import io.micrometer.core.instrument.binder.system.UptimeMetrics;
-import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -27,8 +20,8 @@ import java.util.Map;
 import java.util.OptionalDouble;
 
 /**
- * The monitor metrics of metrics-v1, exactly named, on a Micrometer Prometheus registry beside the
- * JVM and process binders. Micrometer's dotted names become the contract's names in the exposition:
+ * The monitor metrics of metrics-v1, exactly named, on the daemon's {@link MetricsRegistry} (beside the
+ * JVM and process binders). Micrometer's dotted names become the contract's names in the exposition:
  * {@code constitutional_hash_valid}, {@code constitutional_compliance_score},
  * {@code constitutional_fleet_compliance_score}, {@code constitutional_attestation_checks_total},
  * {@code constitutional_attestation_signed}, {@code constitutional_target_up},
@@ -45,8 +38,8 @@ public final class MonitorMetrics implements AutoCloseable {
       Duration.ofMillis(50), Duration.ofMillis(100), Duration.ofMillis(250), Duration.ofMillis(500),
       Duration.ofSeconds(1), Duration.ofSeconds(2), Duration.ofSeconds(5), Duration.ofSeconds(10)};
 
+  private final MetricsRegistry shared = new MetricsRegistry();
   private final PrometheusMeterRegistry registry;
-  private final JvmGcMetrics gc = new JvmGcMetrics();
   private final Map<TargetId, TargetMeters> targets = new HashMap<>();
   private java.util.Set<TargetId> known = java.util.Set.of();
   private final Map<String, Value> fleet = new HashMap<>();
@@ -119,23 +112,7 @@ public final class MonitorMetrics implements AutoCloseable {
   }
 
   public MonitorMetrics() {
-    registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-    // process.cpu.time is exported in nanoseconds, which promtool rejects as an abbreviated unit;
-    // process_cpu_usage carries the same information.
-    registry.config().meterFilter(MeterFilter.deny(id -> id.getName().equals("process.cpu.time")));
-    // system_cpu_count reads as a summary's _count to promtool: export it as system_cpu_logical.
-    registry.config().meterFilter(new MeterFilter() {
-      @Override
-      public Meter.Id map(Meter.Id id) {
-        return id.getName().equals("system.cpu.count") ? id.withName("system.cpu.logical") : id;
-      }
-    });
-    new JvmMemoryMetrics().bindTo(registry);
-    gc.bindTo(registry);
-    new JvmThreadMetrics().bindTo(registry);
-    new ClassLoaderMetrics().bindTo(registry);
-    new ProcessorMetrics().bindTo(registry);
-    new UptimeMetrics().bindTo(registry);
+    registry = shared.registry();
     gauge("constitutional.monitor.targets", "Targets this instance polls", Tags.empty(), targetCount);
     gauge("constitutional.monitor.config.last.reload.successful", "1 if the last configuration (re)load succeeded",
         Tags.empty(), reloadOk);
@@ -151,9 +128,14 @@ public final class MonitorMetrics implements AutoCloseable {
     return registry;
   }
 
+  /** The registry {@code /metrics} serves, with the JVM and process meters. */
+  public MetricsRegistry shared() {
+    return shared;
+  }
+
   /** The Prometheus text exposition. Safe from any thread. */
   public String scrape() {
-    return registry.scrape();
+    return shared.scrape();
   }
 
   /**
@@ -270,7 +252,6 @@ public final class MonitorMetrics implements AutoCloseable {
 
   @Override
   public void close() {
-    gc.close();
-    registry.close();
+    shared.close();
   }
 }

@@ -2,7 +2,11 @@ package dev.vigil.monitor;
 
 import dev.vigil.config.VigilConfig;
 import dev.vigil.events.EventSink;
+import dev.vigil.events.KafkaEventPipeline;
+import dev.vigil.events.LoggingEventSink;
 import dev.vigil.http.MonitorServer;
+import dev.vigil.http.MonitorSnapshot;
+import dev.vigil.http.MonitorView;
 import io.netty.channel.EventLoop;
 import io.netty.util.concurrent.EventExecutor;
 import io.vertx.core.Context;
@@ -11,6 +15,8 @@ import io.vertx.core.ThreadingModel;
 import io.vertx.core.internal.ContextInternal;
 import io.vertx.core.internal.VertxInternal;
 import io.vertx.core.VerticleBase;
+import java.io.IOException;
+import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.List;
 import java.util.Random;
@@ -21,8 +27,11 @@ import org.slf4j.LoggerFactory;
  * Deploys the monitor on this verticle's event loop (the polling loop) and its HTTP server on
  * another event loop of the same Vert.x, so that no amount of HTTP traffic delays a poll; the
  * server reads the monitor only through {@link MonitorView} (snapshots taken on the polling loop).
+ * Owns what it opens: the Kafka event pipeline (opened at deploy when the configuration asks for
+ * it and no sink was given, closed at undeploy after the monitor stopped) and metrics it created.
  * Reloads re-read the configuration on a worker thread and apply it on the polling loop; a refused
- * configuration leaves the running one in place. Thread-safe as a {@link MonitorView}.
+ * configuration leaves the running one in place. Built by {@link MonitorBuilder}. Thread-safe as a
+ * {@link MonitorView}.
  */
 public final class MonitorVerticle extends VerticleBase implements MonitorView {
   private static final Logger LOG = LoggerFactory.getLogger(MonitorVerticle.class);
@@ -30,32 +39,71 @@ public final class MonitorVerticle extends VerticleBase implements MonitorView {
   private final VigilConfig initial;
   private final ConfigSource source;
   private final Clock clock;
-  private final EventSink sink;
+  private final EventSink givenSink;
   private final MonitorMetrics metrics;
+  private final boolean ownsMetrics;
   private final Random random;
   private final List<MonitorListener> listeners;
+  private volatile KafkaEventPipeline pipeline;
   private Monitor monitor;
   private MonitorServer server;
   private volatile int port = -1;
 
-  public MonitorVerticle(VigilConfig initial, ConfigSource source, Clock clock, EventSink sink, MonitorMetrics metrics,
-      Random random, List<MonitorListener> listeners) {
-    this.initial = initial;
-    this.source = source;
-    this.clock = clock;
-    this.sink = sink;
-    this.metrics = metrics;
-    this.random = random;
-    this.listeners = List.copyOf(listeners);
+  MonitorVerticle(MonitorBuilder b) {
+    this.initial = b.config;
+    this.source = b.source != null ? b.source : () -> new ConfigSource.Loaded(b.config, List.of());
+    this.clock = b.clock;
+    this.givenSink = b.sink;
+    this.ownsMetrics = b.metrics == null;
+    this.metrics = ownsMetrics ? new MonitorMetrics() : b.metrics;
+    this.random = b.random != null ? b.random : new SecureRandom();
+    this.listeners = List.copyOf(b.listeners);
   }
 
   @Override
   public Future<?> start() {
-    monitor = new Monitor(vertx, clock, sink, metrics, random);
-    listeners.forEach(monitor::addListener);
     Context serverContext = serverContext();
-    server = new MonitorServer(vertx, this, metrics, initial.server(), clock);
-    return monitor.start(initial).compose(v -> onContext(serverContext, server::start)).onSuccess(p -> port = p);
+    return events().compose(sink -> {
+      monitor = new Monitor(vertx, clock, sink, metrics, random);
+      listeners.forEach(monitor::addListener);
+      server = new MonitorServer(vertx, this, metrics.shared(), initial.server(), clock);
+      return monitor.start(initial);
+    }).compose(v -> onContext(serverContext, server::start))
+        .onSuccess(p -> port = p)
+        .recover(e -> closeOwned().transform(x -> Future.failedFuture(e)));
+  }
+
+  /** The sink the monitor was given, else the Kafka pipeline when configured (opened on a worker), else the log. */
+  private Future<EventSink> events() {
+    if (givenSink != null) {
+      return Future.succeededFuture(givenSink);
+    }
+    if (!initial.kafka().enabled()) {
+      return Future.succeededFuture(new LoggingEventSink());
+    }
+    return vertx.executeBlocking(() -> {
+      try {
+        pipeline = KafkaEventPipeline.start(initial.monitorId(), initial.kafka(), initial.events(), metrics.registry());
+      } catch (IOException e) {
+        throw new IllegalStateException("cannot open the event outbox " + initial.events().outboxDir() + ": " + e, e);
+      }
+      return pipeline.sink();
+    }, false);
+  }
+
+  /** Closes the pipeline and the metrics this verticle opened (blocking work: on a worker). */
+  private Future<Void> closeOwned() {
+    return vertx.executeBlocking(() -> {
+      KafkaEventPipeline p = pipeline;
+      if (p != null) {
+        p.close();
+        pipeline = null;
+      }
+      if (ownsMetrics) {
+        metrics.close();
+      }
+      return null;
+    }, false);
   }
 
   /**
@@ -122,7 +170,7 @@ public final class MonitorVerticle extends VerticleBase implements MonitorView {
 
   @Override
   public Future<?> stop() {
-    return server.stop().eventually(() -> monitor.stop());
+    return server.stop().eventually(() -> monitor.stop()).eventually(this::closeOwned);
   }
 
   /** The HTTP server's connection counts (open, refused at the cap, timed out); null before it starts. */
@@ -173,17 +221,9 @@ public final class MonitorVerticle extends VerticleBase implements MonitorView {
         || !java.util.Objects.equals(next.events().signingKeyFile(), running.events().signingKeyFile());
   }
 
-  /** Reads the monitor on its own context, from any thread. */
+  /** Reads the monitor on its own context, from any thread; completes on the caller's context. */
   public <T> Future<T> inspect(java.util.function.Function<Monitor, T> read) {
-    io.vertx.core.Promise<T> p = io.vertx.core.Promise.promise();
-    context.runOnContext(v -> {
-      try {
-        p.complete(read.apply(monitor));
-      } catch (RuntimeException e) {
-        p.fail(e);
-      }
-    });
-    return p.future();
+    return onContext(context, () -> Future.succeededFuture(read.apply(monitor)));
   }
 
   /** Runs {@code reload} on this verticle's context, from any thread (e.g. a SIGHUP handler). */

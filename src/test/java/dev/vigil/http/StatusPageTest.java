@@ -3,7 +3,6 @@ package dev.vigil.http;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.vigil.attest.Verdict;
-import dev.vigil.monitor.TargetStatus;
 import dev.vigil.score.TargetId;
 import java.time.Instant;
 import java.util.List;

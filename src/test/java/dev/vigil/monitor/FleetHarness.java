@@ -19,8 +19,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.SecureRandom;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -56,7 +54,7 @@ public final class FleetHarness {
       ConfigResult r = ConfigLoader.load(configFile, Map.of());
       return new ConfigSource.Loaded(r.isValid() ? r.orElseThrow() : null, r.errors().stream().map(Object::toString).toList());
     };
-    this.verticle = new MonitorVerticle(config, source, Clock.systemUTC(), sink, metrics, new SecureRandom(), List.of());
+    this.verticle = MonitorBuilder.of(config).configSource(source).events(sink).metrics(metrics).build();
     TestVertx.await(vertx.deployVerticle(verticle));
   }
 

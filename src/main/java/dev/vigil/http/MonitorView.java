@@ -1,12 +1,13 @@
-package dev.vigil.monitor;
+package dev.vigil.http;
 
 import io.vertx.core.Future;
 import java.util.List;
 
 /**
- * The monitor as its HTTP server sees it, from any thread: snapshots taken on the monitor's
- * context and handed back to the caller's, and a few volatile figures read without a hop.
- * Implementations are thread-safe.
+ * The monitor as its HTTP server sees it, from any thread: snapshots (targets, breaches, fleet
+ * scores) taken on the monitor's context and handed back to the caller's, readiness and a few
+ * volatile figures read without a hop, and the reload operation. Defined here so that {@code http}
+ * does not depend on {@code monitor}, which implements it. Implementations are thread-safe.
  */
 public interface MonitorView {
   /** A snapshot taken on the monitor's context; completes on the caller's context. */

@@ -1,4 +1,4 @@
-package dev.vigil.monitor;
+package dev.vigil.http;
 
 import dev.vigil.attest.Verdict;
 import dev.vigil.score.Breach;

@@ -5,9 +5,10 @@ import java.util.Map;
 
 /**
  * {@code kafka}: where breach events go. {@code bootstrapServers} null means no Kafka: the monitor
- * logs events instead. {@code properties} are extra producer settings passed through as they are
- * (security: {@code security.protocol}, {@code ssl.*}, {@code sasl.*}); the delivery settings that
- * the outbox relies on cannot be overridden. Its {@link #toString()} hides their values. Immutable.
+ * logs events instead. {@code properties} are extra client settings passed through as they are
+ * (security: {@code security.protocol}, {@code ssl.*}, {@code sasl.*}; tuning such as
+ * {@code session.timeout.ms} or {@code linger.ms}); the delivery settings that the outbox and the
+ * controller rely on cannot be overridden. Its {@link #toString()} hides their values. Immutable.
  * {@code deadLetterTopic} receives the breaches records the rollback controller could never finish.
  */
 public record KafkaConfig(

@@ -6,14 +6,24 @@ import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
 
-/** {@code kafka}: the broker, the topics, the client id and pass-through security settings. */
+/** {@code kafka}: the broker, the topics, the client id and pass-through security and tuning settings. */
 final class KafkaSection {
   private static final List<String> KEYS =
       List.of("bootstrapServers", "breachesTopic", "rollbacksTopic", "deadLetterTopic", "clientId",
       "deliveryTimeout", "properties");
   /** Kafka's own rule for topic names. */
   private static final Pattern TOPIC = Pattern.compile("[A-Za-z0-9._-]{1,249}");
-  private static final Pattern PASS_THROUGH = Pattern.compile("(security\\.protocol|ssl\\..+|sasl\\..+)");
+  private static final Pattern SECURITY = Pattern.compile("(security\\.protocol|ssl\\..+|sasl\\..+)");
+  /**
+   * Client tuning that leaves Vigil's guarantees alone. Never acks, enable.idempotence,
+   * enable.auto.commit, isolation.level, the (de)serializers, group.id or bootstrap.servers.
+   */
+  static final List<String> TUNING = List.of("session.timeout.ms", "heartbeat.interval.ms",
+      "max.poll.interval.ms", "request.timeout.ms", "fetch.min.bytes", "fetch.max.wait.ms", "linger.ms",
+      "batch.size", "compression.type");
+  private static final String REFUSED = "only security settings pass through (security.protocol, ssl.*, sasl.*) "
+      + "and these tuning keys: " + String.join(", ", TUNING) + "; the delivery settings are fixed (acks=all, "
+      + "idempotence on, no auto-commit, read_committed)";
 
   private KafkaSection() {}
 
@@ -39,14 +49,32 @@ final class KafkaSection {
     Map<String, String> props = new LinkedHashMap<>();
     for (Map.Entry<String, Node> e : m.node("properties").entries("a mapping of Kafka client settings").entrySet()) {
       String value = e.getValue().string();
-      if (!PASS_THROUGH.matcher(e.getKey()).matches()) {
-        e.getValue().error("only security settings pass through (security.protocol, ssl.*, sasl.*); the delivery "
-            + "settings are fixed (acks=all, idempotence on)");
-      } else if (value != null) {
+      if (!SECURITY.matcher(e.getKey()).matches() && !TUNING.contains(e.getKey())) {
+        e.getValue().error(REFUSED);
+      } else if (value != null && tuningValue(e.getKey(), value, e.getValue())) {
         props.put(e.getKey(), value);
       }
     }
+    if (props.containsKey("linger.ms") && m.ok("deliveryTimeout")) {
+      if (Long.parseLong(props.get("linger.ms")) > timeout.toMillis() / 2) {
+        m.node("properties").child("linger.ms").error(
+            "must be at most half of kafka.deliveryTimeout (" + timeout.toMillis() / 2 + ")");
+      }
+    }
     return new KafkaConfig(bootstrap, breaches, rollbacks, deadLetters, clientId, timeout, props);
+  }
+
+  private static boolean tuningValue(String key, String value, Node node) {
+    if (key.equals("compression.type")) {
+      if (!value.matches("none|gzip|snappy|lz4|zstd")) {
+        node.error("must be one of none, gzip, snappy, lz4, zstd");
+        return false;
+      }
+    } else if (TUNING.contains(key) && !value.matches("\\d{1,9}")) {
+      node.error("must be a whole number from 0 to 999999999");
+      return false;
+    }
+    return true;
   }
 
   private static String topic(Mapping m, String key, String def) {

@@ -127,6 +127,18 @@ class ConfigSchemaAgreementTest {
         .as("the built-in rules").containsExactlyElementsOf(Rule.defaults().stream().map(Rule::name).toList());
   }
 
+  /** The schema lets through exactly the kafka.properties names the loader lets through. */
+  @Test
+  void kafkaPropertiesPassTheSameNames() {
+    java.util.regex.Pattern names = java.util.regex.Pattern.compile(
+        schema.at("/properties/kafka/properties/properties/propertyNames/pattern").asText());
+    assertThat(KafkaSection.TUNING).allMatch(k -> names.matcher(k).matches());
+    assertThat(List.of("security.protocol", "ssl.truststore.location", "sasl.mechanism"))
+        .allMatch(k -> names.matcher(k).matches());
+    assertThat(List.of("acks", "enable.idempotence", "enable.auto.commit", "isolation.level", "group.id",
+        "bootstrap.servers", "key.serializer", "value.deserializer")).noneMatch(k -> names.matcher(k).matches());
+  }
+
   /** Each documented default is what the loader fills in when the key is left out. */
   @Test
   void everyDocumentedDefaultIsTheLoadersDefault() {

@@ -1,5 +1,7 @@
 package dev.vigil.cli;
 
+import dev.vigil.config.ConfigError;
+import dev.vigil.config.ControllerConfig;
 import dev.vigil.config.VigilConfig;
 import dev.vigil.rollback.ControllerHttp;
 import dev.vigil.rollback.RollbackController;
@@ -44,9 +46,9 @@ final class RollbackControllerCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     VigilConfig vigil = CliFiles.config(config, spec.commandLine().getErr());
-    List<String> problems = RollbackController.problems(vigil);
+    List<ConfigError> problems = ControllerConfig.requirements(vigil);
     if (!problems.isEmpty()) {
-      for (String p : problems) {
+      for (ConfigError p : problems) {
         spec.commandLine().getErr().println(config + ": " + p);
       }
       throw new Main.InputException("--config " + config + ": " + problems.size() + " error(s); nothing started");

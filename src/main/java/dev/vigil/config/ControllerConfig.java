@@ -2,6 +2,7 @@ package dev.vigil.config;
 
 import dev.vigil.attest.TrustStore;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -34,6 +35,28 @@ public record ControllerConfig(List<KeyConfig> trustedMonitorKeys, String consum
   public static ControllerConfig defaults() {
     return new ControllerConfig(List.of(), DEFAULT_CONSUMER_GROUP, ServerSection.DEFAULT_HOST, DEFAULT_PORT,
         DEFAULT_MAX_ATTEMPTS, DEFAULT_STALL_THRESHOLD);
+  }
+
+  /**
+   * What {@code config} lacks for a controller, each at its YAML path (empty: it can run): a broker,
+   * the event signing key, trusted monitor keys. The loader reports these for a document with a
+   * {@code controller} section; {@code vigil rollback-controller} also for one without.
+   */
+  public static List<ConfigError> requirements(VigilConfig config) {
+    List<ConfigError> p = new ArrayList<>();
+    if (!config.kafka().enabled()) {
+      p.add(new ConfigError("kafka.bootstrapServers",
+          "required by the rollback controller (it consumes the breaches topic)"));
+    }
+    if (config.events().signingKey() == null) {
+      p.add(new ConfigError("events.signingKey",
+          "required by the rollback controller (it signs its rollback.finished events with it)"));
+    }
+    if (config.controller().trustedMonitorKeys().isEmpty()) {
+      p.add(new ConfigError("controller.trustedMonitorKeys", "required by the rollback controller: the public keys "
+          + "of the monitors whose breach events it acts on, e.g. [{file: monitor-0.event.pub.pem}]"));
+    }
+    return p;
   }
 
   /** The trusted monitor keys as a trust store. */

@@ -40,8 +40,17 @@ final class RootSection {
     RollbackConfig rollback = RollbackSection.read(m.node("rollback"));
     ControllerConfig controller = ControllerSection.read(m.node("controller"));
     OverloadConfig overload = OverloadSection.read(m.node("overload"));
-    return new VigilConfig(monitorId, server, polling, scoring, policies.defaultPolicy(),
+    VigilConfig config = new VigilConfig(monitorId, server, polling, scoring, policies.defaultPolicy(),
         policies.byEnvironment(), rules, targets, kafka, events, rollback, controller, overload);
+    if (m.has("controller")) {
+      LoadContext ctx = root.context();
+      for (ConfigError e : ControllerConfig.requirements(config)) {
+        if (!ctx.reportedNear(e.path())) {
+          ctx.error(e.path(), e.message());
+        }
+      }
+    }
+    return config;
   }
 
   private static ScoringConfig scoring(Node node) {

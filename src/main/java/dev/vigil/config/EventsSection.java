@@ -2,7 +2,6 @@ package dev.vigil.config;
 
 import dev.vigil.attest.Keys;
 import dev.vigil.attest.SigningKey;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -22,7 +21,7 @@ final class EventsSection {
     Path path = null;
     if (file != null) {
       path = node.context().resolve(file);
-      key = readKey(path, m);
+      key = KeyFiles.read(path, m, "signingKey", "private key", Keys::readPrivate);
     } else if (kafka.enabled() && node.isMapping()) {
       m.check("signingKey", false, "required when kafka.bootstrapServers is set: the PKCS#8 PEM private key the "
           + "monitor signs its events with (vigil keygen writes one)");
@@ -32,19 +31,5 @@ final class EventsSection {
     }
     return new EventsConfig(node.context().resolve(dir.isBlank() ? EventsConfig.DEFAULT_OUTBOX_DIR : dir), capacity,
         path == null ? null : path.toString(), key);
-  }
-
-  private static SigningKey readKey(Path path, Mapping m) {
-    String problem;
-    try {
-      return Keys.readPrivate(new String(BoundedFiles.read(path, BoundedFiles.KEY_MAX_BYTES), StandardCharsets.UTF_8));
-    } catch (BoundedFiles.Problem e) {
-      m.unreadableFile("signingKey", e);
-      return null;
-    } catch (Keys.KeyException e) {
-      problem = "no usable private key in " + path + ": " + e.getMessage();
-    }
-    m.check("signingKey", false, problem);
-    return null;
   }
 }

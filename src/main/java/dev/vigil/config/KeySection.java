@@ -3,7 +3,6 @@ package dev.vigil.config;
 import dev.vigil.attest.Keys;
 import dev.vigil.attest.Scheme;
 import dev.vigil.attest.TrustedKey;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -60,7 +59,7 @@ final class KeySection {
     boolean revoked = m.bool("revoked", false);
     Set<String> scope = scope(m, service);
     Path path = file == null ? null : node.context().resolve(file);
-    Keys.PublicKeyMaterial material = path == null ? null : material(path, m);
+    Keys.PublicKeyMaterial material = path == null ? null : KeyFiles.read(path, m, "file", "key", Keys::readPublic);
     if (material == null) {
       return null;
     }
@@ -77,21 +76,6 @@ final class KeySection {
     }
     TrustedKey key = TrustedKey.of(material).withValidity(from, until).withRevoked(revoked).withScope(scope);
     return new KeyConfig(path.toString(), key);
-  }
-
-  /** The key in {@code path}, or null after reporting at {@code file} why it cannot be used. */
-  private static Keys.PublicKeyMaterial material(Path path, Mapping m) {
-    String problem;
-    try {
-      return Keys.readPublic(new String(BoundedFiles.read(path, BoundedFiles.KEY_MAX_BYTES), StandardCharsets.UTF_8));
-    } catch (BoundedFiles.Problem e) {
-      m.unreadableFile("file", e);
-      return null;
-    } catch (Keys.KeyException e) {
-      problem = "no usable key in " + path + ": " + e.getMessage();
-    }
-    m.check("file", false, problem);
-    return null;
   }
 
   /**

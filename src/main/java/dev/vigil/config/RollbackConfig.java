@@ -88,24 +88,56 @@ public record RollbackConfig(
   }
 
   /**
-   * How one service's traffic is switched. Immutable.
-   *
-   * @param url simulator admin URL or webhook URL (simulator, webhook)
-   * @param namespace Kubernetes namespace (istio, service)
-   * @param name the VirtualService (istio) or the Kubernetes Service (service); null for service
-   *     means the service's own name
-   * @param host the route's destination host in the VirtualService (istio); null means the service name
-   * @param selectorKey the Service selector label that names the side (service; default environment)
-   * @param timeout per request (webhook, simulator)
+   * How one service's traffic is switched: one record per actuator type, each with only its own
+   * settings. Immutable.
    */
-  public record ActuatorConfig(Type type, URI url, String namespace, String name, String host, String selectorKey,
-      Duration timeout) {
+  public sealed interface ActuatorConfig {
+    Type type();
+
     /** The kinds of actuator. */
-    public enum Type {
+    enum Type {
       SIMULATOR, ISTIO, SERVICE, WEBHOOK;
 
       public String label() {
         return name().toLowerCase(java.util.Locale.ROOT);
+      }
+    }
+
+    /** The fleet simulator's router: its admin {@code url}, {@code timeout} per request. */
+    record Simulator(URI url, Duration timeout) implements ActuatorConfig {
+      @Override
+      public Type type() {
+        return Type.SIMULATOR;
+      }
+    }
+
+    /** A webhook told to move traffic: its {@code url}, {@code timeout} per request. */
+    record Webhook(URI url, Duration timeout) implements ActuatorConfig {
+      @Override
+      public Type type() {
+        return Type.WEBHOOK;
+      }
+    }
+
+    /**
+     * An Istio VirtualService {@code name} in {@code namespace}; {@code host} is the route's
+     * destination host, null meaning the service name.
+     */
+    record Istio(String namespace, String name, String host) implements ActuatorConfig {
+      @Override
+      public Type type() {
+        return Type.ISTIO;
+      }
+    }
+
+    /**
+     * A Kubernetes Service {@code name} in {@code namespace} (null: the service's own name) whose
+     * selector label {@code selectorKey} names the side.
+     */
+    record Service(String namespace, String name, String selectorKey) implements ActuatorConfig {
+      @Override
+      public Type type() {
+        return Type.SERVICE;
       }
     }
   }

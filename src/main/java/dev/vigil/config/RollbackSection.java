@@ -220,7 +220,12 @@ final class RollbackSection {
     if (!m.ok()) {
       return null;
     }
-    return new ActuatorConfig(type, url, namespace, name, host, selectorKey, timeout);
+    return switch (type) {
+      case SIMULATOR -> new ActuatorConfig.Simulator(url, timeout);
+      case WEBHOOK -> new ActuatorConfig.Webhook(url, timeout);
+      case ISTIO -> new ActuatorConfig.Istio(namespace, name, host);
+      case SERVICE -> new ActuatorConfig.Service(namespace, name, selectorKey);
+    };
   }
 
   private static ActuatorConfig.Type type(String label) {

@@ -105,8 +105,8 @@ class RollbackEngineTest {
     return new RollbackConfig(Set.of(), Set.of(Severity.CRITICAL), Duration.ofMinutes(10), 2, Duration.ofMinutes(10),
         dryRun, 2, validationTimeout, Duration.ofMillis(100), executionTimeout, dir.resolve("dedup"),
         d.dedupRetention(), "green", "blue", d.critical(), Map.of("integrity-service", List.of("auth-service")),
-        new RollbackConfig.ActuatorConfig(RollbackConfig.ActuatorConfig.Type.SIMULATOR, sim.adminUrl(), null, null,
-            null, "environment", Duration.ofSeconds(5)), Map.of(), d.maxEventAge(), d.maxClockSkew());
+        new RollbackConfig.ActuatorConfig.Simulator(sim.adminUrl(), Duration.ofSeconds(5)), Map.of(),
+        d.maxEventAge(), d.maxClockSkew());
   }
 
   RollbackConfig config() {

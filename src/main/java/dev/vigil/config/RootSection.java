@@ -36,10 +36,10 @@ final class RootSection {
     List<Rule> rules = RuleSection.read(m.node("rules"));
     List<TargetConfig> targets = TargetSection.read(m.node("targets"), polling, policies);
     KafkaConfig kafka = KafkaSection.read(m.node("kafka"), monitorId);
-    EventsConfig events = EventsSection.read(m.node("events"), kafka);
+    EventsConfig events = EventsConfig.read(m.node("events"), kafka);
     RollbackConfig rollback = RollbackSection.read(m.node("rollback"));
     ControllerConfig controller = ControllerSection.read(m.node("controller"));
-    OverloadConfig overload = OverloadSection.read(m.node("overload"));
+    OverloadConfig overload = OverloadConfig.read(m.node("overload"));
     VigilConfig config = new VigilConfig(monitorId, server, polling, scoring, policies.defaultPolicy(),
         policies.byEnvironment(), rules, targets, kafka, events, rollback, controller, overload);
     if (m.has("controller")) {

@@ -29,7 +29,7 @@ final class RootSection {
     String monitorId = m.string("monitorId", DEFAULT_MONITOR_ID);
     m.check("monitorId", monitorId.matches("[A-Za-z0-9][A-Za-z0-9._-]*"),
         "use letters, digits, '.', '_' and '-', starting with a letter or digit");
-    ServerConfig server = ServerSection.read(m.node("server"));
+    ServerConfig server = ServerConfig.read(m.node("server"));
     PollingConfig polling = PollingSection.read(m.node("polling"));
     ScoringConfig scoring = scoring(m.node("scoring"));
     Policies policies = PolicySection.read(m.node("policies"));
@@ -38,7 +38,7 @@ final class RootSection {
     KafkaConfig kafka = KafkaSection.read(m.node("kafka"), monitorId);
     EventsConfig events = EventsConfig.read(m.node("events"), kafka);
     RollbackConfig rollback = RollbackSection.read(m.node("rollback"));
-    ControllerConfig controller = ControllerSection.read(m.node("controller"));
+    ControllerConfig controller = ControllerConfig.read(m.node("controller"));
     OverloadConfig overload = OverloadConfig.read(m.node("overload"));
     VigilConfig config = new VigilConfig(monitorId, server, polling, scoring, policies.defaultPolicy(),
         policies.byEnvironment(), rules, targets, kafka, events, rollback, controller, overload);

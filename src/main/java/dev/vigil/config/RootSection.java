@@ -30,12 +30,12 @@ final class RootSection {
     m.check("monitorId", monitorId.matches("[A-Za-z0-9][A-Za-z0-9._-]*"),
         "use letters, digits, '.', '_' and '-', starting with a letter or digit");
     ServerConfig server = ServerConfig.read(m.node("server"));
-    PollingConfig polling = PollingSection.read(m.node("polling"));
+    PollingConfig polling = PollingConfig.read(m.node("polling"));
     ScoringConfig scoring = scoring(m.node("scoring"));
     Policies policies = PolicySection.read(m.node("policies"));
     List<Rule> rules = RuleSection.read(m.node("rules"));
     List<TargetConfig> targets = TargetSection.read(m.node("targets"), polling, policies);
-    KafkaConfig kafka = KafkaSection.read(m.node("kafka"), monitorId);
+    KafkaConfig kafka = KafkaConfig.read(m.node("kafka"), monitorId);
     EventsConfig events = EventsConfig.read(m.node("events"), kafka);
     RollbackConfig rollback = RollbackSection.read(m.node("rollback"));
     ControllerConfig controller = ControllerConfig.read(m.node("controller"));

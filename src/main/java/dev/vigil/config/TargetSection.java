@@ -66,8 +66,8 @@ final class TargetSection {
     Mode mode = m.parsed("mode", Mode.ATTESTATION, TargetSection::mode);
     Duration interval = m.duration("interval", polling.interval());
     Duration timeout = m.duration("timeout", polling.timeout());
-    PollingSection.checkTiming(m, interval, timeout);
-    int retries = m.integer("retries", polling.retries(), 0, PollingSection.MAX_RETRIES);
+    PollingConfig.checkTiming(m, interval, timeout);
+    int retries = m.integer("retries", polling.retries(), 0, PollingConfig.MAX_RETRIES);
     List<KeyConfig> keys = KeySection.read(m.node("keys"), service);
     int threshold = m.integer("threshold", 1, 1, Integer.MAX_VALUE);
     if (keys != null && (!keys.isEmpty() || threshold > 1)) {
@@ -85,7 +85,7 @@ final class TargetSection {
       m.check("keys", false, "required in attestation mode: the policy for " + environment
           + " requires signatures; list at least one key");
     }
-    TlsConfig tls = TlsSection.read(m.node("tls"));
+    TlsConfig tls = TlsConfig.read(m.node("tls"));
     if (tls != null && url != null) {
       m.check("tls", url.getScheme().equals("https"), "applies only to an https url");
     }

@@ -132,7 +132,7 @@ class ConfigSchemaAgreementTest {
   void kafkaPropertiesPassTheSameNames() {
     java.util.regex.Pattern names = java.util.regex.Pattern.compile(
         schema.at("/properties/kafka/properties/properties/propertyNames/pattern").asText());
-    assertThat(KafkaSection.TUNING).allMatch(k -> names.matcher(k).matches());
+    assertThat(KafkaConfig.TUNING).allMatch(k -> names.matcher(k).matches());
     assertThat(List.of("security.protocol", "ssl.truststore.location", "sasl.mechanism"))
         .allMatch(k -> names.matcher(k).matches());
     assertThat(List.of("acks", "enable.idempotence", "enable.auto.commit", "isolation.level", "group.id",

@@ -86,7 +86,7 @@ public record ControllerConfig(List<KeyConfig> trustedMonitorKeys, String consum
       return d;
     }
     Mapping m = Mapping.of(node, KEYS);
-    List<KeyConfig> keys = KeySection.read(m.node("trustedMonitorKeys"), null);
+    List<KeyConfig> keys = KeyConfig.read(m.node("trustedMonitorKeys"), null);
     String group = m.string("consumerGroup", d.consumerGroup());
     m.check("consumerGroup", group.matches("[A-Za-z0-9._-]+"), "use letters, digits, '.', '_' and '-'");
     String host = m.string("host", d.host());

@@ -1,6 +1,6 @@
 package dev.vigil.config;
 
-import dev.vigil.config.PolicySection.Policies;
+import dev.vigil.config.PolicyConfig.Policies;
 import dev.vigil.score.Rule;
 import java.time.Duration;
 import java.util.List;
@@ -32,9 +32,9 @@ final class RootSection {
     ServerConfig server = ServerConfig.read(m.node("server"));
     PollingConfig polling = PollingConfig.read(m.node("polling"));
     ScoringConfig scoring = scoring(m.node("scoring"));
-    Policies policies = PolicySection.read(m.node("policies"));
+    Policies policies = PolicyConfig.read(m.node("policies"));
     List<Rule> rules = RuleSection.read(m.node("rules"));
-    List<TargetConfig> targets = TargetSection.read(m.node("targets"), polling, policies);
+    List<TargetConfig> targets = TargetConfig.read(m.node("targets"), polling, policies);
     KafkaConfig kafka = KafkaConfig.read(m.node("kafka"), monitorId);
     EventsConfig events = EventsConfig.read(m.node("events"), kafka);
     RollbackConfig rollback = RollbackSection.read(m.node("rollback"));

@@ -27,8 +27,7 @@ public record KeyConfig(String source, TrustedKey key) {
    * A target's {@code keys}: each a PEM public key or X.509 certificate read from {@code file}
    * (relative to the configuration file), with its optional pinned scheme, validity window,
    * revocation and scope (by default the target's service). Messages never hold key material.
-   *
-   * The keys (empty when absent), or null when any of them is unusable (errors reported).
+   * Returns the keys (empty when absent), or null when any of them is unusable (errors reported).
    */
   static List<KeyConfig> read(Node node, String service) {
     List<KeyConfig> keys = new ArrayList<>();

@@ -13,8 +13,7 @@ public record TlsConfig(Path caFile, Path certFile, Path keyFile, boolean verify
 
   /**
    * A target's {@code tls}: CA bundle, client certificate and key (together), hostname verification.
-   *
-   * The settings, or null when absent.
+   * Returns the settings, or null when absent.
    */
   static TlsConfig read(Node node) {
     if (node.isAbsent()) {

@@ -60,8 +60,8 @@ public record VigilConfig(
 
   /**
    * The top level of the document: every section, read in an order that lets targets see polling and policies.
-   *
-   * The configuration; meaningful only when no error was reported. Null when the document is no mapping.
+   * Returns the configuration, meaningful only when no error was reported; null when the document is
+   * no mapping.
    */
   static VigilConfig read(Node root) {
     if (root.isAbsent()) {

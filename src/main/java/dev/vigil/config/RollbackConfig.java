@@ -1,7 +1,6 @@
 package dev.vigil.config;
 
 import dev.vigil.score.Severity;
-import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -85,60 +84,5 @@ public record RollbackConfig(
   /** The services that depend on {@code service}. */
   public List<String> dependantsOf(String service) {
     return dependants.getOrDefault(service, List.of());
-  }
-
-  /**
-   * How one service's traffic is switched: one record per actuator type, each with only its own
-   * settings. Immutable.
-   */
-  public sealed interface ActuatorConfig {
-    Type type();
-
-    /** The kinds of actuator. */
-    enum Type {
-      SIMULATOR, ISTIO, SERVICE, WEBHOOK;
-
-      public String label() {
-        return name().toLowerCase(java.util.Locale.ROOT);
-      }
-    }
-
-    /** The fleet simulator's router: its admin {@code url}, {@code timeout} per request. */
-    record Simulator(URI url, Duration timeout) implements ActuatorConfig {
-      @Override
-      public Type type() {
-        return Type.SIMULATOR;
-      }
-    }
-
-    /** A webhook told to move traffic: its {@code url}, {@code timeout} per request. */
-    record Webhook(URI url, Duration timeout) implements ActuatorConfig {
-      @Override
-      public Type type() {
-        return Type.WEBHOOK;
-      }
-    }
-
-    /**
-     * An Istio VirtualService {@code name} in {@code namespace}; {@code host} is the route's
-     * destination host, null meaning the service name.
-     */
-    record Istio(String namespace, String name, String host) implements ActuatorConfig {
-      @Override
-      public Type type() {
-        return Type.ISTIO;
-      }
-    }
-
-    /**
-     * A Kubernetes Service {@code name} in {@code namespace} (null: the service's own name) whose
-     * selector label {@code selectorKey} names the side.
-     */
-    record Service(String namespace, String name, String selectorKey) implements ActuatorConfig {
-      @Override
-      public Type type() {
-        return Type.SERVICE;
-      }
-    }
   }
 }

@@ -1,6 +1,5 @@
 package dev.vigil.config;
 
-import dev.vigil.config.RollbackConfig.ActuatorConfig;
 import dev.vigil.score.Severity;
 import java.net.URI;
 import java.net.URISyntaxException;

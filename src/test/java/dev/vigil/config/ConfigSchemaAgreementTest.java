@@ -7,7 +7,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.vigil.attest.Scheme;
-import dev.vigil.config.RollbackConfig.ActuatorConfig;
 import dev.vigil.score.Rule;
 import dev.vigil.score.RuleKind;
 import dev.vigil.score.Severity;

@@ -64,7 +64,7 @@ class ReferenceConfigTest {
     assertThat(r.dedupDir()).isEqualTo(Path.of("/var/lib/vigil/rollback"));
     assertThat(r.critical()).isEqualTo(RollbackConfig.REFERENCE_CRITICAL);
     FLEET.keySet().forEach(service -> assertThat(r.actuatorFor(service)).isEqualTo(
-        new RollbackConfig.ActuatorConfig.Istio("acgs", "acgs-routes", null)));
+        new ActuatorConfig.Istio("acgs", "acgs-routes", null)));
   }
 
   @Test

@@ -4,7 +4,6 @@ import static dev.vigil.config.ConfigFixtures.errors;
 import static dev.vigil.config.ConfigFixtures.withMinimalTargets;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.vigil.config.RollbackConfig.ActuatorConfig;
 import dev.vigil.score.Severity;
 import java.net.URI;
 import java.nio.file.Path;

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.vigil.config.ConfigLoader;
+import dev.vigil.config.ActuatorConfig;
 import dev.vigil.config.RollbackConfig;
 import dev.vigil.config.VigilConfig;
 import dev.vigil.events.RollbackFinished;
@@ -105,7 +106,7 @@ class RollbackEngineTest {
     return new RollbackConfig(Set.of(), Set.of(Severity.CRITICAL), Duration.ofMinutes(10), 2, Duration.ofMinutes(10),
         dryRun, 2, validationTimeout, Duration.ofMillis(100), executionTimeout, dir.resolve("dedup"),
         d.dedupRetention(), "green", "blue", d.critical(), Map.of("integrity-service", List.of("auth-service")),
-        new RollbackConfig.ActuatorConfig.Simulator(sim.adminUrl(), Duration.ofSeconds(5)), Map.of(),
+        new ActuatorConfig.Simulator(sim.adminUrl(), Duration.ofSeconds(5)), Map.of(),
         d.maxEventAge(), d.maxClockSkew());
   }
 

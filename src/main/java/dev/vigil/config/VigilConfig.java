@@ -85,7 +85,7 @@ public record VigilConfig(
     List<TargetConfig> targets = TargetConfig.read(m.node("targets"), polling, policies);
     KafkaConfig kafka = KafkaConfig.read(m.node("kafka"), monitorId);
     EventsConfig events = EventsConfig.read(m.node("events"), kafka);
-    RollbackConfig rollback = RollbackSection.read(m.node("rollback"));
+    RollbackConfig rollback = RollbackConfig.read(m.node("rollback"));
     ControllerConfig controller = ControllerConfig.read(m.node("controller"));
     OverloadConfig overload = OverloadConfig.read(m.node("overload"));
     VigilConfig config = new VigilConfig(monitorId, server, polling, scoring, policies.defaultPolicy(),

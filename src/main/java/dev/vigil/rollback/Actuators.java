@@ -1,7 +1,7 @@
 package dev.vigil.rollback;
 
-import dev.vigil.config.RollbackConfig;
 import dev.vigil.config.ActuatorConfig;
+import dev.vigil.config.RollbackConfig;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClientAgent;

@@ -3,8 +3,8 @@ package dev.vigil.rollback;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.vigil.config.ConfigLoader;
 import dev.vigil.config.ActuatorConfig;
+import dev.vigil.config.ConfigLoader;
 import dev.vigil.config.RollbackConfig;
 import dev.vigil.config.VigilConfig;
 import dev.vigil.events.RollbackFinished;

@@ -1,7 +1,5 @@
 package dev.vigil.cli;
 
-import dev.vigil.config.ConfigError;
-import dev.vigil.config.ControllerConfig;
 import dev.vigil.config.VigilConfig;
 import dev.vigil.rollback.ControllerHttp;
 import dev.vigil.rollback.RollbackController;
@@ -46,9 +44,9 @@ final class RollbackControllerCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     VigilConfig vigil = CliFiles.config(config, spec.commandLine().getErr());
-    List<ConfigError> problems = ControllerConfig.requirements(vigil);
+    List<dev.vigil.config.ConfigError> problems = dev.vigil.config.ControllerConfig.requirements(vigil);
     if (!problems.isEmpty()) {
-      for (ConfigError p : problems) {
+      for (dev.vigil.config.ConfigError p : problems) {
         spec.commandLine().getErr().println(config + ": " + p);
       }
       throw new Main.InputException("--config " + config + ": " + problems.size() + " error(s); nothing started");

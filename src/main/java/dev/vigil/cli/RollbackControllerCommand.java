@@ -38,9 +38,9 @@ final class RollbackControllerCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     VigilConfig vigil = CliFiles.config(config, spec.commandLine().getErr());
-    List<String> problems = RollbackController.problems(vigil);
+    List<dev.vigil.config.ConfigError> problems = dev.vigil.config.ControllerConfig.requirements(vigil);
     if (!problems.isEmpty()) {
-      for (String p : problems) {
+      for (dev.vigil.config.ConfigError p : problems) {
         spec.commandLine().getErr().println(config + ": " + p);
       }
       throw new Main.InputException("--config " + config + ": " + problems.size() + " error(s); nothing started");

@@ -35,7 +35,7 @@ public final class ConfigLoader {
     Objects.requireNonNull(yaml, "yaml");
     LoadContext ctx = new LoadContext(env, baseDir.toAbsolutePath());
     JsonNode tree = YamlDocument.read(yaml, ctx);
-    VigilConfig config = tree == null ? null : RootSection.read(new Node(tree, "", ctx));
+    VigilConfig config = tree == null ? null : VigilConfig.read(new Node(tree, "", ctx));
     return ctx.errors().isEmpty() ? new ConfigResult.Valid(config) : new ConfigResult.Invalid(ctx.errors());
   }
 

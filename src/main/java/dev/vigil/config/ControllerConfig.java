@@ -2,6 +2,7 @@ package dev.vigil.config;
 
 import dev.vigil.attest.TrustStore;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -32,12 +33,68 @@ public record ControllerConfig(List<KeyConfig> trustedMonitorKeys, String consum
   }
 
   public static ControllerConfig defaults() {
-    return new ControllerConfig(List.of(), DEFAULT_CONSUMER_GROUP, ServerSection.DEFAULT_HOST, DEFAULT_PORT,
+    return new ControllerConfig(List.of(), DEFAULT_CONSUMER_GROUP, ServerConfig.DEFAULT_HOST, DEFAULT_PORT,
         DEFAULT_MAX_ATTEMPTS, DEFAULT_STALL_THRESHOLD);
+  }
+
+  /**
+   * What {@code config} lacks for a controller, each at its YAML path (empty: it can run): a broker,
+   * the event signing key, trusted monitor keys. The loader reports these for a document with a
+   * {@code controller} section; {@code vigil rollback-controller} also for one without.
+   */
+  public static List<ConfigError> requirements(VigilConfig config) {
+    List<ConfigError> p = new ArrayList<>();
+    if (!config.kafka().enabled()) {
+      p.add(new ConfigError("kafka.bootstrapServers",
+          "required by the rollback controller (it consumes the breaches topic)"));
+    }
+    if (config.events().signingKey() == null) {
+      p.add(new ConfigError("events.signingKey",
+          "required by the rollback controller (it signs its rollback.finished events with it)"));
+    }
+    if (config.controller().trustedMonitorKeys().isEmpty()) {
+      p.add(new ConfigError("controller.trustedMonitorKeys", "required by the rollback controller: the public keys "
+          + "of the monitors whose breach events it acts on, e.g. [{file: monitor-0.event.pub.pem}]"));
+    }
+    return p;
   }
 
   /** The trusted monitor keys as a trust store. */
   public TrustStore trustStore() {
     return TrustStore.of(trustedMonitorKeys.stream().map(KeyConfig::key).toList());
+  }
+
+  private static final List<String> KEYS = List.of("trustedMonitorKeys", "consumerGroup", "host", "port", "maxAttempts",
+      "stallThreshold");
+
+  /**
+   * {@code controller}: the rollback controller process.
+   *
+   * <pre>
+   * controller:
+   *   trustedMonitorKeys: [{file: monitor-0.event.pub.pem}]
+   *   consumerGroup: vigil-rollback-controller
+   *   host: 0.0.0.0
+   *   port: 9471
+   *   maxAttempts: 3          # a record failing this often for a non-retriable reason is dead-lettered
+   *   stallThreshold: 5m      # /health/ready turns 503 when a partition waits this long without advancing
+   * </pre>
+   */
+  static ControllerConfig read(Node node) {
+    ControllerConfig d = ControllerConfig.defaults();
+    if (node.isAbsent()) {
+      return d;
+    }
+    Mapping m = Mapping.of(node, KEYS);
+    List<KeyConfig> keys = KeyConfig.read(m.node("trustedMonitorKeys"), null);
+    String group = m.string("consumerGroup", d.consumerGroup());
+    m.check("consumerGroup", group.matches("[A-Za-z0-9._-]+"), "use letters, digits, '.', '_' and '-'");
+    String host = m.string("host", d.host());
+    m.check("host", host.matches("\\S+"), "must be a host name or IP address without spaces");
+    int port = m.integer("port", d.port(), 0, 65_535);
+    int maxAttempts = m.integer("maxAttempts", d.maxAttempts(), 1, 100);
+    java.time.Duration stall = m.duration("stallThreshold", d.stallThreshold());
+    m.check("stallThreshold", Mapping.positive(stall), "must be greater than 0");
+    return new ControllerConfig(keys == null ? List.of() : keys, group, host, port, maxAttempts, stall);
   }
 }

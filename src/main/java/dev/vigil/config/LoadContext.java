@@ -33,6 +33,16 @@ final class LoadContext {
     errors.add(new ConfigError(path, message, true));
   }
 
+  /** True when an error was reported at {@code path}, above it or below it. */
+  boolean reportedNear(String path) {
+    return errors.stream().map(ConfigError::path).anyMatch(e -> e.equals(path) || within(path, e) || within(e, path));
+  }
+
+  private static boolean within(String path, String ancestor) {
+    return path.startsWith(ancestor) && (path.length() > ancestor.length())
+        && (path.charAt(ancestor.length()) == '.' || path.charAt(ancestor.length()) == '[');
+  }
+
   List<ConfigError> errors() {
     return List.copyOf(errors);
   }

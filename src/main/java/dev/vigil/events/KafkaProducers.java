@@ -12,7 +12,11 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 public final class KafkaProducers {
   private KafkaProducers() {}
 
-  /** The producer settings: acks=all, idempotent, at most 5 requests in flight (order kept), byte[] key and value. */
+  /**
+   * The producer settings: acks=all, idempotent, at most 5 requests in flight (order kept), byte[] key
+   * and value; the request timeout follows the delivery timeout, linger is 0 unless {@code kafka.properties}
+   * sets it.
+   */
   public static Map<String, Object> settings(KafkaConfig c) {
     Map<String, Object> p = new HashMap<>(c.properties());
     p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, c.bootstrapServers());
@@ -26,7 +30,7 @@ public final class KafkaProducers {
     p.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, delivery);
     p.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, request);
     p.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, (long) delivery);
-    p.put(ProducerConfig.LINGER_MS_CONFIG, 0);
+    p.putIfAbsent(ProducerConfig.LINGER_MS_CONFIG, 0);
     p.put(ProducerConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, 1000);
     p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
     p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());

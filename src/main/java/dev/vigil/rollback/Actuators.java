@@ -1,7 +1,7 @@
 package dev.vigil.rollback;
 
+import dev.vigil.config.ActuatorConfig;
 import dev.vigil.config.RollbackConfig;
-import dev.vigil.config.RollbackConfig.ActuatorConfig;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClientAgent;
@@ -37,12 +37,27 @@ public final class Actuators implements Function<String, Actuator> {
 
   private Actuator create(ActuatorConfig a) {
     return switch (a.type()) {
-      case SIMULATOR -> new SimulatorActuator(http, a.url(), a.timeout());
-      case WEBHOOK -> new WebhookActuator(http, a.url(), config.from(), config.to(), a.timeout());
-      case ISTIO -> new IstioActuator(vertx, kubernetes.get(), a.namespace(), a.name(), a.host(), config.from(),
-          config.to());
-      case SERVICE -> new ServiceSelectorActuator(vertx, kubernetes.get(), a.namespace(), a.name(), a.selectorKey(),
-          config.from(), config.to());
+      case SIMULATOR -> simulator((ActuatorConfig.Simulator) a);
+      case WEBHOOK -> webhook((ActuatorConfig.Webhook) a);
+      case ISTIO -> istio((ActuatorConfig.Istio) a);
+      case SERVICE -> service((ActuatorConfig.Service) a);
     };
+  }
+
+  private Actuator simulator(ActuatorConfig.Simulator a) {
+    return new SimulatorActuator(http, a.url(), a.timeout());
+  }
+
+  private Actuator webhook(ActuatorConfig.Webhook a) {
+    return new WebhookActuator(http, a.url(), config.from(), config.to(), a.timeout());
+  }
+
+  private Actuator istio(ActuatorConfig.Istio a) {
+    return new IstioActuator(vertx, kubernetes.get(), a.namespace(), a.name(), a.host(), config.from(), config.to());
+  }
+
+  private Actuator service(ActuatorConfig.Service a) {
+    return new ServiceSelectorActuator(vertx, kubernetes.get(), a.namespace(), a.name(), a.selectorKey(),
+        config.from(), config.to());
   }
 }

@@ -1,5 +1,6 @@
 package dev.vigil.rollback;
 
+import dev.vigil.config.ConfigError;
 import dev.vigil.config.ControllerConfig;
 import dev.vigil.config.RollbackConfig;
 import dev.vigil.config.VigilConfig;
@@ -21,7 +22,6 @@ import io.vertx.core.WorkerExecutor;
 import io.vertx.core.http.HttpClientAgent;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Consumer;
@@ -125,25 +125,6 @@ public final class RollbackController {
   }
 
   /**
-   * What {@code config} lacks for a controller, each as "yaml.path: message" (empty: it can run):
-   * a broker, the event signing key, trusted monitor keys.
-   */
-  public static List<String> problems(VigilConfig config) {
-    List<String> p = new ArrayList<>();
-    if (!config.kafka().enabled()) {
-      p.add("kafka.bootstrapServers: required by the rollback controller (it consumes the breaches topic)");
-    }
-    if (config.events().signingKey() == null) {
-      p.add("events.signingKey: required by the rollback controller (it signs its rollback.finished events with it)");
-    }
-    if (config.controller().trustedMonitorKeys().isEmpty()) {
-      p.add("controller.trustedMonitorKeys: required by the rollback controller: the public keys of the monitors"
-          + " whose breach events it acts on, e.g. [{file: monitor-0.event.pub.pem}]");
-    }
-    return p;
-  }
-
-  /**
    * Starts the controller; {@code registry} receives the rollback metrics. {@code kubernetes} makes
    * the client of istio and service actuators (null: fabric8's configuration from kubeconfig or the
    * in-cluster service account, on this Vert.x instance; its blocking calls run on workers only).
@@ -156,9 +137,10 @@ public final class RollbackController {
   /** As {@link #start(Vertx, VigilConfig, MeterRegistry, Clock, Supplier)}; {@code published} sees every outcome Kafka acknowledged. */
   public static Future<RollbackController> start(Vertx vertx, VigilConfig config, MeterRegistry registry, Clock clock,
       Supplier<KubernetesClient> kubernetes, Consumer<RollbackFinished> published) {
-    List<String> problems = problems(config);
+    List<ConfigError> problems = ControllerConfig.requirements(config);
     if (!problems.isEmpty()) {
-      return Future.failedFuture(new IllegalArgumentException(String.join("; ", problems)));
+      return Future.failedFuture(new IllegalArgumentException(
+          String.join("; ", problems.stream().map(ConfigError::toString).toList())));
     }
     Producer<byte[], byte[]> producer = KafkaProducers.create(config.kafka());
     KafkaOutcomeSink kafkaSink = new KafkaOutcomeSink(new VertxKafkaProducer(vertx, producer),

@@ -123,4 +123,24 @@ class ConfigCommandTest {
     assertThat(run(Map.of(), "check")).isEqualTo(2);
     assertThat(err.toString()).contains("FILE");
   }
+  @Test
+  void aControllerSectionIsCheckedForWhatTheControllerNeeds() throws IOException {
+    Path file = write("controller: {consumerGroup: g}\ntargets:\n" + TARGET.formatted("auth-service", "green"));
+    assertThat(run(Map.of(), "check", file.toString())).isEqualTo(1);
+    assertThat(err.toString().lines()).extracting(l -> l.substring(0, l.indexOf(": required by the rollback controller")))
+        .containsExactly(file + ": kafka.bootstrapServers", file + ": events.signingKey",
+            file + ": controller.trustedMonitorKeys");
+  }
+
+  @Test
+  void theControllerRefusesToStartNamingThePathWithOrWithoutItsSection() throws IOException {
+    Path file = write("targets:\n" + TARGET.formatted("auth-service", "green"));
+    for (String yaml : new String[] {"", "controller: {consumerGroup: g}\n"}) {
+      write(yaml + Files.readString(file));
+      Cli.Result r = Cli.run("rollback-controller", "--config", file.toString());
+      assertThat(r.code()).as(r.toString()).isEqualTo(2);
+      assertThat(r.err()).as(r.toString()).contains(file + ": controller.trustedMonitorKeys: required by the rollback "
+          + "controller").contains(file + ": kafka.bootstrapServers: required").contains("error(s); nothing started");
+    }
+  }
 }

@@ -7,7 +7,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.vigil.attest.Scheme;
-import dev.vigil.config.RollbackConfig.ActuatorConfig;
 import dev.vigil.score.Rule;
 import dev.vigil.score.RuleKind;
 import dev.vigil.score.Severity;
@@ -125,6 +124,18 @@ class ConfigSchemaAgreementTest {
             .toList());
     assertThat(schema.at("/properties/rules/properties").fieldNames()).toIterable()
         .as("the built-in rules").containsExactlyElementsOf(Rule.defaults().stream().map(Rule::name).toList());
+  }
+
+  /** The schema lets through exactly the kafka.properties names the loader lets through. */
+  @Test
+  void kafkaPropertiesPassTheSameNames() {
+    java.util.regex.Pattern names = java.util.regex.Pattern.compile(
+        schema.at("/properties/kafka/properties/properties/propertyNames/pattern").asText());
+    assertThat(KafkaConfig.TUNING).allMatch(k -> names.matcher(k).matches());
+    assertThat(List.of("security.protocol", "ssl.truststore.location", "sasl.mechanism"))
+        .allMatch(k -> names.matcher(k).matches());
+    assertThat(List.of("acks", "enable.idempotence", "enable.auto.commit", "isolation.level", "group.id",
+        "bootstrap.servers", "key.serializer", "value.deserializer")).noneMatch(k -> names.matcher(k).matches());
   }
 
   /** Each documented default is what the loader fills in when the key is left out. */

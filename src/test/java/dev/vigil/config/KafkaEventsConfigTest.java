@@ -110,4 +110,33 @@ class KafkaEventsConfigTest {
     assertThat(errors(withMinimalTargets("events: {signingKey: nope.pem}"), dir)).singleElement().asString()
         .startsWith("events.signingKey: cannot read").contains("nope.pem");
   }
+  @Test
+  void clientTuningPassesThrough() {
+    VigilConfig c = valid(withMinimalTargets("""
+        kafka:
+          properties: {session.timeout.ms: '30000', linger.ms: '5', compression.type: zstd}
+        """), dir);
+    assertThat(c.kafka().properties())
+        .isEqualTo(Map.of("session.timeout.ms", "30000", "linger.ms", "5", "compression.type", "zstd"));
+  }
+
+  @Test
+  void aSettingVigilFixesIsRefusedAtItsPathListingWhatMayPass() {
+    assertThat(errors(withMinimalTargets("kafka: {properties: {enable.auto.commit: 'true'}}"), dir))
+        .singleElement().asString()
+        .startsWith("kafka.properties.enable.auto.commit: only security settings pass through")
+        .contains("session.timeout.ms, heartbeat.interval.ms, max.poll.interval.ms");
+  }
+
+  @Test
+  void badTuningValuesAreNamed() {
+    assertThat(errors(withMinimalTargets("""
+        kafka:
+          deliveryTimeout: 2s
+          properties: {session.timeout.ms: ten, compression.type: brotli, linger.ms: '1001'}
+        """), dir)).containsExactlyInAnyOrder(
+            "kafka.properties.session.timeout.ms: must be a whole number from 0 to 999999999",
+            "kafka.properties.compression.type: must be one of none, gzip, snappy, lz4, zstd",
+            "kafka.properties.linger.ms: must be at most half of kafka.deliveryTimeout (1000)");
+  }
 }

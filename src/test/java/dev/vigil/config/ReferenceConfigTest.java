@@ -63,9 +63,8 @@ class ReferenceConfigTest {
     assertThat(r.executionTimeout()).isEqualTo(Duration.ofSeconds(120));
     assertThat(r.dedupDir()).isEqualTo(Path.of("/var/lib/vigil/rollback"));
     assertThat(r.critical()).isEqualTo(RollbackConfig.REFERENCE_CRITICAL);
-    FLEET.keySet().forEach(service -> assertThat(r.actuatorFor(service)).isEqualTo(new RollbackConfig.ActuatorConfig(
-        RollbackConfig.ActuatorConfig.Type.ISTIO, null, "acgs", "acgs-routes", null, "environment",
-        Duration.ofSeconds(10))));
+    FLEET.keySet().forEach(service -> assertThat(r.actuatorFor(service)).isEqualTo(
+        new ActuatorConfig.Istio("acgs", "acgs-routes", null)));
   }
 
   @Test

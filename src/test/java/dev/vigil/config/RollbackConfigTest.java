@@ -4,7 +4,6 @@ import static dev.vigil.config.ConfigFixtures.errors;
 import static dev.vigil.config.ConfigFixtures.withMinimalTargets;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.vigil.config.RollbackConfig.ActuatorConfig;
 import dev.vigil.score.Severity;
 import java.net.URI;
 import java.nio.file.Path;
@@ -91,12 +90,15 @@ class RollbackConfigTest {
     assertThat(r.dedupRetention()).isEqualTo(Duration.ofHours(48));
     assertThat(r.dependantsOf("auth-service")).containsExactly("policy-governance-service", "executive-council-service");
     assertThat(r.actuatorFor("formal-verification-service").type()).isEqualTo(ActuatorConfig.Type.SIMULATOR);
-    assertThat(r.actuatorFor("formal-verification-service").url()).isEqualTo(URI.create("http://127.0.0.1:8099"));
+    assertThat(((ActuatorConfig.Simulator) r.actuatorFor("formal-verification-service")).url())
+        .isEqualTo(URI.create("http://127.0.0.1:8099"));
     ActuatorConfig istio = r.actuatorFor("integrity-service");
-    assertThat(istio).isEqualTo(new ActuatorConfig(ActuatorConfig.Type.ISTIO, null, "acgs", "acgs-routes",
-        "integrity-service.acgs.svc.cluster.local", "environment", Duration.ofSeconds(10)));
+    assertThat(istio).isEqualTo(new ActuatorConfig.Istio("acgs", "acgs-routes",
+        "integrity-service.acgs.svc.cluster.local"));
     assertThat(r.actuatorFor("auth-service").type()).isEqualTo(ActuatorConfig.Type.SERVICE);
-    assertThat(r.actuatorFor("policy-governance-service").timeout()).isEqualTo(Duration.ofSeconds(3));
+    assertThat(r.actuatorFor("auth-service")).isEqualTo(new ActuatorConfig.Service("acgs", null, "environment"));
+    assertThat(((ActuatorConfig.Webhook) r.actuatorFor("policy-governance-service")).timeout())
+        .isEqualTo(Duration.ofSeconds(3));
   }
 
   @Test

@@ -3,6 +3,7 @@ package dev.vigil.rollback;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.vigil.config.ActuatorConfig;
 import dev.vigil.config.ConfigLoader;
 import dev.vigil.config.RollbackConfig;
 import dev.vigil.config.VigilConfig;
@@ -105,8 +106,8 @@ class RollbackEngineTest {
     return new RollbackConfig(Set.of(), Set.of(Severity.CRITICAL), Duration.ofMinutes(10), 2, Duration.ofMinutes(10),
         dryRun, 2, validationTimeout, Duration.ofMillis(100), executionTimeout, dir.resolve("dedup"),
         d.dedupRetention(), "green", "blue", d.critical(), Map.of("integrity-service", List.of("auth-service")),
-        new RollbackConfig.ActuatorConfig(RollbackConfig.ActuatorConfig.Type.SIMULATOR, sim.adminUrl(), null, null,
-            null, "environment", Duration.ofSeconds(5)), Map.of(), d.maxEventAge(), d.maxClockSkew());
+        new ActuatorConfig.Simulator(sim.adminUrl(), Duration.ofSeconds(5)), Map.of(),
+        d.maxEventAge(), d.maxClockSkew());
   }
 
   RollbackConfig config() {

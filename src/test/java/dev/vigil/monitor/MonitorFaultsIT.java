@@ -78,6 +78,9 @@ class MonitorFaultsIT {
   void faultGivesItsVerdictMetricAndExactlyOneBreach(Fault fault, String verdict, String rule) throws Exception {
     long openedBefore = h.count(VICTIM, rule, Kind.OPENED);
     long resolvedBefore = h.count(VICTIM, rule, Kind.RESOLVED);
+    // A bystander's very first poll on a cold JVM can time out at start-up; what matters is that the victim's
+    // fault opens nothing on it.
+    long bystanderBefore = h.count(BYSTANDER, rule, Kind.OPENED);
     h.sim.setFault(VICTIM, fault).toCompletionStage().toCompletableFuture().get();
 
     await().atMost(FleetHarness.deadline()).untilAsserted(() -> {
@@ -101,6 +104,6 @@ class MonitorFaultsIT {
       assertThat(h.verdict(VICTIM)).isEqualTo("compliant");
     });
     assertThat(h.count(VICTIM, rule, Kind.OPENED)).as("never re-opened while open").isEqualTo(openedBefore + 1);
-    assertThat(h.count(BYSTANDER, rule, Kind.OPENED)).isZero();
+    assertThat(h.count(BYSTANDER, rule, Kind.OPENED)).isEqualTo(bystanderBefore);
   }
 }

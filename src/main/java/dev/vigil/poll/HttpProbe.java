@@ -10,6 +10,9 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClientAgent;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpClientRequest;
+import io.vertx.core.http.HttpClientResponse;
+import io.vertx.core.http.HttpClosedException;
+import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.PoolOptions;
@@ -21,8 +24,11 @@ import java.net.URI;
 import java.net.UnknownHostException;
 import java.nio.channels.ClosedChannelException;
 import java.time.Duration;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Set;
+import java.util.WeakHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import javax.net.ssl.SSLException;
@@ -32,10 +38,14 @@ import org.slf4j.LoggerFactory;
 /**
  * Non-blocking HTTP GET of one attestation (or legacy health document) with the rules of
  * attestation-v1 section 1: no redirects, an overall deadline, the body capped at
- * {@code maxBytes} (a longer body is a failure, never a truncation). A fresh connection per request,
- * closed when the response ends or the deadline passes (the connect timeout too is bounded by the
- * deadline), so open sockets follow the polls in flight, not the size of the fleet; one client per
- * TLS configuration and deadline. A response that breaks HTTP (an oversized header, a bad chunk
+ * {@code maxBytes} (a longer body is a failure, never a truncation). Connections are kept alive and
+ * reused, but only one whose last response ended cleanly: a poll that passes its deadline, gets a
+ * status other than 200, an oversized body or a broken response resets its request, which closes
+ * that connection, so a hung connection never returns to the pool. The TCP connect and TLS handshake
+ * timeouts are the poll's deadline (one client per TLS configuration and deadline), and an idle
+ * pooled connection is closed after {@value #KEEP_ALIVE_SECONDS} s (or the target's own
+ * {@code Keep-Alive: timeout}); open sockets are thus the polls in flight plus at most one idle
+ * connection per answering target. A response that breaks HTTP (an oversized header, a bad chunk
  * size, interim responses where a final one was due) is {@code http_error} naming the violation.
  * Every outcome is a {@link FetchResult}, never a failed future; a target's misbehaviour is logged
  * at DEBUG at most.
@@ -46,10 +56,14 @@ import org.slf4j.LoggerFactory;
 public final class HttpProbe {
   private static final Logger LOG = LoggerFactory.getLogger(HttpProbe.class);
   private static final String ACCEPT = Envelope.MEDIA_TYPE + ", application/json";
+  /** How long an idle kept-alive connection waits for the next poll of its target. */
+  static final int KEEP_ALIVE_SECONDS = 60;
 
   private final Vertx vertx;
   private final int poolSizePerHost;
   private final Map<ClientKey, HttpClientAgent> clients = new HashMap<>();
+  /** Connections that ended a response cleanly, so the next request on one is a reuse. */
+  private final Set<HttpConnection> reused = Collections.newSetFromMap(new WeakHashMap<>());
   private boolean closed;
 
   private record ClientKey(TlsConfig tls, long timeoutMs) {}
@@ -64,60 +78,101 @@ public final class HttpProbe {
     if (closed) {
       return Future.succeededFuture(FetchResult.failed(Verdict.UNREACHABLE, 0, "the monitor is stopping"));
     }
-    Promise<FetchResult> result = Promise.promise();
     long timeoutMs = Math.max(1, timeout.toMillis());
-    RequestOptions opts = new RequestOptions()
-        .setMethod(HttpMethod.GET)
-        .setAbsoluteURI(uri.toString())
-        .setFollowRedirects(false)
-        .setConnectTimeout(timeoutMs)
-        .putHeader(HttpHeaders.ACCEPT, ACCEPT);
-    HttpClientAgent client = clientFor(tls, timeoutMs);
-    HttpClientRequest[] inFlight = new HttpClientRequest[1];
-    long timer = vertx.setTimer(timeoutMs, id -> {
+    Exchange x = new Exchange(uri, clientFor(tls, timeoutMs), timeoutMs, maxBytes);
+    long timer = vertx.setTimer(timeoutMs, id -> x.expire());
+    x.attempt(true);
+    return x.result.future().onComplete(r -> vertx.cancelTimer(timer));
+  }
+
+  /** One poll: its deadline, the request in flight, and at most one retry (see {@link #attempt}). */
+  private final class Exchange {
+    final Promise<FetchResult> result = Promise.promise();
+    final URI uri;
+    final HttpClientAgent client;
+    final long timeoutMs;
+    final int maxBytes;
+    HttpClientRequest inFlight;
+
+    Exchange(URI uri, HttpClientAgent client, long timeoutMs, int maxBytes) {
+      this.uri = uri;
+      this.client = client;
+      this.timeoutMs = timeoutMs;
+      this.maxBytes = maxBytes;
+    }
+
+    void expire() {
       if (result.tryComplete(FetchResult.failed(Verdict.TIMEOUT, 0, "no complete response within " + timeoutMs + " ms"))
-          && inFlight[0] != null) {
-        inFlight[0].reset();
+          && inFlight != null) {
+        inFlight.reset();
       }
-    });
-    client.request(opts)
-        .compose(req -> {
-          if (result.future().isComplete()) {
-            req.reset();
-            return Future.failedFuture("the deadline passed before the connection was ready");
-          }
-          inFlight[0] = req;
-          return req.send();
-        })
-        .onSuccess(resp -> {
-          int status = resp.statusCode();
-          resp.exceptionHandler(e -> result.tryComplete(transportFailure(e, uri, status)));
-          if (status >= 100 && status < 200) {
-            result.tryComplete(FetchResult.failed(Verdict.HTTP_ERROR, status,
-                "malformed HTTP response from " + where(uri) + ": interim status " + status + " where a final response was due"));
-            resp.request().reset();
-            return;
-          }
-          if (status != 200) {
-            result.tryComplete(FetchResult.failed(Verdict.HTTP_ERROR, status, "HTTP status " + status));
-            resp.request().reset();
-            return;
-          }
-          Buffer body = Buffer.buffer();
-          resp.handler(chunk -> {
-            if (body.length() + chunk.length() > maxBytes) {
-              if (result.tryComplete(FetchResult.failed(Verdict.RESPONSE_TOO_LARGE, 200,
-                  "body is longer than the limit of " + maxBytes + " bytes"))) {
-                resp.request().reset();
-              }
+    }
+
+    /**
+     * Sends the GET. A kept-alive connection the target closed just as it was reused fails before
+     * any answer: the GET (idempotent) is then sent once more, on another connection, within the
+     * same deadline, as HTTP clients do, so the target's own idle timeout is never its verdict.
+     */
+    void attempt(boolean mayRetry) {
+      RequestOptions opts = new RequestOptions()
+          .setMethod(HttpMethod.GET)
+          .setAbsoluteURI(uri.toString())
+          .setFollowRedirects(false)
+          .setConnectTimeout(timeoutMs)
+          .putHeader(HttpHeaders.ACCEPT, ACCEPT);
+      client.request(opts)
+          .compose(req -> {
+            if (result.future().isComplete()) {
+              req.reset();
+              return Future.failedFuture("the deadline passed before the connection was ready");
+            }
+            inFlight = req;
+            return req.send();
+          })
+          .onSuccess(this::read)
+          .onFailure(e -> {
+            HttpClientRequest req = inFlight;
+            if (mayRetry && req != null && !result.future().isComplete() && reused.contains(req.connection())
+                && (hasCause(e, HttpClosedException.class) || hasCause(e, ClosedChannelException.class))) {
+              LOG.debug("kept-alive connection to {} was closed by the target, retrying on another", where(uri));
+              inFlight = null;
+              attempt(false);
               return;
             }
-            body.appendBuffer(chunk);
+            result.tryComplete(transportFailure(e, uri, 0));
           });
-          resp.endHandler(v -> result.tryComplete(FetchResult.ok(body.getBytes())));
-        })
-        .onFailure(e -> result.tryComplete(transportFailure(e, uri, 0)));
-    return result.future().onComplete(r -> vertx.cancelTimer(timer));
+    }
+
+    private void read(HttpClientResponse resp) {
+      int status = resp.statusCode();
+      resp.exceptionHandler(e -> result.tryComplete(transportFailure(e, uri, status)));
+      if (status >= 100 && status < 200) {
+        result.tryComplete(FetchResult.failed(Verdict.HTTP_ERROR, status,
+            "malformed HTTP response from " + where(uri) + ": interim status " + status + " where a final response was due"));
+        resp.request().reset();
+        return;
+      }
+      if (status != 200) {
+        result.tryComplete(FetchResult.failed(Verdict.HTTP_ERROR, status, "HTTP status " + status));
+        resp.request().reset();
+        return;
+      }
+      Buffer body = Buffer.buffer();
+      resp.handler(chunk -> {
+        if (body.length() + chunk.length() > maxBytes) {
+          if (result.tryComplete(FetchResult.failed(Verdict.RESPONSE_TOO_LARGE, 200,
+              "body is longer than the limit of " + maxBytes + " bytes"))) {
+            resp.request().reset();
+          }
+          return;
+        }
+        body.appendBuffer(chunk);
+      });
+      resp.endHandler(v -> {
+        reused.add(resp.request().connection());
+        result.tryComplete(FetchResult.ok(body.getBytes()));
+      });
+    }
   }
 
   /** Closes every client. */
@@ -180,18 +235,23 @@ public final class HttpProbe {
   }
 
   /**
-   * One client per TLS configuration and deadline: the TCP connect timeout is a client option, and
-   * it must not outlive the poll (Vert.x's default of 60 s kept sockets to blackholed targets open
-   * long after their polls had timed out).
+   * One client per TLS configuration and deadline: the TCP connect and TLS handshake timeouts are
+   * client options, and they must not outlive the poll (Vert.x's default of 60 s kept sockets to
+   * blackholed targets open long after their polls had timed out). The idle timeout only closes
+   * pooled connections nobody uses; an in-flight request is reset at its deadline by {@link #get}.
    */
   private HttpClientAgent clientFor(TlsConfig tls, long timeoutMs) {
     return clients.computeIfAbsent(new ClientKey(tls, timeoutMs), k -> {
+      int boundedMs = (int) Math.min(Integer.MAX_VALUE, timeoutMs);
       HttpClientOptions o = new HttpClientOptions()
-          .setKeepAlive(false)
+          .setKeepAlive(true)
+          .setKeepAliveTimeout(KEEP_ALIVE_SECONDS)
           .setMaxRedirects(0)
-          .setConnectTimeout((int) Math.min(Integer.MAX_VALUE, timeoutMs))
-          .setIdleTimeout((int) Math.min(Integer.MAX_VALUE, timeoutMs))
-          .setIdleTimeoutUnit(TimeUnit.MILLISECONDS);
+          .setConnectTimeout(boundedMs)
+          .setSslHandshakeTimeout(boundedMs)
+          .setSslHandshakeTimeoutUnit(TimeUnit.MILLISECONDS)
+          .setIdleTimeout(KEEP_ALIVE_SECONDS + 1)
+          .setIdleTimeoutUnit(TimeUnit.SECONDS);
       if (tls != null) {
         o.setSsl(true).setVerifyHost(tls.verifyHostname());
         if (tls.caFile() != null) {

@@ -205,4 +205,99 @@ class HttpProbeTest {
       assertThat(r.detail()).startsWith("malformed HTTP response from 127.0.0.1:");
     }
   }
+
+  /**
+   * Connection reuse, seen from a real Vert.x server that counts the connections it accepts. The
+   * probe has one connection per host, so a poll waits for the previous one's connection to return
+   * to the pool rather than racing it with a second connection.
+   */
+  @Nested
+  class KeepAlive {
+    private final java.util.Set<io.vertx.core.http.HttpConnection> servedOnce = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private final java.util.concurrent.atomic.AtomicBoolean answered = new java.util.concurrent.atomic.AtomicBoolean();
+    private HttpProbe oneConnection;
+    private final java.util.concurrent.atomic.AtomicInteger opened = new java.util.concurrent.atomic.AtomicInteger();
+    private final java.util.concurrent.atomic.AtomicInteger closed = new java.util.concurrent.atomic.AtomicInteger();
+    private io.vertx.core.http.HttpServer counting;
+
+    @BeforeEach
+    void startCountingServer() throws Exception {
+      oneConnection = new HttpProbe(vertx, 1);
+      counting = TestVertx.await(vertx.createHttpServer()
+          .connectionHandler(conn -> {
+            opened.incrementAndGet();
+            conn.closeHandler(v -> closed.incrementAndGet());
+          })
+          .requestHandler(req -> {
+            switch (req.path()) {
+              case "/ok" -> req.response().end("{\"a\":1}");
+              case "/500" -> req.response().setStatusCode(500).end("boom");
+              case "/answers-once" -> {
+                if (answered.compareAndSet(false, true)) {
+                  req.response().end("{\"a\":1}");
+                } else {
+                  req.connection().close();
+                }
+              }
+              case "/closes-when-reused" -> {
+                if (servedOnce.add(req.connection())) {
+                  req.response().end("{\"a\":1}");
+                } else {
+                  req.connection().close();
+                }
+              }
+              default -> { } // /hang: never answers
+            }
+          })
+          .listen(0, "127.0.0.1"));
+    }
+
+    private FetchResult poll(String path, Duration timeout) throws Exception {
+      URI uri = URI.create("http://127.0.0.1:" + counting.actualPort() + path);
+      return TestVertx.await(oneConnection.get(uri, null, timeout, 65_536));
+    }
+
+    @Test
+    void aConnectionWhoseResponseEndedCleanlyServesTheNextPolls() throws Exception {
+      for (int i = 0; i < 3; i++) {
+        assertThat(poll("/ok", Duration.ofSeconds(5)).succeeded()).isTrue();
+      }
+      assertThat(opened).as("connections accepted for 3 polls").hasValue(1);
+      assertThat(closed).hasValue(0);
+    }
+
+    @Test
+    void aPollPastItsDeadlineClosesItsConnectionAndTheNextPollGetsAFreshOne() throws Exception {
+      assertThat(poll("/ok", Duration.ofSeconds(5)).succeeded()).isTrue();
+      assertThat(poll("/hang", Duration.ofMillis(300)).failure()).isEqualTo(Verdict.TIMEOUT);
+      org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(closed).hasValue(1));
+      assertThat(poll("/ok", Duration.ofSeconds(5)).succeeded()).isTrue();
+      assertThat(opened).as("the hung connection is not reused").hasValue(2);
+    }
+
+    @Test
+    void aKeptAliveConnectionTheTargetClosesAsItIsReusedIsRetriedOnceOnAFreshOne() throws Exception {
+      assertThat(poll("/closes-when-reused", Duration.ofSeconds(5)).succeeded()).isTrue();
+      FetchResult second = poll("/closes-when-reused", Duration.ofSeconds(5));
+      assertThat(second.succeeded()).as(second.detail()).isTrue();
+      assertThat(opened).hasValue(2);
+    }
+
+    @Test
+    void aReusedConnectionIsRetriedOnlyOnceAndAFreshOneClosedWithoutAnAnswerIsUnreachable() throws Exception {
+      assertThat(poll("/answers-once", Duration.ofSeconds(5)).succeeded()).isTrue();
+      FetchResult second = poll("/answers-once", Duration.ofSeconds(5));
+      assertThat(second.failure()).as(second.detail()).isEqualTo(Verdict.UNREACHABLE);
+      assertThat(second.detail()).contains("closed");
+      assertThat(opened).as("the first connection and one retry").hasValue(2);
+    }
+
+    @Test
+    void aPollThatFailsOnTheAnswerClosesItsConnection() throws Exception {
+      assertThat(poll("/500", Duration.ofSeconds(5)).failure()).isEqualTo(Verdict.HTTP_ERROR);
+      org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(closed).hasValue(1));
+      assertThat(poll("/ok", Duration.ofSeconds(5)).succeeded()).isTrue();
+      assertThat(opened).hasValue(2);
+    }
+  }
 }

@@ -25,7 +25,7 @@ import java.util.function.Function;
 /**
  * The monitor's HTTP server: {@code /metrics} (Prometheus text), {@code /health/live},
  * {@code /health/ready} (ready after every target's first poll), {@code /api/v1/targets},
- * {@code /api/v1/breaches}, the status page at {@code /} (each also for {@code HEAD}), and
+ * {@code /api/v1/breaches}, the status pages and badges of {@link StatusRoutes} (each also for {@code HEAD}), and
  * {@code POST /-/reload} guarded by the bearer admin token (scheme case-insensitive; 401 without a
  * valid one, 403 when no token is configured).
  *
@@ -40,7 +40,6 @@ public final class MonitorServer {
   /** How long a rendering is reused when the monitor's version has not moved. */
   static final Duration CACHE_FOR = Duration.ofSeconds(1);
   private static final String JSON = "application/json; charset=utf-8";
-  private static final String HTML = "text/html; charset=utf-8";
 
   private final Vertx vertx;
   private final MonitorView view;
@@ -54,7 +53,6 @@ public final class MonitorServer {
   private SharedRender<Buffer> metricsPage;
   private SharedRender<Buffer> targetsPage;
   private SharedRender<Buffer> breachesPage;
-  private SharedRender<Buffer> statusPage;
 
   public MonitorServer(Vertx vertx, MonitorView view, MetricsRegistry metrics, ServerConfig config, Clock clock) {
     this.vertx = vertx;
@@ -72,7 +70,6 @@ public final class MonitorServer {
         Buffer.buffer(metrics.scrape().getBytes(StandardCharsets.UTF_8))));
     targetsPage = fromSnapshot(s -> ApiJson.targets(s).toString());
     breachesPage = fromSnapshot(s -> ApiJson.breaches(s).toString());
-    statusPage = fromSnapshot(s -> StatusPage.render(s, 5));
 
     Router router = Router.router(vertx);
     both(router, "/metrics", rc -> serve(rc, metricsPage, PROMETHEUS_TEXT));
@@ -80,10 +77,7 @@ public final class MonitorServer {
     both(router, "/health/ready", this::ready);
     both(router, "/api/v1/targets", rc -> serve(rc, targetsPage, JSON));
     both(router, "/api/v1/breaches", rc -> serve(rc, breachesPage, JSON));
-    both(router, "/", rc -> {
-      rc.response().putHeader("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'");
-      serve(rc, statusPage, HTML);
-    });
+    new StatusRoutes(view.history(), snapshot::get, this::render, this::serve).install(router, this::fromSnapshot);
     router.post("/-/reload").handler(this::reload);
     router.route().last().handler(rc -> json(rc, 404, ApiJson.error("no such endpoint: " + rc.request().path())));
 

@@ -26,6 +26,11 @@ public interface MonitorView {
   /** Targets polled under the running configuration. */
   int targetCount();
 
+  /** The targets' recent polls and trusted keys, for the status pages. */
+  default PollHistory history() {
+    return new PollHistory();
+  }
+
   /** Re-reads and applies the configuration; completes on the caller's context with the errors that refused it. */
   Future<List<String>> reload();
 }

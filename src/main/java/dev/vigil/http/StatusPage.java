@@ -1,138 +1,186 @@
 package dev.vigil.http;
 
+import static dev.vigil.http.Html.esc;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.vigil.attest.Verdict;
 import dev.vigil.score.Breach;
+import dev.vigil.score.TargetId;
 import java.time.Instant;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
- * The status page: server-rendered HTML with no external assets, refreshing itself, showing the
- * fleet at a glance (services × environments: verdict, score, open breaches, last change). Pure
+ * The status page: server-rendered HTML, no external assets. At the top what needs attention (the
+ * partition and overload banners, open breaches with a link to each target; a calm line when
+ * nothing does), then the grid of services × environments (last verdict by family colour, icon and
+ * word; a separate "breach open" marker; score; traffic weight; a strip of the last polls). The
+ * parts ({@link #parts}) are also served as JSON, which the page's script swaps in place. Pure
  * function of its inputs; thread-safe.
  */
 final class StatusPage {
+  static final String PARTS_PATH = "/api/v1/status-page";
+
   private StatusPage() {}
 
-  static String render(MonitorSnapshot s, int refreshSeconds) {
-    return render(s.monitorId(), s.targets(), new TreeMap<>(s.fleetScores()), s.partitioned(), s.overloaded(),
-        s.relaxedVerification(), s.openBreaches(), s.takenAt(), refreshSeconds);
+  static String render(MonitorSnapshot s, PollHistory history, int refreshSeconds) {
+    StringBuilder h = new StringBuilder(16384);
+    head(h, "Vigil: " + s.monitorId(), refreshSeconds, PARTS_PATH);
+    h.append("<header><h1>Vigil: constitutional compliance</h1><p data-part=\"summary\">").append(summary(s))
+        .append("</p></header><main><section id=\"attention\" aria-labelledby=\"attention-h\" data-part=\"attention\">")
+        .append(attention(s)).append("</section><section id=\"fleet\" aria-label=\"Targets\"><h2>Targets</h2>")
+        .append("<div data-part=\"grid\">").append(grid(s, history)).append("</div></section></main>")
+        .append("<footer><p><small>JSON: <a href=\"/api/v1/targets\">/api/v1/targets</a>, <a href=\"/api/v1/breaches\">")
+        .append("/api/v1/breaches</a>. Metrics: <a href=\"/metrics\">/metrics</a>. Badges: ")
+        .append("<code>/api/v1/badges/{service}/{environment}.svg</code>, <code>…/score.svg</code>.</small></p></footer>");
+    return tail(h);
   }
 
-  static String render(String monitorId, List<TargetStatus> targets, Map<String, Double> fleet, boolean partitioned,
-      boolean overloaded, List<String> relaxed, List<Breach> open, Instant now, int refreshSeconds) {
-    TreeSet<String> envs = new TreeSet<>();
-    Map<String, Map<String, TargetStatus>> grid = new TreeMap<>();
-    for (TargetStatus t : targets) {
-      envs.add(t.id().environment());
-      grid.computeIfAbsent(t.id().service(), k -> new TreeMap<>()).put(t.id().environment(), t);
-    }
-    StringBuilder h = new StringBuilder(8192);
+  /** The page's parts as the JSON its script fetches. */
+  static ObjectNode parts(MonitorSnapshot s, PollHistory history) {
+    return ApiJson.MAPPER.createObjectNode().put("generatedAt", s.takenAt().toString()).put("summary", summary(s))
+        .put("attention", attention(s)).put("grid", grid(s, history));
+  }
+
+  /** The document's head and the opening of its body, which names the JSON the script refreshes from. */
+  static void head(StringBuilder h, String title, int refreshSeconds, String partsPath) {
     h.append("<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\">")
-        .append("<meta http-equiv=\"refresh\" content=\"").append(refreshSeconds).append("\">")
-        .append("<title>Vigil: ").append(esc(monitorId)).append("</title><style>")
-        .append("body{font-family:system-ui,sans-serif;margin:2em;color:#222}")
-        .append("table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:.4em .7em;text-align:left;vertical-align:top}")
-        .append(".ok{background:#e6f4ea}.bad{background:#fce8e6}.warn{background:#fef7e0}.none{background:#f1f3f4}")
-        .append(".banner{padding:.7em;margin:1em 0;background:#fce8e6;border:1px solid #d93025}")
-        .append("small{color:#555}code{font-size:.9em}</style></head><body>");
-    h.append("<h1>Vigil: constitutional compliance</h1><p>Monitor <code>").append(esc(monitorId))
-        .append("</code> at ").append(now).append(", ").append(targets.size()).append(" targets. ");
-    for (Map.Entry<String, Double> e : fleet.entrySet()) {
-      h.append("Fleet score <b>").append(esc(e.getKey())).append("</b>: ").append(pct(e.getValue())).append(". ");
-    }
-    h.append("</p>");
-    if (partitioned) {
-      h.append("<div class=\"banner\"><b>Monitor partitioned:</b> most targets are unreachable at once; the monitor ")
-          .append("is likely cut off. Availability breaches are held.</div>");
-    }
-    if (overloaded) {
-      h.append("<div class=\"banner\"><b>Monitor overloaded:</b> its own event loop or verification workers run late; ")
-          .append("polls that ran meanwhile are not held against the targets. Availability and latency breaches are held.</div>");
-    }
-    if (!relaxed.isEmpty()) {
-      h.append("<div class=\"banner\"><b>Verification weakened by configuration:</b><ul>");
-      relaxed.forEach(r -> h.append("<li>").append(esc(r)).append("</li>"));
-      h.append("</ul></div>");
-    }
-    h.append("<table><tr><th>service</th>");
-    envs.forEach(e -> h.append("<th>").append(esc(e)).append("</th>"));
-    h.append("</tr>");
-    for (Map.Entry<String, Map<String, TargetStatus>> row : grid.entrySet()) {
-      h.append("<tr><th>").append(esc(row.getKey())).append("</th>");
-      for (String env : envs) {
-        TargetStatus t = row.getValue().get(env);
-        if (t == null) {
-          h.append("<td class=\"none\">—</td>");
-          continue;
-        }
-        h.append("<td class=\"").append(cls(t)).append("\"><b>")
-            .append(t.verdict() == null ? "pending" : esc(t.verdict().label())).append("</b>")
-            .append(t.signed() ? "" : t.verdict() == null ? "" : " <small>(unsigned)</small>")
-            .append("<br>score ").append(t.score() == null ? "—" : pct(t.score()))
-            .append("<br>breaches ").append(t.openBreaches().size())
-            .append("<br><small>changed ").append(t.changedAt() == null ? "—" : t.changedAt().toString())
-            .append("</small><br><small title=\"").append(esc(t.detail())).append("\">")
-            .append(esc(clip(t.detail(), 60))).append("</small></td>");
-      }
-      h.append("</tr>");
-    }
-    h.append("</table><h2>Open breaches (").append(open.size()).append(")</h2>");
-    if (open.isEmpty()) {
-      h.append("<p>None.</p>");
-    } else {
-      h.append("<table><tr><th>service</th><th>environment</th><th>rule</th><th>severity</th><th>verdict</th>")
-          .append("<th>observed</th><th>expected</th><th>opened</th><th>id</th></tr>");
-      for (Breach b : open) {
-        h.append("<tr class=\"bad\"><td>").append(esc(b.target().service())).append("</td><td>")
-            .append(esc(b.target().environment())).append("</td><td>").append(esc(b.rule())).append("</td><td>")
-            .append(b.severity().label()).append("</td><td>").append(b.verdict().label()).append("</td><td>")
-            .append(esc(b.observed())).append("</td><td>").append(esc(b.expected())).append("</td><td>")
-            .append(b.openedAt()).append("</td><td><code>").append(esc(b.breachId())).append("</code></td></tr>");
-      }
-      h.append("</table>");
-    }
-    h.append("<p><small>JSON: <a href=\"/api/v1/targets\">/api/v1/targets</a>, <a href=\"/api/v1/breaches\">")
-        .append("/api/v1/breaches</a>. Metrics: <a href=\"/metrics\">/metrics</a>. Refreshes every ")
-        .append(refreshSeconds).append(" s.</small></p></body></html>");
+        .append("<meta name=\"viewport\" content=\"width=device-width,initial-scale=1\">")
+        .append("<noscript><meta http-equiv=\"refresh\" content=\"").append(refreshSeconds).append("\"></noscript>")
+        .append("<link rel=\"icon\" href=\"data:,\"><title>").append(esc(title)).append("</title><style>")
+        .append(PageAssets.STYLE).append("</style></head><body data-src=\"").append(esc(partsPath)).append("\">");
+  }
+
+  static String tail(StringBuilder h) {
+    return h.append("<script>").append(PageAssets.SCRIPT).append("</script></body></html>").toString();
+  }
+
+  static String summary(MonitorSnapshot s) {
+    StringBuilder h = new StringBuilder(256);
+    h.append("Monitor <code>").append(esc(s.monitorId())).append("</code>, ").append(s.targets().size())
+        .append(" targets, as of ").append(Html.timeAgo(s.takenAt(), s.takenAt())).append(". ");
+    new TreeMap<>(s.fleetScores()).forEach((env, score) ->
+        h.append("Fleet score <b>").append(esc(env)).append("</b> ").append(Html.pct(score)).append(". "));
     return h.toString();
   }
 
-  private static String cls(TargetStatus t) {
-    if (t.verdict() == null) {
-      return "none";
+  static String attention(MonitorSnapshot s) {
+    StringBuilder h = new StringBuilder(2048);
+    h.append("<h2 id=\"attention-h\">Needs attention</h2>");
+    if (s.partitioned()) {
+      h.append("<div class=\"banner\" role=\"alert\"><b>⚠ Monitor partitioned:</b> most targets are unreachable at once; ")
+          .append("the monitor is likely cut off. Availability breaches are held.</div>");
     }
-    if (!t.openBreaches().isEmpty() || t.verdict().isIntegrity()) {
-      return "bad";
+    if (s.overloaded()) {
+      h.append("<div class=\"banner warn\" role=\"alert\"><b>⚠ Monitor overloaded</b> since ")
+          .append(Html.timeAgo(s.overloadedSince(), s.takenAt()))
+          .append(": its own event loop or verification workers run late; polls that ran meanwhile are not held against ")
+          .append("the targets. Availability and latency breaches are held.</div>");
     }
-    return t.verdict() == dev.vigil.attest.Verdict.COMPLIANT ? "ok" : "warn";
-  }
-
-  private static String pct(double v) {
-    return Double.isFinite(v) ? String.format(Locale.ROOT, "%.1f %%", v * 100) : "—";
-  }
-
-  private static String clip(String s, int n) {
-    return s.length() > n ? s.substring(0, n) + "…" : s;
-  }
-
-  static String esc(String s) {
-    if (s == null) {
-      return "";
+    if (!s.openBreaches().isEmpty()) {
+      h.append("<table class=\"breaches\"><caption class=\"banner\"><b>✗ ").append(s.openBreaches().size())
+          .append(s.openBreaches().size() == 1 ? " open breach" : " open breaches").append("</b></caption><thead><tr>")
+          .append("<th scope=\"col\">service</th><th scope=\"col\">environment</th><th scope=\"col\">rule</th>")
+          .append("<th scope=\"col\">severity</th><th scope=\"col\">since</th><th scope=\"col\">detail</th></tr></thead><tbody>");
+      for (Breach b : s.openBreaches()) {
+        h.append("<tr class=\"f-integrity\"><td data-label=\"service\"><a href=\"").append(targetHref(b.target())).append("\">")
+            .append(esc(b.target().service())).append("</a></td><td data-label=\"environment\">")
+            .append(esc(b.target().environment())).append("</td><td data-label=\"rule\">").append(esc(b.rule()))
+            .append("</td><td data-label=\"severity\">").append(esc(b.severity().label()))
+            .append("</td><td data-label=\"since\">").append(Html.timeAgo(b.openedAt(), s.takenAt()))
+            .append("</td><td data-label=\"detail\">").append(esc(b.verdict().label())).append(": observed <code>")
+            .append(esc(Html.clip(b.observed(), 80))).append("</code>, expected <code>").append(esc(Html.clip(b.expected(), 80)))
+            .append("</code></td></tr>");
+      }
+      h.append("</tbody></table>");
     }
-    StringBuilder b = new StringBuilder(s.length() + 16);
-    for (char c : s.toCharArray()) {
-      switch (c) {
-        case '<' -> b.append("&lt;");
-        case '>' -> b.append("&gt;");
-        case '&' -> b.append("&amp;");
-        case '"' -> b.append("&quot;");
-        case '\'' -> b.append("&#39;");
-        default -> b.append(c);
+    // The monitor does not consume the controller's events: rollouts in progress are not known here.
+    if (!s.partitioned() && !s.overloaded() && s.openBreaches().isEmpty()) {
+      long compliant = s.targets().stream().filter(t -> t.verdict() == Verdict.COMPLIANT).count();
+      if (compliant == s.targets().size()) {
+        h.append("<p class=\"calm\">✓ All ").append(compliant).append(" targets compliant.</p>");
+      } else {
+        h.append("<p class=\"calm\">✓ No open breaches; ").append(compliant).append(" of ").append(s.targets().size())
+            .append(" targets compliant at their last poll.</p>");
       }
     }
-    return b.toString();
+    if (!s.relaxedVerification().isEmpty()) {
+      h.append("<div class=\"banner warn\"><b>Verification weakened by configuration:</b><ul>");
+      s.relaxedVerification().forEach(r -> h.append("<li>").append(esc(r)).append("</li>"));
+      h.append("</ul></div>");
+    }
+    return h.toString();
+  }
+
+  static String grid(MonitorSnapshot s, PollHistory history) {
+    TreeSet<String> envs = new TreeSet<>();
+    Map<String, Map<String, TargetStatus>> rows = new TreeMap<>();
+    for (TargetStatus t : s.targets()) {
+      envs.add(t.id().environment());
+      rows.computeIfAbsent(t.id().service(), k -> new TreeMap<>()).put(t.id().environment(), t);
+    }
+    StringBuilder h = new StringBuilder(4096 + s.targets().size() * 4096);
+    h.append("<table class=\"grid\"><thead><tr><th scope=\"col\">service</th>");
+    envs.forEach(e -> h.append("<th scope=\"col\">").append(esc(e)).append("</th>"));
+    h.append("</tr></thead><tbody>");
+    for (Map.Entry<String, Map<String, TargetStatus>> row : rows.entrySet()) {
+      h.append("<tr><th scope=\"row\">").append(esc(row.getKey())).append("</th>");
+      for (String env : envs) {
+        TargetStatus t = row.getValue().get(env);
+        if (t == null) {
+          h.append("<td class=\"f-pending\">—<small> not monitored</small></td>");
+        } else {
+          cell(h, t, history.of(t.id()));
+        }
+      }
+      h.append("</tr>");
+    }
+    return h.append("</tbody></table>").toString();
+  }
+
+  private static void cell(StringBuilder h, TargetStatus t, TargetHistory past) {
+    String fam = PageAssets.family(t.verdict());
+    h.append("<td class=\"cell f-").append(fam).append("\" data-target=\"").append(esc(t.id().service())).append('/')
+        .append(esc(t.id().environment())).append("\" data-family=\"").append(fam).append("\"><a class=\"v\" href=\"")
+        .append(targetHref(t.id())).append("\" title=\"").append(esc(Html.clip(t.detail(), 300))).append("\">")
+        .append("<span aria-hidden=\"true\">").append(PageAssets.icon(t.verdict())).append("</span> ")
+        .append(esc(PageAssets.word(t.verdict()))).append("</a>");
+    if (!t.openBreaches().isEmpty()) {
+      h.append("<span class=\"open\" data-open=\"").append(t.openBreaches().size()).append("\">▲ breach open");
+      if (t.openBreaches().size() > 1) {
+        h.append(" ×").append(t.openBreaches().size());
+      }
+      h.append("</span>");
+    }
+    h.append("<div class=\"meta\">score ").append(Html.pct(t.score()))
+        .append(" · weight <span title=\"the monitor does not read the rollback controller's events\">unknown</span></div>");
+    strip(h, past);
+    h.append("</td>");
+  }
+
+  /** The last {@link PollHistory#STRIP} polls as ticks, each titled with its time, verdict and detail. */
+  static void strip(StringBuilder h, TargetHistory past) {
+    List<TargetHistory.Sample> polls = past == null ? List.of() : past.last(PollHistory.STRIP);
+    long ok = polls.stream().filter(p -> p.verdict() == Verdict.COMPLIANT).count();
+    h.append("<div class=\"strip\" role=\"img\" aria-label=\"last ").append(polls.size()).append(" polls: ").append(ok)
+        .append(" compliant, ").append(polls.size() - ok).append(" not\">");
+    for (int i = polls.size(); i < PollHistory.STRIP; i++) {
+      h.append("<i class=\"f-pending\"></i>");
+    }
+    for (TargetHistory.Sample p : polls) {
+      h.append("<i class=\"f-").append(PageAssets.family(p.verdict())).append("\" title=\"").append(Html.time(p.at()))
+          .append(' ').append(p.verdict().label());
+      if (p.detail() != null && !p.detail().isEmpty()) {
+        h.append(": ").append(esc(p.detail()));
+      }
+      h.append("\"></i>");
+    }
+    h.append("</div>");
+  }
+
+  static String targetHref(TargetId id) {
+    return "/targets/" + Html.seg(id.service()) + "/" + Html.seg(id.environment());
   }
 }

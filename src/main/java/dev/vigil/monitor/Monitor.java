@@ -60,6 +60,7 @@ public final class Monitor {
   private final List<MonitorListener> listeners = new CopyOnWriteArrayList<>();
   private final Map<TargetId, State> states = new LinkedHashMap<>();
   private final Deque<Breach> resolved = new ArrayDeque<>();
+  private final dev.vigil.http.PollHistory history = new dev.vigil.http.PollHistory();
   private VigilConfig config;
   private Scorer scorer;
   private Scheduler scheduler;
@@ -166,6 +167,11 @@ public final class Monitor {
     }
     Future<Void> f = probe == null ? Future.succeededFuture() : probe.close();
     return f.compose(v -> verifyPool == null ? Future.succeededFuture() : verifyPool.close());
+  }
+
+  /** The targets' recent polls for the status pages; read from any thread. */
+  public dev.vigil.http.PollHistory history() {
+    return history;
   }
 
   public VigilConfig config() {
@@ -290,6 +296,7 @@ public final class Monitor {
       scheduler.schedule(id, e.getValue().config().interval(), () -> pollOnce(id));
     }
     poller.retain(wanted.keySet());
+    history.retain(wanted);
     metrics.setTargets(wanted.keySet());
     metrics.setTlsRelaxed(wanted.keySet(), dev.vigil.config.RelaxedVerification.targets(c));
     relaxed = dev.vigil.config.RelaxedVerification.of(c).stream().map(Object::toString).toList();
@@ -335,6 +342,7 @@ public final class Monitor {
     OptionalDouble score = scorer.score(id, r.finishedAt());
     s.score = score.isPresent() ? score.getAsDouble() : null;
     metrics.recordPoll(r, score);
+    history.record(r, s.score);
     if (scorer.partitionChanged()) {
       version.incrementAndGet();
       boolean p = scorer.partitioned();

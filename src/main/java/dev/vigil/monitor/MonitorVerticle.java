@@ -159,6 +159,11 @@ public final class MonitorVerticle extends VerticleBase implements MonitorView {
   }
 
   @Override
+  public dev.vigil.http.PollHistory history() {
+    return monitor.history();
+  }
+
+  @Override
   public boolean ready() {
     return monitor.isReady();
   }

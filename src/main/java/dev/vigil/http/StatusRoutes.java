@@ -1,0 +1,126 @@
+package dev.vigil.http;
+
+import dev.vigil.score.TargetId;
+import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.Callable;
+import java.util.function.BiFunction;
+import java.util.function.Function;
+import java.util.function.Supplier;
+
+/**
+ * The status page's routes on the monitor's server: {@code /} and its JSON parts, the per-target
+ * pages {@code /targets/{service}/{environment}} and theirs, and the badges {@code
+ * /api/v1/badges/{service}/{environment}.svg} and {@code …/score.svg}. The fleet page is a shared
+ * rendering; a target page renders on the server's render pool from the shared snapshot; a badge
+ * is a few hundred bytes, rendered on the event loop. Confined to the server's context.
+ */
+final class StatusRoutes {
+  static final int REFRESH_SECONDS = 5;
+  private static final String HTML = "text/html; charset=utf-8";
+  private static final String JSON = "application/json; charset=utf-8";
+  private static final String SEGMENT = "([^/]+)";
+
+  /** Answers a request from a shared rendering, with a content type (the server's own {@code serve}). */
+  interface Serve {
+    void serve(RoutingContext rc, SharedRender<Buffer> page, String contentType);
+  }
+
+  private final PollHistory history;
+  private final Supplier<Future<MonitorSnapshot>> snapshot;
+  private final Function<Callable<Buffer>, Future<Buffer>> render;
+  private final Serve serve;
+
+  /**
+   * @param snapshot the server's shared snapshot
+   * @param render runs a rendering on the server's render pool
+   */
+  StatusRoutes(PollHistory history, Supplier<Future<MonitorSnapshot>> snapshot,
+      Function<Callable<Buffer>, Future<Buffer>> render, Serve serve) {
+    this.history = history;
+    this.snapshot = snapshot;
+    this.render = render;
+    this.serve = serve;
+  }
+
+  /** Adds the routes; {@code pages} makes a shared rendering of the snapshot. */
+  void install(Router router, Function<Function<MonitorSnapshot, String>, SharedRender<Buffer>> pages) {
+    SharedRender<Buffer> fleet = pages.apply(s -> StatusPage.render(s, history, REFRESH_SECONDS));
+    SharedRender<Buffer> parts = pages.apply(s -> StatusPage.parts(s, history).toString());
+    get(router, "/", false, rc -> {
+      html(rc);
+      serve.serve(rc, fleet, HTML);
+    });
+    get(router, StatusPage.PARTS_PATH, false, rc -> serve.serve(rc, parts, JSON));
+    get(router, "/targets/" + SEGMENT + "/" + SEGMENT, true, rc -> target(rc,
+        (s, id) -> TargetPage.render(s, history, id, REFRESH_SECONDS), HTML));
+    get(router, StatusPage.PARTS_PATH + "/targets/" + SEGMENT + "/" + SEGMENT, true, rc -> target(rc, (s, id) -> {
+      var o = TargetPage.parts(s, history, id);
+      return o == null ? null : o.toString();
+    }, JSON));
+    get(router, "/api/v1/badges/" + SEGMENT + "/" + SEGMENT + "\\.svg", true, rc -> badge(rc, Badge::verdict));
+    get(router, "/api/v1/badges/" + SEGMENT + "/" + SEGMENT + "/score\\.svg", true, rc -> badge(rc, Badge::score));
+  }
+
+  private static void get(Router router, String path, boolean regex, io.vertx.core.Handler<RoutingContext> h) {
+    for (HttpMethod m : new HttpMethod[] {HttpMethod.GET, HttpMethod.HEAD}) {
+      (regex ? router.routeWithRegex(m, path) : router.route(m, path)).handler(h);
+    }
+  }
+
+  private static TargetId id(RoutingContext rc) {
+    return new TargetId(rc.pathParam("param0"), rc.pathParam("param1"));
+  }
+
+  private void target(RoutingContext rc, BiFunction<MonitorSnapshot, TargetId, String> page, String type) {
+    TargetId id = id(rc);
+    snapshot.get().compose(s -> render.apply(() -> {
+      String body = page.apply(s, id);
+      return body == null ? null : Buffer.buffer(body.getBytes(StandardCharsets.UTF_8));
+    })).onComplete(r -> {
+      if (rc.response().closed()) {
+        return;
+      }
+      if (r.failed()) {
+        rc.response().setStatusCode(500).putHeader(HttpHeaders.CONTENT_TYPE, JSON)
+            .end(ApiJson.error("rendering failed: " + r.cause()).toString());
+        return;
+      }
+      if (type.equals(HTML)) {
+        html(rc);
+      }
+      if (r.result() == null) {
+        rc.response().setStatusCode(404).putHeader(HttpHeaders.CONTENT_TYPE, JSON)
+            .end(ApiJson.error("no such target: " + id.service() + "/" + id.environment()).toString());
+      } else {
+        rc.response().putHeader(HttpHeaders.CONTENT_TYPE, type).end(r.result());
+      }
+    });
+  }
+
+  private void badge(RoutingContext rc, Function<TargetStatus, String> draw) {
+    TargetId id = id(rc);
+    snapshot.get().onComplete(r -> {
+      if (rc.response().closed()) {
+        return;
+      }
+      TargetStatus t = r.succeeded() ? TargetPage.find(r.result(), id) : null;
+      rc.response().setStatusCode(t == null ? (r.succeeded() ? 404 : 500) : 200)
+          .putHeader(HttpHeaders.CONTENT_TYPE, Badge.CONTENT_TYPE)
+          .putHeader(HttpHeaders.CACHE_CONTROL, Badge.CACHE_CONTROL)
+          .putHeader("X-Content-Type-Options", "nosniff")
+          .putHeader("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'")
+          .end(t == null ? Badge.unknown(id.service() + "/" + id.environment()) : draw.apply(t));
+    });
+  }
+
+  private static void html(RoutingContext rc) {
+    rc.response().putHeader("Content-Security-Policy", PageAssets.CSP).putHeader("X-Content-Type-Options", "nosniff")
+        .putHeader(HttpHeaders.CACHE_CONTROL, "no-cache");
+  }
+}

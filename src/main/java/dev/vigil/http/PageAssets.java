@@ -55,7 +55,7 @@ final class PageAssets {
       + ".strip i{flex:1 1 0;min-width:1px;border-radius:1px}"
       + ".strip i.f-ok{background:#1e8e3e}.strip i.f-integrity{background:#c5221f}"
       + ".strip i.f-availability{background:#e37400}.strip i.f-other{background:#8e63ce}.strip i.f-pending{background:#dadce0}"
-      + "td.cell a{color:inherit}.breaches td,.breaches th{font-size:.9em}"
+      + ".kv th{width:11rem}td.cell a{color:inherit}.breaches td,.breaches th{font-size:.9em}"
       + "svg.chart{width:100%;height:auto;max-width:760px;display:block;background:#fafafa;border:1px solid #dadce0}"
       + "@media (max-width:640px){body{padding:.5rem}.breaches thead{position:absolute;left:-9999px}"
       + ".breaches tr{display:block;border:1px solid #c4c7c5;margin-bottom:.4rem}"

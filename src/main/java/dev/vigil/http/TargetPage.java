@@ -55,7 +55,7 @@ final class TargetPage {
     if (!t.openBreaches().isEmpty()) {
       h.append("<span class=\"open\">▲ breach open</span>");
     }
-    h.append(" — ").append(esc(Html.clip(t.detail(), 500))).append("</p><table><tbody>")
+    h.append(" — ").append(esc(Html.clip(t.detail(), 500))).append("</p><table class=\"kv\"><tbody>")
         .append(row("score", Html.pct(t.score())))
         .append(row("traffic weight", "unknown <small>(the monitor does not read the rollback controller's events)</small>"))
         .append(row("last poll", Html.timeAgo(t.checkedAt(), now)))
@@ -67,9 +67,10 @@ final class TargetPage {
         .append("</tbody></table>");
     TargetHistory past = history.of(t.id());
     List<TargetHistory.Sample> polls = past == null ? List.of() : past.since(now.minus(SPAN));
-    Instant from = now.minus(SPAN);
-    h.append("<h2>Last hour</h2><p><small>").append(polls.size()).append(" polls held (at most ").append(PollHistory.CAPACITY)
-        .append(" per target).</small></p>")
+    Instant from = polls.isEmpty() || polls.get(0).at().isBefore(now.minus(SPAN)) ? now.minus(SPAN)
+        : polls.get(0).at().minusSeconds(1);
+    h.append("<h2>Last hour</h2><p><small>").append(polls.size()).append(" polls since ").append(Html.time(from))
+        .append(" (at most ").append(PollHistory.CAPACITY).append(" held per target).</small></p>")
         .append(SvgChart.verdicts(polls, from, now, "verdict of each poll, last hour"))
         .append(SvgChart.line(polls, p -> p.score() * 100, 100, "%", from, now, "compliance score, last hour"))
         .append(SvgChart.line(polls, TargetHistory.Sample::latencyMillis, 10, "ms", from, now, "probe latency, last hour"));

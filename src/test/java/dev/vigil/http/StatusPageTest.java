@@ -24,12 +24,22 @@ class StatusPageTest {
     return StatusPage.render(snapshot("monitor-0", targets, open, List.of(), partitioned, relaxed), new PollHistory(), 5);
   }
 
+  /** The page of AUTH alone, with no breach. */
+  private static String alone(Verdict v, String detail, boolean partitioned) {
+    return page(List.of(target(AUTH, v, detail, 1.0, List.of())), List.of(), partitioned, List.of());
+  }
+
+  /** The page of one target whose last verdict is {@code v}, with breach {@code b} open. */
+  private static String breached(TargetId id, Verdict v, Breach b) {
+    return page(List.of(target(id, v, "detail", 0.5, List.of(b))), List.of(b), false, List.of());
+  }
+
   @Nested
   class Attention {
     @Test
     void openBreachesComeBeforeTheGridWithALinkToTheTarget() {
       Breach b = breach(INTEGRITY, "hash_mismatch", Verdict.HASH_MISMATCH, "deadbeefdeadbeef", "cdd01ef066bc6cf2", null);
-      String html = page(List.of(target(INTEGRITY, Verdict.HASH_MISMATCH, "hash", 0.5, List.of(b))), List.of(b), false, List.of());
+      String html = breached(INTEGRITY, Verdict.HASH_MISMATCH, b);
       int attention = html.indexOf("id=\"attention\"");
       assertThat(attention).isPositive().isLessThan(html.indexOf("class=\"grid\""));
       assertThat(html.substring(attention, html.indexOf("class=\"grid\"")))
@@ -40,13 +50,13 @@ class StatusPageTest {
 
     @Test
     void aCalmLineWhenNothingNeedsAttention() {
-      String html = page(List.of(target(AUTH, Verdict.COMPLIANT, "ok", 1.0, List.of())), List.of(), false, List.of());
+      String html = alone(Verdict.COMPLIANT, "ok", false);
       assertThat(html).contains("✓ All 1 targets compliant.").doesNotContain("open breach");
     }
 
     @Test
     void thePartitionBannerInsteadOfTheCalmLine() {
-      String html = page(List.of(target(AUTH, Verdict.UNREACHABLE, "refused", 0.0, List.of())), List.of(), true, List.of());
+      String html = alone(Verdict.UNREACHABLE, "refused", true);
       assertThat(html).contains("Monitor partitioned").doesNotContain("class=\"calm\"");
     }
 
@@ -63,23 +73,19 @@ class StatusPageTest {
     @Test
     void aCompliantCellWithAnOpenBreachIsGreenWithASeparateMarker() {
       Breach b = breach(AUTH, "compliance_score", Verdict.COMPLIANT, "0.5", "0.95", null);
-      String html = page(List.of(target(AUTH, Verdict.COMPLIANT, "ok", 0.5, List.of(b))), List.of(b), false, List.of());
-      assertThat(html).contains("class=\"cell f-ok\"").contains("✓</span> compliant").contains("▲ breach open")
+      assertThat(breached(AUTH, Verdict.COMPLIANT, b)).contains("class=\"cell f-ok\"").contains("✓</span> compliant").contains("▲ breach open")
           .doesNotContain("cell f-integrity");
     }
 
     @Test
     void unreachableSaysUnreachableInTheAvailabilityFamily() {
-      String html = page(List.of(target(AUTH, Verdict.UNREACHABLE, "connection refused", 0.0, List.of())), List.of(), false,
-          List.of());
-      assertThat(html).contains("class=\"cell f-availability\"").contains("⚠</span> unreachable</a>")
+      assertThat(alone(Verdict.UNREACHABLE, "connection refused", false)).contains("class=\"cell f-availability\"").contains("⚠</span> unreachable</a>")
           .doesNotContain("unsigned");
     }
 
     @Test
     void timesAreSecondsInUtcWithoutNanos() {
-      String html = page(List.of(target(AUTH, Verdict.COMPLIANT, "ok", 1.0, List.of())), List.of(), false, List.of());
-      assertThat(html).contains("2026-12-01 02:49:29Z").doesNotContain(".123456789");
+      assertThat(alone(Verdict.COMPLIANT, "ok", false)).contains("2026-12-01 02:49:29Z").doesNotContain(".123456789");
     }
 
     @Test

@@ -22,6 +22,11 @@ import java.util.TreeSet;
  */
 final class StatusPage {
   static final String PARTS_PATH = "/api/v1/status-page";
+  /**
+   * Above this many targets the grid leaves the history strips (about 7 KB of HTML per target with
+   * their titles) to the target pages, so that the page stays a few hundred bytes per target.
+   */
+  static final int STRIPS_UP_TO = 200;
 
   private StatusPage() {}
 
@@ -121,7 +126,12 @@ final class StatusPage {
       envs.add(t.id().environment());
       rows.computeIfAbsent(t.id().service(), k -> new TreeMap<>()).put(t.id().environment(), t);
     }
-    StringBuilder h = new StringBuilder(4096 + s.targets().size() * 4096);
+    boolean strips = s.targets().size() <= STRIPS_UP_TO;
+    StringBuilder h = new StringBuilder(4096 + s.targets().size() * (strips ? 6144 : 512));
+    if (!strips) {
+      h.append("<p><small>").append(s.targets().size()).append(" targets: each target's recent polls are on its page ")
+          .append("(history strips are shown for up to ").append(STRIPS_UP_TO).append(" targets).</small></p>");
+    }
     h.append("<table class=\"grid\"><thead><tr><th scope=\"col\">service</th>");
     envs.forEach(e -> h.append("<th scope=\"col\">").append(esc(e)).append("</th>"));
     h.append("</tr></thead><tbody>");
@@ -132,7 +142,7 @@ final class StatusPage {
         if (t == null) {
           h.append("<td class=\"f-pending\">—<small> not monitored</small></td>");
         } else {
-          cell(h, t, history.of(t.id()));
+          cell(h, t, strips ? history.of(t.id()) : null, strips);
         }
       }
       h.append("</tr>");
@@ -140,7 +150,7 @@ final class StatusPage {
     return h.append("</tbody></table>").toString();
   }
 
-  private static void cell(StringBuilder h, TargetStatus t, TargetHistory past) {
+  private static void cell(StringBuilder h, TargetStatus t, TargetHistory past, boolean strip) {
     String fam = PageAssets.family(t.verdict());
     h.append("<td class=\"cell f-").append(fam).append("\" data-target=\"").append(esc(t.id().service())).append('/')
         .append(esc(t.id().environment())).append("\" data-family=\"").append(fam).append("\"><a class=\"v\" href=\"")
@@ -156,7 +166,9 @@ final class StatusPage {
     }
     h.append("<div class=\"meta\">score ").append(Html.pct(t.score()))
         .append(" · weight <span title=\"the monitor does not read the rollback controller's events\">unknown</span></div>");
-    strip(h, past);
+    if (strip) {
+      strip(h, past);
+    }
     h.append("</td>");
   }
 

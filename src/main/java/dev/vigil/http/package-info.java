@@ -1,12 +1,14 @@
 /**
  * The daemons' HTTP side: the monitor's server ({@code /metrics}, health, the JSON API, the status
- * page and the admin endpoints), the shared {@link dev.vigil.http.MetricsRegistry} behind the
+ * pages and badges of {@code StatusRoutes}, and the admin endpoints), the shared
+ * {@link dev.vigil.http.MetricsRegistry} behind the
  * monitor's and the rollback controller's {@code /metrics}, and the server limits every daemon
  * applies. The monitor's server renders what {@link dev.vigil.http.MonitorView} exposes
- * ({@link dev.vigil.http.MonitorSnapshot}, {@link dev.vigil.http.TargetStatus}) and changes nothing
- * but through the view's own operation (reload).
+ * ({@link dev.vigil.http.MonitorSnapshot}, {@link dev.vigil.http.TargetStatus}, and the bounded
+ * {@link dev.vigil.http.PollHistory} the monitor feeds) and changes nothing but through the view's own
+ * operation (reload).
  *
- * <p>Depends on {@code config} and {@code score} only. The dependency with {@code monitor} is one
+ * <p>Depends on {@code attest}, {@code config}, {@code score} and {@code poll}'s value types only. The dependency with {@code monitor} is one
  * way: {@code monitor} implements the view and wires the server; {@code http} imports nothing from
  * {@code monitor}.
  */

@@ -102,6 +102,22 @@ class StatusPageTest {
     }
 
     @Test
+    void aLargeFleetLeavesTheStripsToTheTargetPages() {
+      PollHistory h = new PollHistory();
+      List<TargetStatus> many = new java.util.ArrayList<>();
+      for (int i = 0; i <= StatusPage.STRIPS_UP_TO; i++) {
+        TargetId id = new TargetId("service-" + i, "green");
+        many.add(target(id, Verdict.COMPLIANT, "ok", 1.0, List.of()));
+        polls(h, id, 60, Verdict.COMPLIANT, "signed by 1 trusted key, hash cdd01ef066bc6cf2, status active", List.of());
+      }
+      String grid = StatusPage.grid(snapshot("m", many, List.of(), List.of(), false, List.of()), h);
+      assertThat(grid).doesNotContain("class=\"strip\"").contains("history strips are shown for up to 200 targets");
+      assertThat(grid.length() / many.size()).as("bytes per target").isLessThan(600);
+      String small = StatusPage.grid(snapshot("m", many.subList(0, 10), List.of(), List.of(), false, List.of()), h);
+      assertThat(small.split("class=\"strip\"", -1)).hasSize(11);
+    }
+
+    @Test
     void theJsonPartsAreThePageSections() throws Exception {
       MonitorSnapshot s = snapshot("m", List.of(target(AUTH, Verdict.COMPLIANT, "ok", 1.0, List.of())), List.of(), List.of(),
           false, List.of());

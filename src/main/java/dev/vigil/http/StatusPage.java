@@ -90,7 +90,8 @@ final class StatusPage {
           .append("<th scope=\"col\">service</th><th scope=\"col\">environment</th><th scope=\"col\">rule</th>")
           .append("<th scope=\"col\">severity</th><th scope=\"col\">since</th><th scope=\"col\">detail</th></tr></thead><tbody>");
       for (Breach b : s.openBreaches()) {
-        h.append("<tr class=\"f-integrity\"><td data-label=\"service\"><a href=\"").append(targetHref(b.target())).append("\">")
+        h.append("<tr class=\"f-integrity\" data-breach-id=\"").append(esc(b.breachId())).append("\" title=\"breach ")
+            .append(esc(b.breachId())).append("\"><td data-label=\"service\"><a href=\"").append(targetHref(b.target())).append("\">")
             .append(esc(b.target().service())).append("</a></td><td data-label=\"environment\">")
             .append(esc(b.target().environment())).append("</td><td data-label=\"rule\">").append(esc(b.rule()))
             .append("</td><td data-label=\"severity\">").append(esc(b.severity().label()))

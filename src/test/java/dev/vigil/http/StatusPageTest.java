@@ -45,7 +45,8 @@ class StatusPageTest {
       assertThat(html.substring(attention, html.indexOf("class=\"grid\"")))
           .contains("1 open breach").contains("<a href=\"/targets/integrity-service/green\">integrity-service</a>")
           .contains("hash_mismatch").contains("critical").contains("deadbeefdeadbeef").contains("cdd01ef066bc6cf2")
-          .contains("2026-12-01 02:48:47Z").contains("42 s ago").doesNotContain("All ");
+          .contains("2026-12-01 02:48:47Z").contains("42 s ago").contains("data-breach-id=\"" + b.breachId() + "\"")
+          .doesNotContain("All ");
     }
 
     @Test

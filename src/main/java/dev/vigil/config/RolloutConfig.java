@@ -23,10 +23,13 @@ import java.util.regex.Pattern;
  * @param order the migration plan: services in the order a whole-plan rollout runs them
  * @param from the environment traffic moves away from (blue)
  * @param to the environment traffic moves to (green)
+ * @param topic the Kafka topic of {@code rollout.step} and {@code rollout.finished} (events-v1)
  */
 public record RolloutConfig(List<Integer> steps, Duration stepInterval, Duration analysisInterval, int attestations,
     boolean slo, Prometheus prometheus, int failureLimit, Set<Integer> manualGates, List<String> order, String from,
-    String to) {
+    String to, String topic) {
+
+  public static final String DEFAULT_TOPIC = "constitutional.rollouts";
 
   /** The seed's migration order (design.md). */
   public static final List<String> SEED_ORDER = List.of("auth-service", "constitutional-ai-service",
@@ -41,7 +44,7 @@ public record RolloutConfig(List<Integer> steps, Duration stepInterval, Duration
 
   public static RolloutConfig defaults() {
     return new RolloutConfig(List.of(10, 50, 90, 100), Duration.ofSeconds(60), Duration.ofSeconds(15), 3, true, null,
-        2, Set.of(), SEED_ORDER, "blue", "green");
+        2, Set.of(), SEED_ORDER, "blue", "green", DEFAULT_TOPIC);
   }
 
   /**
@@ -76,7 +79,7 @@ public record RolloutConfig(List<Integer> steps, Duration stepInterval, Duration
   }
 
   private static final List<String> KEYS = List.of("steps", "stepInterval", "analysisInterval", "analysis",
-      "failureLimit", "manualGates", "order", "direction");
+      "failureLimit", "manualGates", "order", "direction", "topic");
   private static final List<String> ANALYSIS_KEYS = List.of("attestations", "slo", "prometheus");
   private static final List<String> PROMETHEUS_KEYS =
       List.of("url", "bearerToken", "tls", "timeout", "inconclusiveLimit", "queries");
@@ -96,6 +99,7 @@ public record RolloutConfig(List<Integer> steps, Duration stepInterval, Duration
    *   manualGates: [90]                 # steps that wait for `vigil rollout promote`
    *   order: [auth-service, ...]        # the plan of `vigil rollout start --all`
    *   direction: {from: blue, to: green}
+   *   topic: constitutional.rollouts    # rollout.step and rollout.finished
    *   analysis:
    *     attestations: {count: 3}
    *     slo: {enabled: true}
@@ -139,13 +143,15 @@ public record RolloutConfig(List<Integer> steps, Duration stepInterval, Duration
     if (dir.ok("from", "to")) {
       dir.check("to", !from.equals(to), "must differ from 'from' (" + from + ")");
     }
+    String topic = m.string("topic", d.topic());
+    m.check("topic", topic.matches("[A-Za-z0-9._-]{1,249}") && !topic.matches("\\.{1,2}"), "not a Kafka topic name");
     Mapping analysis = Mapping.of(m.node("analysis"), ANALYSIS_KEYS);
     int attestations = Mapping.of(analysis.node("attestations"), List.of("count"))
         .integer("count", d.attestations(), 1, 100);
     boolean slo = Mapping.of(analysis.node("slo"), List.of("enabled")).bool("enabled", d.slo());
     Prometheus prometheus = prometheus(analysis.node("prometheus"));
     return new RolloutConfig(steps, stepInterval, analysisInterval, attestations, slo, prometheus, failureLimit, gates,
-        order, from, to);
+        order, from, to, topic);
   }
 
   private static List<Integer> steps(Mapping m, List<Integer> def) {

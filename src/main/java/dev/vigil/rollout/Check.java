@@ -3,11 +3,12 @@ package dev.vigil.rollout;
 /**
  * One check of an analysis, as {@code rollout.step} carries it: its name, the value measured (null
  * when there was none: an inconclusive check), the threshold it was held against, and whether it
- * passed. Immutable.
+ * passed. Counts are integers, measures doubles, so the event writes {@code 3} and {@code 2.0} as
+ * events-v1 shows them. Immutable.
  *
  * @param inconclusive no data to judge (a PromQL query that returned nothing); never passed
  */
-public record Check(String check, Double value, double threshold, boolean passed, boolean inconclusive) {
+public record Check(String check, Number value, Number threshold, boolean passed, boolean inconclusive) {
   public Check {
     if (passed && inconclusive) {
       throw new IllegalArgumentException("an inconclusive check cannot pass");
@@ -15,6 +16,11 @@ public record Check(String check, Double value, double threshold, boolean passed
   }
 
   public static Check of(String check, double value, double threshold, boolean passed) {
+    return new Check(check, value, threshold, passed, false);
+  }
+
+  /** A counted check, e.g. {@code attestations}: integer value and threshold. */
+  public static Check count(String check, int value, int threshold, boolean passed) {
     return new Check(check, value, threshold, passed, false);
   }
 

@@ -60,15 +60,25 @@ public final class RolloutCodec {
     for (Check c : checks) {
       ObjectNode n = a.addObject();
       n.put("check", c.check());
-      if (c.value() == null) {
-        n.putNull("value");
-      } else {
-        n.put("value", c.value());
-      }
-      n.put("threshold", c.threshold());
+      number(n, "value", c.value());
+      number(n, "threshold", c.threshold());
       n.put("passed", c.passed());
     }
     return a;
+  }
+
+  private static void number(ObjectNode n, String field, Number v) {
+    if (v == null) {
+      n.putNull(field);
+    } else if (v instanceof Integer || v instanceof Long) {
+      n.put(field, v.longValue());
+    } else {
+      n.put(field, v.doubleValue());
+    }
+  }
+
+  private static Number number(JsonNode v) {
+    return v == null || v.isNull() ? null : v.isIntegralNumber() ? (Number) v.intValue() : (Number) v.doubleValue();
   }
 
   public static Rollout decode(byte[] json) throws IOException {
@@ -80,8 +90,8 @@ public final class RolloutCodec {
       for (JsonNode c : o.get("analysis")) {
         JsonNode v = c.get("value");
         boolean noData = v == null || v.isNull();
-        checks.add(new Check(c.get("check").textValue(), noData ? null : v.doubleValue(),
-            c.get("threshold").doubleValue(), c.get("passed").booleanValue(), noData));
+        checks.add(new Check(c.get("check").textValue(), number(v), number(c.get("threshold")),
+            c.get("passed").booleanValue(), noData));
       }
       List<String> then = new ArrayList<>();
       o.get("then").forEach(n -> then.add(n.textValue()));

@@ -48,6 +48,7 @@ class RolloutConfigTest {
       assertThat(r.from()).isEqualTo("blue");
       assertThat(r.to()).isEqualTo("green");
       assertThat(r.prometheus()).isNull();
+      assertThat(r.topic()).isEqualTo("constitutional.rollouts");
       assertThat(RolloutConfig.requirements(valid(withMinimalTargets(""), dir))).isEmpty();
     }
   }
@@ -65,6 +66,7 @@ class RolloutConfigTest {
             manualGates: [100]
             order: [integrity-service, auth-service]
             direction: {from: blue, to: green}
+            topic: migrations
             analysis:
               attestations: {count: 2}
               slo: {enabled: false}
@@ -84,6 +86,7 @@ class RolloutConfigTest {
       assertThat(r.manualGates()).isEqualTo(Set.of(100));
       assertThat(r.order()).containsExactly("integrity-service", "auth-service");
       assertThat(r.attestations()).isEqualTo(2);
+      assertThat(r.topic()).isEqualTo("migrations");
       assertThat(r.slo()).isFalse();
       RolloutConfig.Prometheus p = r.prometheus();
       assertThat(p.url()).isEqualTo(URI.create("http://127.0.0.1:9090"));
@@ -146,6 +149,7 @@ class RolloutConfigTest {
 
     @Test
     void unknownKeysAreNamed() {
+      assertThat(bad("rollout: {topic: 'a b'}")).anySatisfy(e -> assertThat(e).contains("rollout.topic"));
       assertThat(bad("rollout: {stepz: [100]}")).anySatisfy(e -> assertThat(e).contains("rollout.stepz"));
       assertThat(bad("rollout: {analysis: {promql: {}}}"))
           .anySatisfy(e -> assertThat(e).contains("rollout.analysis.promql"));

@@ -18,9 +18,9 @@ class StepMachineTest {
   static final Instant T0 = Instant.parse("2026-11-26T18:00:00Z");
   static final Duration DWELL = Duration.ofSeconds(60);
   static final Duration EVERY = Duration.ofSeconds(15);
-  static final List<Check> PASS = List.of(Check.of("attestations", 3, 3, true));
-  static final List<Check> FAIL = List.of(Check.of("attestations", 3, 3, true), Check.of("p95", 5, 1, false));
-  static final List<Check> NO_DATA = List.of(Check.of("attestations", 3, 3, true), Check.noData("p95", 1));
+  static final List<Check> PASS = List.of(Check.count("attestations", 3, 3, true));
+  static final List<Check> FAIL = List.of(Check.count("attestations", 3, 3, true), Check.of("p95", 5, 1, false));
+  static final List<Check> NO_DATA = List.of(Check.count("attestations", 3, 3, true), Check.noData("p95", 1));
 
   static StepMachine machine(Set<Integer> gates, int failureLimit, int inconclusiveLimit) {
     return new StepMachine(new StepPolicy(List.of(10, 50, 90, 100), DWELL, EVERY, failureLimit, inconclusiveLimit,

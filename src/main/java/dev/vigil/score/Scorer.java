@@ -287,10 +287,12 @@ public final class Scorer {
     unreachable += (isUnreachable(state) ? 1 : 0) - (wasUnreachable ? 1 : 0);
     state.window.prune(o.at(), retention);
     updatePartition();
-    if (monitorFault) {
-      state.window.attributeNewestToMonitor();
-    } else if (partitioned || overloaded) {
-      state.window.attributeNewestToPartition();
+    if (partitioned) {
+      state.window.attributeNewest(TargetMemory.Attribution.PARTITION, false);
+    } else if (monitorFault) {
+      state.window.attributeNewest(TargetMemory.Attribution.MONITOR, false);
+    } else if (overloaded) {
+      state.window.attributeNewest(TargetMemory.Attribution.MONITOR, true);
     }
     boolean hold = partitioned || overloaded || monitorFault;
 
@@ -360,7 +362,7 @@ public final class Scorer {
     overloaded = on;
     overloadedSince = on ? now : null;
     if (on) {
-      targets.values().forEach(t -> t.window.attributeNewestToPartition());
+      targets.values().forEach(t -> t.window.attributeNewest(TargetMemory.Attribution.MONITOR, true));
     }
   }
 
@@ -386,6 +388,64 @@ public final class Scorer {
   public Optional<Observation> last(TargetId id) {
     TargetState state = targets.get(id);
     return state == null ? Optional.empty() : state.window.last();
+  }
+
+  /**
+   * What the scorer remembers of {@code id} (see {@link TargetMemory}), to be kept across a restart
+   * or a move to another monitor; empty for an unknown target.
+   */
+  public Optional<TargetMemory> memory(TargetId id) {
+    TargetState state = targets.get(id);
+    return state == null ? Optional.empty() : Optional.of(state.memory());
+  }
+
+  /**
+   * Makes {@code id} known with {@code memory} instead of what it had (a restart, or a target moved
+   * here from another monitor): the same window, counts and open breaches, so scoring continues and
+   * an open breach stays the same breach. Open breaches of rules that are no longer enabled are
+   * resolved at {@code now}. The partition flag is re-evaluated ({@link #partitionChanged()}).
+   *
+   * @return the RESOLVED transitions of those breaches, by rule name
+   * @throws IllegalArgumentException when a breach of {@code memory} belongs to another target
+   */
+  public List<BreachTransition> restore(TargetId id, TargetMemory memory, Instant now) {
+    Objects.requireNonNull(id, "id");
+    Objects.requireNonNull(now, "now");
+    TargetState state = TargetState.of(id, memory);
+    Set<String> active = new HashSet<>();
+    rules.stream().filter(Rule::enabled).forEach(r -> active.add(r.name()));
+    List<BreachTransition> out = new ArrayList<>();
+    double score = scoreOf(state, now).orElse(0);
+    for (Iterator<Map.Entry<String, TargetState.RuleState>> it = state.rules().entrySet().iterator(); it.hasNext();) {
+      Map.Entry<String, TargetState.RuleState> e = it.next();
+      if (!active.contains(e.getKey())) {
+        Breach open = e.getValue().open;
+        if (open != null) {
+          Verdict last = state.window.last().map(Observation::verdict).orElse(open.verdict());
+          out.add(new BreachTransition(BreachTransition.Kind.RESOLVED, open.resolved(now, last, score)));
+        }
+        it.remove();
+      }
+    }
+    targets.put(id, state);
+    recountUnreachable();
+    updatePartition();
+    return List.copyOf(out);
+  }
+
+  /**
+   * Forgets {@code ids} without resolving anything (their targets moved to another monitor, which
+   * continues their breaches). The partition flag is re-evaluated.
+   */
+  public void release(Collection<TargetId> ids) {
+    ids.forEach(targets::remove);
+    recountUnreachable();
+    updatePartition();
+  }
+
+  /** The known targets, sorted. */
+  public Set<TargetId> known() {
+    return Collections.unmodifiableSet(new java.util.TreeSet<>(targets.keySet()));
   }
 
   /** Every open breach, sorted by target then rule name. */
@@ -436,7 +496,7 @@ public final class Scorer {
     }
     partitionChanged = partitioned != was;
     if (partitionChanged && partitioned) {
-      targets.values().forEach(t -> t.window.attributeNewestToPartition());
+      targets.values().forEach(t -> t.window.attributeNewest(TargetMemory.Attribution.PARTITION, true));
     }
   }
 }

@@ -48,13 +48,16 @@ import java.util.TreeMap;
  * kinds a cut-off monitor cannot judge) are not evaluated at all: their counts
  * are not touched, and their breaches are neither opened nor resolved. Every other rule is
  * evaluated as usual. {@link #partitionChanged()} tells whether the last call flipped the flag.
- * The transport failures attributed to a partition (each target's last observation when a
- * partition begins, if it has an availability verdict, and every observation with an availability
- * verdict recorded while partitioned) also stay out of the windows of those three kinds after the
- * partition ends: they are evidence of the monitor's reachability, not the target's, and counting
- * them would open availability and latency breaches on every target the moment the partition
- * heals. They still count in the score and in every other rule. Where partition detection applies,
- * those kinds also need at least two consecutive failing evaluations (whatever the rule says), so
+ * Polls made while the monitor judged itself partitioned (every observation recorded while
+ * partitioned, and each target's last observation when a partition begins if it has an
+ * availability verdict) are attributed to the partition ({@link TargetMemory.Attribution#PARTITION}):
+ * they stay out of every window, the score's included, during and after the partition. They are
+ * evidence of the monitor's reachability, not the target's: counting them would open availability
+ * and latency breaches on every target the moment the partition heals, and keep every score below
+ * the compliance alert's threshold for a scoring window. They are still the target's last
+ * observation (partition detection reads it), and the verdict rules ({@code hash_mismatch},
+ * {@code integrity}) still judge them. Where partition detection applies, the kinds a partition
+ * suspends also need at least two consecutive failing evaluations (whatever the rule says), so
  * the first targets of the poll round that cuts the monitor off do not open breaches before the
  * partition is recognised: a single target that is down opens one poll later.
  *
@@ -63,7 +66,7 @@ import java.util.TreeMap;
  * the caller and given to {@link #setOverloaded}) is handled like a partition: while overloaded,
  * the kinds a partition suspends are not evaluated, and the transport failures recorded meanwhile
  * (and each target's last observation when the overload begins, if it is a transport failure) stay
- * out of their windows afterwards. An observation the caller marks as the monitor's fault ({@link
+ * out of their windows afterwards ({@link TargetMemory.Attribution#MONITOR}). An observation the caller marks as the monitor's fault ({@link
  * #observe(Observation, String, boolean)}: the poll ran while the monitor was overloaded, even if
  * it finished after) is treated the same way whatever its verdict: those kinds are not evaluated
  * for it and it stays out of their windows (a slow probe is then the monitor's delay, not the
@@ -95,6 +98,11 @@ import java.util.TreeMap;
  * rule) the transitions alternate opened, resolved, opened, ... starting with opened. Disabled
  * rules are never evaluated. A target removed by {@link #setTargets} has its open breaches
  * resolved and its state dropped.
+ *
+ * <h2>Memory</h2>
+ * {@link #memory} takes what the scorer remembers of a target as a value ({@link TargetMemory}),
+ * {@link #restore} puts it back (a restart, a target moving between monitors): the same scores,
+ * counts and open breaches follow. {@link #release} forgets targets without resolving anything.
  */
 public final class Scorer {
   private List<Rule> rules;

@@ -30,15 +30,22 @@ public final class KafkaFleetState implements FleetState {
   private volatile boolean caughtUp;
   private volatile boolean closing;
 
-  private KafkaFleetState(Consumer<byte[], byte[]> consumer) {
+  private final String topic;
+
+  private KafkaFleetState(Consumer<byte[], byte[]> consumer, String topic) {
     this.consumer = consumer;
+    this.topic = topic;
     this.thread = new Thread(this::run, "vigil-fleet-state");
     this.thread.setDaemon(true);
   }
 
   /** Starts tailing; the topic must exist (a {@link KafkaStateStore} opened first creates it). */
   public static KafkaFleetState open(KafkaConfig kafka) {
-    KafkaFleetState v = new KafkaFleetState(StateTopic.consumer(kafka, kafka.clientId() + "-fleet-state"));
+    return open(kafka, StateTopic.NAME);
+  }
+
+  static KafkaFleetState open(KafkaConfig kafka, String topic) {
+    KafkaFleetState v = new KafkaFleetState(StateTopic.consumer(kafka, kafka.clientId() + "-fleet-state"), topic);
     v.thread.start();
     return v;
   }
@@ -55,7 +62,7 @@ public final class KafkaFleetState implements FleetState {
 
   private void run() {
     try {
-      StateTopic.readToEnd(consumer, Duration.ofMinutes(5), this::apply);
+      StateTopic.readToEnd(consumer, topic, Duration.ofMinutes(5), this::apply);
       caughtUp = true;
       while (!closing) {
         for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofSeconds(1))) {
@@ -68,7 +75,7 @@ public final class KafkaFleetState implements FleetState {
       }
     } catch (IOException | RuntimeException e) {
       if (!closing) {
-        LOG.error("the fleet state view of {} stopped: {}", StateTopic.NAME, e.getMessage(), e);
+        LOG.error("the fleet state view of {} stopped: {}", topic, e.getMessage(), e);
       }
     } finally {
       consumer.close();

@@ -33,18 +33,26 @@ import org.apache.kafka.clients.producer.RecordMetadata;
  * <p>Thread-safe (synchronized); blocking network I/O.
  */
 public final class KafkaStateStore implements StateStore {
+  /** The state topic: {@code constitutional.monitor-state}. */
+  public static final String TOPIC = StateTopic.NAME;
   private final KafkaConfig kafka;
+  private final String topic;
   private final Producer<byte[], byte[]> producer;
 
-  private KafkaStateStore(KafkaConfig kafka, Producer<byte[], byte[]> producer) {
+  private KafkaStateStore(KafkaConfig kafka, String topic, Producer<byte[], byte[]> producer) {
     this.kafka = kafka;
+    this.topic = topic;
     this.producer = producer;
   }
 
-  /** Checks (or creates) the topic, then opens the producer. */
+  /** Checks (or creates) the topic {@value StateTopic#NAME}, then opens the producer. */
   public static KafkaStateStore open(KafkaConfig kafka) throws IOException {
-    StateTopic.ensure(kafka);
-    return new KafkaStateStore(kafka, KafkaProducers.create(kafka));
+    return open(kafka, StateTopic.NAME);
+  }
+
+  static KafkaStateStore open(KafkaConfig kafka, String topic) throws IOException {
+    StateTopic.ensure(kafka, topic);
+    return new KafkaStateStore(kafka, topic, KafkaProducers.create(kafka));
   }
 
   @Override
@@ -56,7 +64,7 @@ public final class KafkaStateStore implements StateStore {
   public synchronized Map<TargetId, TargetSnapshot> load(Predicate<TargetId> which) throws IOException {
     Map<TargetId, TargetSnapshot> out = new TreeMap<>();
     try (Consumer<byte[], byte[]> consumer = StateTopic.consumer(kafka, kafka.clientId() + "-state-load")) {
-      StateTopic.readToEnd(consumer, Duration.ofMillis(Math.max(10_000, kafka.deliveryTimeout().toMillis())),
+      StateTopic.readToEnd(consumer, topic, Duration.ofMillis(Math.max(10_000, kafka.deliveryTimeout().toMillis())),
           r -> apply(r, which, out));
     }
     return out;
@@ -79,7 +87,7 @@ public final class KafkaStateStore implements StateStore {
   public synchronized void save(Collection<TargetSnapshot> snapshots) throws IOException {
     List<Future<RecordMetadata>> sent = new ArrayList<>(snapshots.size());
     for (TargetSnapshot s : snapshots) {
-      sent.add(producer.send(new ProducerRecord<>(StateTopic.NAME, key(s.target()), SnapshotCodec.encode(s))));
+      sent.add(producer.send(new ProducerRecord<>(topic, key(s.target()), SnapshotCodec.encode(s))));
     }
     await(sent);
   }
@@ -88,7 +96,7 @@ public final class KafkaStateStore implements StateStore {
   public synchronized void drop(Collection<TargetId> targets) throws IOException {
     List<Future<RecordMetadata>> sent = new ArrayList<>(targets.size());
     for (TargetId t : targets) {
-      sent.add(producer.send(new ProducerRecord<>(StateTopic.NAME, key(t), null)));
+      sent.add(producer.send(new ProducerRecord<>(topic, key(t), null)));
     }
     await(sent);
   }
@@ -99,11 +107,11 @@ public final class KafkaStateStore implements StateStore {
       try {
         f.get();
       } catch (ExecutionException e) {
-        throw new IOException("cannot write the target state to the Kafka topic " + StateTopic.NAME + ": "
+        throw new IOException("cannot write the target state to the Kafka topic " + topic + ": "
             + e.getCause().getMessage(), e.getCause());
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
-        throw new IOException("interrupted while writing the target state to " + StateTopic.NAME, e);
+        throw new IOException("interrupted while writing the target state to " + topic, e);
       }
     }
   }

@@ -31,8 +31,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The compacted state topic {@value #NAME}: its creation and check, and reading it from its start
- * to its end. Shared by {@link KafkaStateStore} and {@link KafkaFleetState}. Stateless; blocking.
+ * The compacted state topic ({@value #NAME}, another name in tests): its creation and check, and
+ * reading it from its start to its end. Shared by {@link KafkaStateStore} and {@link KafkaFleetState}. Stateless; blocking.
  */
 final class StateTopic {
   private static final Logger LOG = LoggerFactory.getLogger(StateTopic.class);
@@ -44,45 +44,45 @@ final class StateTopic {
   private StateTopic() {}
 
   /** Creates the topic compacted if absent; refuses one that exists without compaction. */
-  static void ensure(KafkaConfig kafka) throws IOException {
+  static void ensure(KafkaConfig kafka, String topic) throws IOException {
     Map<String, Object> p = new HashMap<>(kafka.properties());
     p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
     p.put(AdminClientConfig.CLIENT_ID_CONFIG, kafka.clientId() + "-state-admin");
     p.keySet().removeIf(k -> !AdminClientConfig.configNames().contains(k));
     try (Admin admin = Admin.create(p)) {
       try {
-        admin.createTopics(List.of(new NewTopic(NAME, Optional.of(PARTITIONS), Optional.empty())
+        admin.createTopics(List.of(new NewTopic(topic, Optional.of(PARTITIONS), Optional.empty())
             .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT))))
             .all().get(ADMIN_TIMEOUT_S, TimeUnit.SECONDS);
-        LOG.info("created the Kafka topic {} ({} partitions, cleanup.policy=compact) for the target state", NAME,
+        LOG.info("created the Kafka topic {} ({} partitions, cleanup.policy=compact) for the target state", topic,
             PARTITIONS);
         return;
       } catch (ExecutionException e) {
         if (!(e.getCause() instanceof TopicExistsException)) {
-          throw failure("cannot create", e.getCause());
+          throw failure("cannot create", topic, e.getCause());
         }
       }
-      ConfigResource res = new ConfigResource(ConfigResource.Type.TOPIC, NAME);
+      ConfigResource res = new ConfigResource(ConfigResource.Type.TOPIC, topic);
       Config config = admin.describeConfigs(List.of(res)).all().get(ADMIN_TIMEOUT_S, TimeUnit.SECONDS).get(res);
       String policy = config.get(TopicConfig.CLEANUP_POLICY_CONFIG) == null ? ""
           : config.get(TopicConfig.CLEANUP_POLICY_CONFIG).value();
       if (!List.of(policy.replace(" ", "").split(",")).contains(TopicConfig.CLEANUP_POLICY_COMPACT)) {
-        throw new IOException("the Kafka topic " + NAME + " exists with cleanup.policy=" + policy + ": Vigil keeps the"
+        throw new IOException("the Kafka topic " + topic + " exists with cleanup.policy=" + policy + ": Vigil keeps the"
             + " target state only in a compacted topic (one latest snapshot per target, kept forever); set"
-            + " cleanup.policy=compact on " + NAME + " or delete it so that Vigil creates it");
+            + " cleanup.policy=compact on " + topic + " or delete it so that Vigil creates it");
       }
     } catch (ExecutionException e) {
-      throw failure("cannot check", e.getCause());
+      throw failure("cannot check", topic, e.getCause());
     } catch (TimeoutException e) {
-      throw failure("timed out checking", e);
+      throw failure("timed out checking", topic, e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw failure("interrupted checking", e);
+      throw failure("interrupted checking", topic, e);
     }
   }
 
-  private static IOException failure(String what, Throwable cause) {
-    return new IOException(what + " the Kafka topic " + NAME + " for the target state: " + cause.getMessage(), cause);
+  private static IOException failure(String what, String topic, Throwable cause) {
+    return new IOException(what + " the Kafka topic " + topic + " for the target state: " + cause.getMessage(), cause);
   }
 
   /** A consumer without a group (partitions are assigned by hand), reading from the start. */
@@ -106,16 +106,16 @@ final class StateTopic {
   }
 
   /** Assigns every partition, reads each from its start to its end as of now into {@code handler}. */
-  static List<TopicPartition> readToEnd(Consumer<byte[], byte[]> consumer, Duration timeout, RecordHandler handler)
-      throws IOException {
-    List<TopicPartition> parts = partitions(consumer, timeout);
+  static List<TopicPartition> readToEnd(Consumer<byte[], byte[]> consumer, String topic, Duration timeout,
+      RecordHandler handler) throws IOException {
+    List<TopicPartition> parts = partitions(consumer, topic, timeout);
     consumer.assign(parts);
     consumer.seekToBeginning(parts);
     Map<TopicPartition, Long> end = consumer.endOffsets(parts, timeout);
     Instant deadline = Instant.now().plus(timeout);
     while (!reached(consumer, end)) {
       if (Instant.now().isAfter(deadline)) {
-        throw new IOException("timed out reading the Kafka topic " + NAME + " to its end (" + end + ")");
+        throw new IOException("timed out reading the Kafka topic " + topic + " to its end (" + end + ")");
       }
       for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
         handler.accept(r);
@@ -124,13 +124,18 @@ final class StateTopic {
     return parts;
   }
 
-  static List<TopicPartition> partitions(Consumer<byte[], byte[]> consumer, Duration timeout) throws IOException {
+  static List<TopicPartition> partitions(Consumer<byte[], byte[]> consumer, String topic, Duration timeout)
+      throws IOException {
     try {
-      return consumer.partitionsFor(NAME, timeout).stream().map(i -> new TopicPartition(NAME, i.partition())).toList();
+      List<org.apache.kafka.common.PartitionInfo> infos = consumer.partitionsFor(topic, timeout);
+      if (infos == null || infos.isEmpty()) {
+        throw new IOException("the Kafka topic " + topic + " does not exist");
+      }
+      return infos.stream().map(i -> new TopicPartition(topic, i.partition())).toList();
     } catch (UnknownTopicOrPartitionException e) {
-      throw new IOException("the Kafka topic " + NAME + " does not exist", e);
+      throw new IOException("the Kafka topic " + topic + " does not exist", e);
     } catch (org.apache.kafka.common.KafkaException e) {
-      throw new IOException("cannot read the Kafka topic " + NAME + ": " + e.getMessage(), e);
+      throw new IOException("cannot read the Kafka topic " + topic + ": " + e.getMessage(), e);
     }
   }
 
@@ -148,7 +153,7 @@ final class StateTopic {
     String key = r.key() == null ? "" : new String(r.key(), StandardCharsets.UTF_8);
     int slash = key.indexOf('/');
     if (slash <= 0 || slash == key.length() - 1) {
-      LOG.warn("{}-{} offset {}: a record whose key is not service/environment, ignored", NAME, r.partition(),
+      LOG.warn("{}-{} offset {}: a record whose key is not service/environment, ignored", r.topic(), r.partition(),
           r.offset());
       return null;
     }
@@ -157,7 +162,7 @@ final class StateTopic {
 
   /** The snapshot of a record, refused (named by partition, offset and key) when unreadable or not its key's. */
   static TargetSnapshot decode(ConsumerRecord<byte[], byte[]> r) throws StateFormatException {
-    String where = NAME + "-" + r.partition() + " offset " + r.offset() + " (key "
+    String where = r.topic() + "-" + r.partition() + " offset " + r.offset() + " (key "
         + new String(r.key(), StandardCharsets.UTF_8) + ")";
     try {
       TargetSnapshot s = SnapshotCodec.decodeSnapshot(r.value());

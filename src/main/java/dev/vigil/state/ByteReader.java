@@ -29,27 +29,25 @@ final class ByteReader {
   }
 
   long var() throws StateFormatException {
+    long v = leb128();
+    if (v < 0) {
+      throw new StateFormatException("a count or length out of range at byte " + pos);
+    }
+    return v;
+  }
+
+  long zigzag() throws StateFormatException {
+    long z = leb128();
+    return (z >>> 1) ^ -(z & 1);
+  }
+
+  private long leb128() throws StateFormatException {
     long v = 0;
     for (int shift = 0; shift < 64; shift += 7) {
       int x = u8();
       v |= (long) (x & 0x7F) << shift;
       if ((x & 0x80) == 0) {
-        if (v < 0) {
-          throw new StateFormatException("a count or length out of range at byte " + pos);
-        }
         return v;
-      }
-    }
-    throw new StateFormatException("a variable-length number longer than 10 bytes at byte " + pos);
-  }
-
-  long zigzag() throws StateFormatException {
-    long z = 0;
-    for (int shift = 0; shift < 64; shift += 7) {
-      int x = u8();
-      z |= (long) (x & 0x7F) << shift;
-      if ((x & 0x80) == 0) {
-        return (z >>> 1) ^ -(z & 1);
       }
     }
     throw new StateFormatException("a variable-length number longer than 10 bytes at byte " + pos);

@@ -17,21 +17,21 @@ final class ByteWriter {
     if (v < 0) {
       throw new IllegalArgumentException("negative value " + v + " where a count or length was expected");
     }
+    return leb128(v);
+  }
+
+  /** Zigzag LEB128: small magnitudes of either sign take few bytes. */
+  ByteWriter zigzag(long v) {
+    return leb128((v << 1) ^ (v >> 63));
+  }
+
+  private ByteWriter leb128(long bits) {
+    long v = bits;
     while ((v & ~0x7FL) != 0) {
       out.write((int) (v & 0x7F) | 0x80);
       v >>>= 7;
     }
     out.write((int) v);
-    return this;
-  }
-
-  ByteWriter zigzag(long v) {
-    long z = (v << 1) ^ (v >> 63);
-    while ((z & ~0x7FL) != 0) {
-      out.write((int) (z & 0x7F) | 0x80);
-      z >>>= 7;
-    }
-    out.write((int) z);
     return this;
   }
 

@@ -97,17 +97,27 @@ public final class StateKeeper {
       Map<TargetId, TargetSnapshot> fresh = new TreeMap<>();
       Map<TargetId, TargetSnapshot> stale = new TreeMap<>();
       Instant oldest = null;
+      int ahead = 0;
       for (TargetSnapshot s : all.values()) {
-        if (s.olderThan(config.maxAge(), now)) {
+        boolean future = s.savedAt().isAfter(now);
+        if (future || s.olderThan(config.maxAge(), now)) {
           stale.put(s.target(), s.breachesOnly());
-          oldest = oldest == null || s.savedAt().isBefore(oldest) ? s.savedAt() : oldest;
+          if (future) {
+            ahead++;
+          } else if (oldest == null || s.savedAt().isBefore(oldest)) {
+            oldest = s.savedAt();
+          }
         } else {
           fresh.put(s.target(), s);
         }
       }
-      if (!stale.isEmpty()) {
+      if (stale.size() > ahead) {
         LOG.info("state of {} target(s) discarded: saved more than state.maxAge ({}) ago (the oldest at {}), a stale"
-            + " window must not judge now; their open breaches are kept", stale.size(), config.maxAge(), oldest);
+            + " window must not judge now; their open breaches are kept", stale.size() - ahead, config.maxAge(), oldest);
+      }
+      if (ahead > 0) {
+        LOG.warn("state of {} target(s) discarded: saved after now ({}) by a clock running ahead of this one; their"
+            + " open breaches are kept", ahead, now);
       }
       restoredCounter.accept(store.source(), fresh.size());
       return new Loaded(fresh, stale);
@@ -121,6 +131,9 @@ public final class StateKeeper {
 
   /** Captures {@code ids} now and saves them; completes once they are durable. */
   public Future<Void> flush(Collection<TargetId> ids) {
+    if (closed) {
+      return Future.succeededFuture();
+    }
     Instant now = clock.instant();
     List<TargetSnapshot> snapshots = new ArrayList<>();
     for (TargetId id : ids) {
@@ -155,7 +168,7 @@ public final class StateKeeper {
 
   /** Drops the state of {@code ids} (tombstones); completes once durable. */
   public Future<Void> drop(Collection<TargetId> ids) {
-    if (ids.isEmpty()) {
+    if (closed || ids.isEmpty()) {
       return Future.succeededFuture();
     }
     changed.removeAll(ids);
@@ -171,12 +184,13 @@ public final class StateKeeper {
     if (closed) {
       return Future.succeededFuture();
     }
-    closed = true;
     if (timer >= 0) {
       vertx.cancelTimer(timer);
     }
     flushing = false;
-    return flushChanged().eventually(() -> vertx.executeBlocking(() -> {
+    Future<Void> last = flushChanged();
+    closed = true;
+    return last.eventually(() -> vertx.executeBlocking(() -> {
       store.close();
       return null;
     }, true));

@@ -128,15 +128,15 @@ class KafkaStateStoreIT {
   class Records {
     @Test
     void savedSnapshotsAreLoadedByAnotherStoreAndTombstonesDropThem(KafkaBroker broker) throws Exception {
-      TargetSnapshot a = StateKeeperTest.snapshot(A, NOW);
-      TargetSnapshot b = StateKeeperTest.snapshot(B, NOW);
+      TargetSnapshot a = StateFixtures.snapshot(A, NOW);
+      TargetSnapshot b = StateFixtures.snapshot(B, NOW);
       try (KafkaStateStore store = KafkaStateStore.open(kafka(broker), "it.state-records")) {
         store.save(List.of(a, b));
-        store.save(List.of(StateKeeperTest.snapshot(A, NOW.plusSeconds(5))));
+        store.save(List.of(StateFixtures.snapshot(A, NOW.plusSeconds(5))));
       }
       try (KafkaStateStore other = KafkaStateStore.open(kafka(broker), "it.state-records")) {
         assertThat(other.load(t -> true)).containsOnlyKeys(A, B);
-        assertThat(other.load(List.of(A))).containsExactly(Map.entry(A, StateKeeperTest.snapshot(A, NOW.plusSeconds(5))));
+        assertThat(other.load(List.of(A))).containsExactly(Map.entry(A, StateFixtures.snapshot(A, NOW.plusSeconds(5))));
         other.drop(List.of(A));
         assertThat(other.load(t -> true)).containsOnlyKeys(B);
       }
@@ -145,11 +145,11 @@ class KafkaStateStoreIT {
     @Test
     void theFleetViewTailsSavesAndDrops(KafkaBroker broker) throws Exception {
       try (KafkaStateStore store = KafkaStateStore.open(kafka(broker), "it.state-fleet")) {
-        store.save(List.of(StateKeeperTest.snapshot(A, NOW)));
+        store.save(List.of(StateFixtures.snapshot(A, NOW)));
         try (KafkaFleetState view = KafkaFleetState.open(kafka(broker), "it.state-fleet")) {
           await().atMost(Duration.ofSeconds(30)).until(view::caughtUp);
           assertThat(view.latest()).containsOnlyKeys(A);
-          store.save(List.of(StateKeeperTest.snapshot(B, NOW)));
+          store.save(List.of(StateFixtures.snapshot(B, NOW)));
           await().atMost(Duration.ofSeconds(30)).until(() -> view.latest().containsKey(B));
           store.drop(List.of(A));
           await().atMost(Duration.ofSeconds(30)).until(() -> !view.latest().containsKey(A));

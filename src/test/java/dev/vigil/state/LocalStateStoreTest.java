@@ -1,15 +1,16 @@
 package dev.vigil.state;
 
+import static dev.vigil.state.StateFixtures.A;
+import static dev.vigil.state.StateFixtures.B;
+import static dev.vigil.state.StateFixtures.NOW;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.vigil.recordlog.RecordLog;
 import dev.vigil.score.TargetId;
-import dev.vigil.score.TargetMemory;
 import dev.vigil.testing.ManualClock;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -19,35 +20,28 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** The embedded store on a real record log in a temporary directory. */
 class LocalStateStoreTest {
-  static final Instant NOW = Instant.parse("2026-12-01T08:00:00Z");
-  static final TargetId A = new TargetId("auth-service", "green");
-  static final TargetId B = new TargetId("integrity-service", "green");
   @TempDir Path dir;
   final ManualClock clock = new ManualClock(NOW);
-
-  static TargetSnapshot snap(TargetId id, Instant at, long sequence) {
-    return new TargetSnapshot(id, at, sequence, TargetMemory.empty());
-  }
 
   @Nested
   class Durability {
     @Test
     void whatWasSavedIsLoadedAfterReopeningTheLastSaveOfATargetWinning() throws Exception {
       try (LocalStateStore s = LocalStateStore.open(dir, clock)) {
-        s.save(List.of(snap(A, NOW, 1), snap(B, NOW, 1)));
-        s.save(List.of(snap(A, NOW.plusSeconds(5), 2)));
+        s.save(List.of(StateFixtures.empty(A, NOW, 1), StateFixtures.empty(B, NOW, 1)));
+        s.save(List.of(StateFixtures.empty(A, NOW.plusSeconds(5), 2)));
       }
       try (LocalStateStore s = LocalStateStore.open(dir, clock)) {
         assertThat(s.source()).isEqualTo("local");
         assertThat(s.load(id -> true)).containsOnlyKeys(A, B);
-        assertThat(s.load(List.of(A)).get(A)).isEqualTo(snap(A, NOW.plusSeconds(5), 2));
+        assertThat(s.load(List.of(A)).get(A)).isEqualTo(StateFixtures.empty(A, NOW.plusSeconds(5), 2));
       }
     }
 
     @Test
     void aDroppedTargetStaysDroppedAfterReopening() throws Exception {
       try (LocalStateStore s = LocalStateStore.open(dir, clock)) {
-        s.save(List.of(snap(A, NOW, 1), snap(B, NOW, 1)));
+        s.save(List.of(StateFixtures.empty(A, NOW, 1), StateFixtures.empty(B, NOW, 1)));
         s.drop(List.of(A));
         assertThat(s.load(id -> true)).containsOnlyKeys(B);
       }
@@ -62,7 +56,7 @@ class LocalStateStoreTest {
         for (int round = 0; round < 300; round++) {
           List<TargetSnapshot> batch = new ArrayList<>();
           for (int t = 0; t < 100; t++) {
-            batch.add(snap(new TargetId("service-" + t, "green"), NOW.plusSeconds(round), round));
+            batch.add(StateFixtures.empty(new TargetId("service-" + t, "green"), NOW.plusSeconds(round), round));
           }
           s.save(batch);
         }
@@ -82,11 +76,11 @@ class LocalStateStoreTest {
     @Test
     void aRecordOfAnUnknownVersionRefusesToOpenNamingFileAndOffsetAndLeavesTheFileAsItWas() throws Exception {
       try (LocalStateStore s = LocalStateStore.open(dir, clock)) {
-        s.save(List.of(snap(A, NOW, 1)));
+        s.save(List.of(StateFixtures.empty(A, NOW, 1)));
       }
       Path file = dir.resolve(LocalStateStore.FILE);
       long offset = Files.size(file);
-      byte[] future = SnapshotCodec.encode(snap(B, NOW, 1));
+      byte[] future = SnapshotCodec.encode(StateFixtures.empty(B, NOW, 1));
       future[0] = 2;
       try (RecordLog log = RecordLog.open(file, LocalStateStore.MAX_RECORD, (o, p) -> {})) {
         log.append(future);

@@ -1,16 +1,16 @@
 package dev.vigil.state;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static dev.vigil.state.StateFixtures.A;
+import static dev.vigil.state.StateFixtures.B;
+import static dev.vigil.state.StateFixtures.NOW;
+import static dev.vigil.state.StateFixtures.snapshot;
 import static org.awaitility.Awaitility.await;
 
-import dev.vigil.attest.Verdict;
 import dev.vigil.config.StateConfig;
 import dev.vigil.poll.TestVertx;
 import dev.vigil.score.Breach;
-import dev.vigil.score.Observation;
-import dev.vigil.score.Severity;
 import dev.vigil.score.TargetId;
-import dev.vigil.score.TargetMemory;
 import dev.vigil.testing.ManualClock;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
@@ -18,7 +18,6 @@ import io.vertx.core.Vertx;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
@@ -37,9 +36,6 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** The keeper on a real Vert.x and a real local store: age at restore, the flush interval, close. */
 class StateKeeperTest {
-  static final Instant NOW = Instant.parse("2026-12-01T08:00:00Z");
-  static final TargetId A = new TargetId("auth-service", "green");
-  static final TargetId B = new TargetId("integrity-service", "green");
   @TempDir Path dir;
   final ManualClock clock = new ManualClock(NOW);
   final List<String> restored = new CopyOnWriteArrayList<>();
@@ -104,15 +100,6 @@ class StateKeeperTest {
         (id, at) -> Optional.of(snapshot(id, at)), (source, n) -> restored.add(source + "+" + n))));
   }
 
-  static TargetSnapshot snapshot(TargetId id, Instant at) {
-    Observation o = new Observation(id, at.minusSeconds(1), Verdict.HASH_MISMATCH, "", true, true, Duration.ofMillis(5),
-        null, null);
-    Breach b = new Breach("b-" + id.service(), id, "hash_mismatch", Severity.CRITICAL, Verdict.HASH_MISMATCH, "x", "y",
-        0, 180, 1, at.minusSeconds(1), null);
-    return new TargetSnapshot(id, at, 9L, new TargetMemory(List.of(new TargetMemory.Entry(o,
-        TargetMemory.Attribution.TARGET)), Map.of("hash_mismatch", 1), List.of(b)));
-  }
-
   /** Runs {@code action} on the keeper's context and waits for its future. */
   <T> T on(Supplier<Future<T>> action) throws Exception {
     CompletableFuture<T> out = new CompletableFuture<>();
@@ -142,6 +129,16 @@ class StateKeeperTest {
       assertThat(stale.openBreaches()).extracting(Breach::breachId).containsExactly("b-auth-service");
       assertThat(loaded.all()).containsOnlyKeys(A, B);
       assertThat(restored).containsExactly("local+0", "local+1");
+    }
+
+    @Test
+    void aSnapshotSavedAfterNowByAClockAheadDoesNotJudgeEither() throws Exception {
+      store.save(List.of(snapshot(A, NOW.plusSeconds(600))));
+      StateKeeper k = keeper(Duration.ofSeconds(5), Duration.ofHours(1));
+      StateKeeper.Loaded loaded = on(() -> k.load(id -> true));
+      assertThat(loaded.fresh()).isEmpty();
+      assertThat(loaded.staleBreaches().get(A).memory().window()).isEmpty();
+      assertThat(loaded.staleBreaches().get(A).openBreaches()).hasSize(1);
     }
 
     @Test

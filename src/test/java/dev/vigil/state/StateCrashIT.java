@@ -146,8 +146,9 @@ class StateCrashIT {
     start(config, firstLog);
     await().atMost(Duration.ofSeconds(60)).until(() -> !matches(OPENED, firstLog).isEmpty());
     String id = matches(OPENED, firstLog).get(0);
-    await("the breach is in the durable state").atMost(Duration.ofSeconds(30))
-        .until(() -> contains(dir.resolve("state").resolve(LocalStateStore.FILE), id));
+    Path state = dir.resolve("state").resolve(LocalStateStore.FILE);
+    await("the breach and the other target are in the durable state").atMost(Duration.ofSeconds(30))
+        .until(() -> contains(state, id) && contains(state, "auth-service"));
     Process first = processes.get(0);
     assertThat(new ProcessBuilder("kill", "-9", Long.toString(first.pid())).start().waitFor(10, TimeUnit.SECONDS))
         .isTrue();

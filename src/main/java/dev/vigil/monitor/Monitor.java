@@ -45,7 +45,9 @@ import org.slf4j.LoggerFactory;
  * runs on other event loops and reads {@link #snapshot()}s. Verification runs on a worker pool,
  * never on the event loop. The monitor measures its own delays ({@link OverloadTracker}): while
  * they are above {@code overload.*}, reachability rules are held, and a poll that ran during an
- * overload is the monitor's fault, not the target's.
+ * overload is the monitor's fault, not the target's. With a state store ({@link #keepState}) it
+ * restores its targets' state at start (open breaches continue under their ids) and saves it as it
+ * changes ({@link StateKeeper}).
  */
 public final class Monitor {
   private static final Logger LOG = LoggerFactory.getLogger(Monitor.class);

@@ -16,6 +16,7 @@ import java.util.Map;
  * @param controller the rollback controller process: trusted monitor keys, consumer group, its HTTP port
  * @param overload the thresholds above which the monitor judges itself overloaded
  * @param rollout progressive migrations run by the rollback controller ({@link RolloutConfig#defaults()} when absent)
+ * @param state where the durable target state is kept ({@link StateConfig#disabled()} when built in code)
  */
 public record VigilConfig(
     String monitorId,
@@ -31,7 +32,8 @@ public record VigilConfig(
     RollbackConfig rollback,
     ControllerConfig controller,
     OverloadConfig overload,
-    RolloutConfig rollout) {
+    RolloutConfig rollout,
+    StateConfig state) {
 
   public VigilConfig {
     policies = Map.copyOf(policies);
@@ -41,15 +43,16 @@ public record VigilConfig(
     java.util.Objects.requireNonNull(controller, "controller");
     java.util.Objects.requireNonNull(overload, "overload");
     java.util.Objects.requireNonNull(rollout, "rollout");
+    java.util.Objects.requireNonNull(state, "state");
   }
 
-  /** As the canonical constructor, with the default rollout settings. */
+  /** As the canonical constructor, with the default rollout settings and without durable state. */
   public VigilConfig(String monitorId, ServerConfig server, PollingConfig polling, ScoringConfig scoring,
       PolicyConfig defaultPolicy, Map<String, PolicyConfig> policies, List<Rule> rules, List<TargetConfig> targets,
       KafkaConfig kafka, EventsConfig events, RollbackConfig rollback, ControllerConfig controller,
       OverloadConfig overload) {
     this(monitorId, server, polling, scoring, defaultPolicy, policies, rules, targets, kafka, events, rollback,
-        controller, overload, RolloutConfig.defaults());
+        controller, overload, RolloutConfig.defaults(), StateConfig.disabled());
   }
 
   /** As the canonical constructor, with the default overload thresholds. */
@@ -68,7 +71,7 @@ public record VigilConfig(
   static final String DEFAULT_MONITOR_ID = "monitor-0";
   private static final List<String> KEYS =
       List.of("monitorId", "server", "polling", "scoring", "policies", "rules", "targets", "kafka", "events",
-          "rollback", "controller", "overload", "rollout");
+          "rollback", "controller", "overload", "rollout", "state");
 
   /**
    * The top level of the document: every section, read in an order that lets targets see polling and policies.
@@ -101,8 +104,9 @@ public record VigilConfig(
     ControllerConfig controller = ControllerConfig.read(m.node("controller"));
     OverloadConfig overload = OverloadConfig.read(m.node("overload"));
     RolloutConfig rollout = RolloutConfig.read(m.node("rollout"));
+    StateConfig state = StateConfig.read(m.node("state"));
     VigilConfig config = new VigilConfig(monitorId, server, polling, scoring, policies.defaultPolicy(),
-        policies.byEnvironment(), rules, targets, kafka, events, rollback, controller, overload, rollout);
+        policies.byEnvironment(), rules, targets, kafka, events, rollback, controller, overload, rollout, state);
     if (m.has("controller")) {
       LoadContext ctx = root.context();
       for (ConfigError e : ControllerConfig.requirements(config)) {

@@ -16,6 +16,9 @@ import dev.vigil.score.Breach;
 import dev.vigil.score.BreachTransition;
 import dev.vigil.score.Scorer;
 import dev.vigil.score.TargetId;
+import dev.vigil.state.StateKeeper;
+import dev.vigil.state.StateStore;
+import dev.vigil.state.TargetSnapshot;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.WorkerExecutor;
@@ -42,7 +45,9 @@ import org.slf4j.LoggerFactory;
  * runs on other event loops and reads {@link #snapshot()}s. Verification runs on a worker pool,
  * never on the event loop. The monitor measures its own delays ({@link OverloadTracker}): while
  * they are above {@code overload.*}, reachability rules are held, and a poll that ran during an
- * overload is the monitor's fault, not the target's.
+ * overload is the monitor's fault, not the target's. With a state store ({@link #keepState}) it
+ * restores its targets' state at start (open breaches continue under their ids) and saves it as it
+ * changes ({@link StateKeeper}).
  */
 public final class Monitor {
   private static final Logger LOG = LoggerFactory.getLogger(Monitor.class);
@@ -76,6 +81,10 @@ public final class Monitor {
   private final java.util.concurrent.atomic.AtomicLong version = new java.util.concurrent.atomic.AtomicLong();
   private volatile boolean ready;
   private volatile int targetCount;
+  /** Durable target state; null when off. */
+  private StateStore stateStore;
+  private StateKeeper state;
+  private boolean announcedPartitioned;
 
   private static final class State {
     PollTarget target;
@@ -98,7 +107,12 @@ public final class Monitor {
     listeners.add(l);
   }
 
-  /** Starts polling the targets of {@code initial}. */
+  /** Keeps target state in {@code store} (restored at start, saved as it changes); call before {@link #start}. */
+  public void keepState(StateStore store) {
+    this.stateStore = store;
+  }
+
+  /** Starts polling the targets of {@code initial}, after restoring their saved state. */
   public Future<Void> start(VigilConfig initial) {
     this.config = initial;
     int workers = Math.max(2, Runtime.getRuntime().availableProcessors());
@@ -112,14 +126,60 @@ public final class Monitor {
         OVERLOAD_CLEAR_AFTER);
     sampler = new OverloadSampler(overload, vertx.getOrCreateContext(), verifyPool, initial.overload().sampleInterval(),
         this::setOverloaded);
-    applyTargets(initial);
-    fleetTimer = vertx.setPeriodic(FLEET_SCORE_PERIOD_MS, id -> {
-      fleet = scorer.fleetScores(clock.instant());
-      metrics.setFleetScores(fleet);
+    if (stateStore != null) {
+      state = new StateKeeper(vertx, stateStore, initial.state(), clock, this::capture, metrics::recordRestored);
+    }
+    return restoreState(id -> true).map(restored -> {
+      applyTargets(initial);
+      fleetTimer = vertx.setPeriodic(FLEET_SCORE_PERIOD_MS, id -> {
+        fleet = scorer.fleetScores(clock.instant());
+        metrics.setFleetScores(fleet);
+      });
+      if (state != null) {
+        state.start();
+      }
+      metrics.setReloadSuccessful(true);
+      LOG.info("monitor {} polling {} targets ({} restored)", initial.monitorId(), initial.targets().size(), restored);
+      return null;
     });
-    metrics.setReloadSuccessful(true);
-    LOG.info("monitor {} polling {} targets", initial.monitorId(), initial.targets().size());
-    return Future.succeededFuture();
+  }
+
+  /**
+   * Loads the saved state of the targets {@code which} accepts and restores it into the scorer and
+   * the poller (a restart, or targets moving here): open breaches continue under their ids. A target
+   * restored but not configured is removed by the next {@link #applyTargets}. Completes with the
+   * count of snapshots restored whole (not stale); 0 without durable state.
+   */
+  public Future<Integer> restoreState(java.util.function.Predicate<TargetId> which) {
+    if (state == null) {
+      return Future.succeededFuture(0);
+    }
+    return state.load(which).map(loaded -> {
+      Instant now = clock.instant();
+      loaded.all().forEach((id, snap) -> {
+        handle(scorer.restore(id, snap.memory(), now));
+        if (snap.lastSequence() != null) {
+          poller.restoreSequence(id, snap.lastSequence());
+        }
+      });
+      announcePartition();
+      return loaded.fresh().size();
+    });
+  }
+
+  /** Saves the state of {@code ids} now (e.g. before they move to another monitor); completes once durable. */
+  public Future<Void> flushState(java.util.Collection<TargetId> ids) {
+    return state == null ? Future.succeededFuture() : state.flush(ids);
+  }
+
+  /** Forgets {@code ids} in the scorer without resolving their breaches (they continue on another monitor). */
+  public void releaseState(java.util.Collection<TargetId> ids) {
+    scorer.release(ids);
+    poller.retain(new java.util.HashSet<>(states.keySet()));
+  }
+
+  private java.util.Optional<TargetSnapshot> capture(TargetId id, Instant at) {
+    return scorer.memory(id).map(m -> new TargetSnapshot(id, at, poller.sequence(id), m));
   }
 
   /** Applies a validated new configuration: targets added, removed and changed; rules replaced. */
@@ -165,7 +225,11 @@ public final class Monitor {
     if (sampler != null) {
       sampler.close();
     }
-    Future<Void> f = probe == null ? Future.succeededFuture() : probe.close();
+    Future<Void> saved = state != null ? state.close() : Future.succeededFuture();
+    Future<Void> f = saved.otherwise(e -> {
+      LOG.error("the target state could not be saved at shutdown: {}", e.getMessage());
+      return null;
+    }).compose(v -> probe == null ? Future.succeededFuture() : probe.close());
     return f.compose(v -> verifyPool == null ? Future.succeededFuture() : verifyPool.close());
   }
 
@@ -289,6 +353,8 @@ public final class Monitor {
         states.remove(id);
       }
     }
+    java.util.Set<TargetId> removed = new java.util.TreeSet<>(scorer.known());
+    removed.removeAll(wanted.keySet());
     for (Map.Entry<TargetId, PollTarget> e : wanted.entrySet()) {
       State s = states.computeIfAbsent(e.getKey(), k -> new State());
       s.target = e.getValue();
@@ -300,7 +366,14 @@ public final class Monitor {
     metrics.setTargets(wanted.keySet());
     metrics.setTlsRelaxed(wanted.keySet(), dev.vigil.config.RelaxedVerification.targets(c));
     relaxed = dev.vigil.config.RelaxedVerification.of(c).stream().map(Object::toString).toList();
-    handle(scorer.setTargets(wanted.keySet(), clock.instant()));
+    List<BreachTransition> gone = scorer.setTargets(wanted.keySet(), clock.instant());
+    gone.forEach(t -> LOG.info("breach {} resolved: target removed from configuration", t.breach().breachId()));
+    handle(gone);
+    if (state != null && !removed.isEmpty()) {
+      LOG.info("target(s) removed from configuration, their state dropped: {}", removed);
+      state.drop(removed).onFailure(e -> LOG.error("cannot drop the state of {}: {}", removed, e.getMessage()));
+    }
+    announcePartition();
     targetCount = states.size();
     ready = ready();
     version.incrementAndGet();
@@ -343,9 +416,28 @@ public final class Monitor {
     s.score = score.isPresent() ? score.getAsDouble() : null;
     metrics.recordPoll(r, score);
     history.record(r, s.score);
-    if (scorer.partitionChanged()) {
+    if (state != null) {
+      state.changed(id);
+      if (!transitions.isEmpty()) {
+        state.flush(List.of(id)).onFailure(e -> {
+          state.changed(id);
+          LOG.error("cannot save the state of {} after a breach transition: {}", id, e.getMessage());
+        });
+      }
+    }
+    announcePartition();
+    for (MonitorListener l : listeners) {
+      l.onPoll(r, previous);
+    }
+    handle(transitions);
+  }
+
+  /** Tells metrics, logs and listeners when the scorer's partition flag differs from the one last told. */
+  private void announcePartition() {
+    if (scorer.partitioned() != announcedPartitioned) {
       version.incrementAndGet();
       boolean p = scorer.partitioned();
+      announcedPartitioned = p;
       metrics.setPartitioned(p);
       String why = p
           ? "most targets failed with transport verdicts at once: the monitor is likely cut off; availability and latency breaches are held"
@@ -357,10 +449,6 @@ public final class Monitor {
       }
       listeners.forEach(l -> l.onPartition(p, why));
     }
-    for (MonitorListener l : listeners) {
-      l.onPoll(r, previous);
-    }
-    handle(transitions);
   }
 
   private void handle(List<BreachTransition> transitions) {

@@ -211,6 +211,13 @@ public final class MonitorMetrics implements AutoCloseable {
     }
   }
 
+  /** {@code constitutional_monitor_state_restored_total{source}}: adds {@code n} (0 makes the series appear). */
+  public void recordRestored(String source, int n) {
+    Counter.builder("constitutional.monitor.state.restored")
+        .description("Target states restored at start or on a shard move").tag("source", source)
+        .register(registry).increment(n);
+  }
+
   public void setReloadSuccessful(boolean ok) {
     reloadOk.set(ok ? 1 : 0);
   }

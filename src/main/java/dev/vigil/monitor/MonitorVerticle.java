@@ -67,7 +67,11 @@ public final class MonitorVerticle extends VerticleBase implements MonitorView {
       monitor = new Monitor(vertx, clock, sink, metrics, random);
       listeners.forEach(monitor::addListener);
       server = new MonitorServer(vertx, this, metrics.shared(), initial.server(), clock);
-      return monitor.start(initial);
+      return vertx.executeBlocking(() -> dev.vigil.state.StateStores.open(initial, clock), false)
+          .compose(store -> {
+            store.ifPresent(monitor::keepState);
+            return monitor.start(initial);
+          });
     }).compose(v -> onContext(serverContext, server::start))
         .onSuccess(p -> port = p)
         .recover(e -> closeOwned().transform(x -> Future.failedFuture(e)));

@@ -69,6 +69,17 @@ public final class Poller {
     });
   }
 
+  /** The {@code sequence} baseline of {@code id} (the highest compliant sequence), null when none; for durable state. */
+  public Long sequence(TargetId id) {
+    SequenceBaseline b = sequences.get(id);
+    return b == null ? null : b.last();
+  }
+
+  /** Restores the {@code sequence} baseline of {@code id} saved by an earlier run (durable state). */
+  public void restoreSequence(TargetId id, long sequence) {
+    sequences.computeIfAbsent(id, k -> new SequenceBaseline()).restore(sequence);
+  }
+
   /** Forgets per-target state of targets no longer polled. */
   public void retain(java.util.Set<TargetId> targets) {
     sequences.keySet().retainAll(targets);

@@ -44,6 +44,17 @@ final class SequenceBaseline {
     return false;
   }
 
+  /** The baseline (highest compliant sequence), null when none. */
+  Long last() {
+    return last;
+  }
+
+  /** Continues from a baseline saved by an earlier run: no restart is remembered. */
+  void restore(long sequence) {
+    last = sequence;
+    lastRestart = null;
+  }
+
   /** Verdicts decided after the {@code stale} step: the attestation's nonce and time were good. */
   private static boolean passedFreshness(Verdict v) {
     return v.ordinal() > Verdict.STALE.ordinal() && v != Verdict.UNSIGNED;

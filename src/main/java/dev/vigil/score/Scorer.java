@@ -48,13 +48,16 @@ import java.util.TreeMap;
  * kinds a cut-off monitor cannot judge) are not evaluated at all: their counts
  * are not touched, and their breaches are neither opened nor resolved. Every other rule is
  * evaluated as usual. {@link #partitionChanged()} tells whether the last call flipped the flag.
- * The transport failures attributed to a partition (each target's last observation when a
- * partition begins, if it has an availability verdict, and every observation with an availability
- * verdict recorded while partitioned) also stay out of the windows of those three kinds after the
- * partition ends: they are evidence of the monitor's reachability, not the target's, and counting
- * them would open availability and latency breaches on every target the moment the partition
- * heals. They still count in the score and in every other rule. Where partition detection applies,
- * those kinds also need at least two consecutive failing evaluations (whatever the rule says), so
+ * Polls made while the monitor judged itself partitioned (every observation recorded while
+ * partitioned, and each target's last observation when a partition begins if it has an
+ * availability verdict) are attributed to the partition ({@link TargetMemory.Attribution#PARTITION}):
+ * they stay out of every window, the score's included, during and after the partition. They are
+ * evidence of the monitor's reachability, not the target's: counting them would open availability
+ * and latency breaches on every target the moment the partition heals, and keep every score below
+ * the compliance alert's threshold for a scoring window. They are still the target's last
+ * observation (partition detection reads it), and the verdict rules ({@code hash_mismatch},
+ * {@code integrity}) still judge them. Where partition detection applies, the kinds a partition
+ * suspends also need at least two consecutive failing evaluations (whatever the rule says), so
  * the first targets of the poll round that cuts the monitor off do not open breaches before the
  * partition is recognised: a single target that is down opens one poll later.
  *
@@ -63,7 +66,7 @@ import java.util.TreeMap;
  * the caller and given to {@link #setOverloaded}) is handled like a partition: while overloaded,
  * the kinds a partition suspends are not evaluated, and the transport failures recorded meanwhile
  * (and each target's last observation when the overload begins, if it is a transport failure) stay
- * out of their windows afterwards. An observation the caller marks as the monitor's fault ({@link
+ * out of their windows afterwards ({@link TargetMemory.Attribution#MONITOR}). An observation the caller marks as the monitor's fault ({@link
  * #observe(Observation, String, boolean)}: the poll ran while the monitor was overloaded, even if
  * it finished after) is treated the same way whatever its verdict: those kinds are not evaluated
  * for it and it stays out of their windows (a slow probe is then the monitor's delay, not the
@@ -95,6 +98,11 @@ import java.util.TreeMap;
  * rule) the transitions alternate opened, resolved, opened, ... starting with opened. Disabled
  * rules are never evaluated. A target removed by {@link #setTargets} has its open breaches
  * resolved and its state dropped.
+ *
+ * <h2>Memory</h2>
+ * {@link #memory} takes what the scorer remembers of a target as a value ({@link TargetMemory}),
+ * {@link #restore} puts it back (a restart, a target moving between monitors): the same scores,
+ * counts and open breaches follow. {@link #release} forgets targets without resolving anything.
  */
 public final class Scorer {
   private List<Rule> rules;
@@ -287,10 +295,12 @@ public final class Scorer {
     unreachable += (isUnreachable(state) ? 1 : 0) - (wasUnreachable ? 1 : 0);
     state.window.prune(o.at(), retention);
     updatePartition();
-    if (monitorFault) {
-      state.window.attributeNewestToMonitor();
-    } else if (partitioned || overloaded) {
-      state.window.attributeNewestToPartition();
+    if (partitioned) {
+      state.window.attributeNewest(TargetMemory.Attribution.PARTITION, false);
+    } else if (monitorFault) {
+      state.window.attributeNewest(TargetMemory.Attribution.MONITOR, false);
+    } else if (overloaded) {
+      state.window.attributeNewest(TargetMemory.Attribution.MONITOR, true);
     }
     boolean hold = partitioned || overloaded || monitorFault;
 
@@ -360,7 +370,7 @@ public final class Scorer {
     overloaded = on;
     overloadedSince = on ? now : null;
     if (on) {
-      targets.values().forEach(t -> t.window.attributeNewestToPartition());
+      targets.values().forEach(t -> t.window.attributeNewest(TargetMemory.Attribution.MONITOR, true));
     }
   }
 
@@ -386,6 +396,64 @@ public final class Scorer {
   public Optional<Observation> last(TargetId id) {
     TargetState state = targets.get(id);
     return state == null ? Optional.empty() : state.window.last();
+  }
+
+  /**
+   * What the scorer remembers of {@code id} (see {@link TargetMemory}), to be kept across a restart
+   * or a move to another monitor; empty for an unknown target.
+   */
+  public Optional<TargetMemory> memory(TargetId id) {
+    TargetState state = targets.get(id);
+    return state == null ? Optional.empty() : Optional.of(state.memory());
+  }
+
+  /**
+   * Makes {@code id} known with {@code memory} instead of what it had (a restart, or a target moved
+   * here from another monitor): the same window, counts and open breaches, so scoring continues and
+   * an open breach stays the same breach. Open breaches of rules that are no longer enabled are
+   * resolved at {@code now}. The partition flag is re-evaluated ({@link #partitionChanged()}).
+   *
+   * @return the RESOLVED transitions of those breaches, by rule name
+   * @throws IllegalArgumentException when a breach of {@code memory} belongs to another target
+   */
+  public List<BreachTransition> restore(TargetId id, TargetMemory memory, Instant now) {
+    Objects.requireNonNull(id, "id");
+    Objects.requireNonNull(now, "now");
+    TargetState state = TargetState.of(id, memory);
+    Set<String> active = new HashSet<>();
+    rules.stream().filter(Rule::enabled).forEach(r -> active.add(r.name()));
+    List<BreachTransition> out = new ArrayList<>();
+    double score = scoreOf(state, now).orElse(0);
+    for (Iterator<Map.Entry<String, TargetState.RuleState>> it = state.rules().entrySet().iterator(); it.hasNext();) {
+      Map.Entry<String, TargetState.RuleState> e = it.next();
+      if (!active.contains(e.getKey())) {
+        Breach open = e.getValue().open;
+        if (open != null) {
+          Verdict last = state.window.last().map(Observation::verdict).orElse(open.verdict());
+          out.add(new BreachTransition(BreachTransition.Kind.RESOLVED, open.resolved(now, last, score)));
+        }
+        it.remove();
+      }
+    }
+    targets.put(id, state);
+    recountUnreachable();
+    updatePartition();
+    return List.copyOf(out);
+  }
+
+  /**
+   * Forgets {@code ids} without resolving anything (their targets moved to another monitor, which
+   * continues their breaches). The partition flag is re-evaluated.
+   */
+  public void release(Collection<TargetId> ids) {
+    ids.forEach(targets::remove);
+    recountUnreachable();
+    updatePartition();
+  }
+
+  /** The known targets, sorted. */
+  public Set<TargetId> known() {
+    return Collections.unmodifiableSet(new java.util.TreeSet<>(targets.keySet()));
   }
 
   /** Every open breach, sorted by target then rule name. */
@@ -436,7 +504,7 @@ public final class Scorer {
     }
     partitionChanged = partitioned != was;
     if (partitionChanged && partitioned) {
-      targets.values().forEach(t -> t.window.attributeNewestToPartition());
+      targets.values().forEach(t -> t.window.attributeNewest(TargetMemory.Attribution.PARTITION, true));
     }
   }
 }

@@ -1,7 +1,9 @@
 package dev.vigil.score;
 
-import java.util.TreeMap;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * Everything the {@link Scorer} remembers about one known target: its recent observations and, per
@@ -12,6 +14,35 @@ import java.util.Map;
 final class TargetState {
   final TargetWindow window = new TargetWindow();
   private final Map<String, RuleState> rules = new TreeMap<>();
+
+  /** The state {@code memory} describes, for target {@code id}. */
+  static TargetState of(TargetId id, TargetMemory memory) {
+    TargetState s = new TargetState();
+    s.window.restore(memory.window());
+    memory.consecutiveFailures().forEach((rule, count) -> s.rule(rule).consecutiveFailures = count);
+    for (Breach b : memory.openBreaches()) {
+      if (!b.target().equals(id)) {
+        throw new IllegalArgumentException("breach " + b.breachId() + " belongs to " + b.target() + ", not " + id);
+      }
+      s.rule(b.rule()).open = b;
+    }
+    return s;
+  }
+
+  /** This state as a value. */
+  TargetMemory memory() {
+    Map<String, Integer> counts = new TreeMap<>();
+    List<Breach> open = new ArrayList<>();
+    rules.forEach((name, rs) -> {
+      if (rs.consecutiveFailures > 0) {
+        counts.put(name, rs.consecutiveFailures);
+      }
+      if (rs.open != null) {
+        open.add(rs.open);
+      }
+    });
+    return new TargetMemory(window.entries(), counts, open);
+  }
 
   RuleState rule(String name) {
     return rules.computeIfAbsent(name, n -> new RuleState());

@@ -8,11 +8,13 @@ import java.util.Collections;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Optional;
+import dev.vigil.score.TargetMemory.Attribution;
+import dev.vigil.score.TargetMemory.Entry;
 
 /**
  * The recent observations of one target, oldest first, in non-decreasing {@code at} order, each
- * marked with whether it is a transport failure attributed to a partition of the monitor (see
- * {@link Scorer}).
+ * with its {@link TargetMemory.Attribution}: the target's own evidence, the monitor's overload, or
+ * made while the monitor judged itself partitioned (see {@link Scorer}).
  *
  * <p>A window "ending at {@code end}" of length {@code w} holds the observations with
  * {@code end - w < at <= end}: an observation exactly {@code w} old has left it. With 30 s polls
@@ -21,8 +23,6 @@ import java.util.Optional;
  * <p>Not thread-safe: owned by one {@link Scorer}, used from its single caller context.
  */
 final class TargetWindow {
-  private record Entry(Observation observation, boolean partitionFailure) {}
-
   private final ArrayDeque<Entry> entries = new ArrayDeque<>();
 
   /** Appends {@code o}; it must not be older than the newest observation held. */
@@ -31,31 +31,33 @@ final class TargetWindow {
     if (newest != null && o.at().isBefore(newest.observation().at())) {
       throw new IllegalArgumentException("observation at " + o.at() + " is older than " + newest.observation().at());
     }
-    entries.addLast(new Entry(o, false));
+    entries.addLast(new Entry(o, Attribution.TARGET));
   }
 
   /**
-   * Attributes the newest observation to a partition of the monitor if it is a transport failure
-   * ({@link dev.vigil.attest.Verdict#isAvailability()}); otherwise leaves it as it is.
+   * Attributes the newest observation to {@code to} when that is stronger than its attribution
+   * ({@code PARTITION} over {@code MONITOR} over {@code TARGET}); with {@code transportOnly}, only
+   * if it is a transport failure ({@link dev.vigil.attest.Verdict#isAvailability()}).
    */
-  void attributeNewestToPartition() {
+  void attributeNewest(Attribution to, boolean transportOnly) {
     Entry newest = entries.peekLast();
-    if (newest != null && !newest.partitionFailure() && newest.observation().verdict().isAvailability()) {
-      entries.pollLast();
-      entries.addLast(new Entry(newest.observation(), true));
+    if (newest == null || newest.attribution().compareTo(to) >= 0
+        || transportOnly && !newest.observation().verdict().isAvailability()) {
+      return;
     }
+    entries.pollLast();
+    entries.addLast(new Entry(newest.observation(), to));
   }
 
-  /**
-   * Attributes the newest observation, whatever its verdict, to the monitor's own overload: it
-   * leaves the windows of the kinds a partition suspends, as a partition failure does.
-   */
-  void attributeNewestToMonitor() {
-    Entry newest = entries.peekLast();
-    if (newest != null && !newest.partitionFailure()) {
-      entries.pollLast();
-      entries.addLast(new Entry(newest.observation(), true));
-    }
+  /** Replaces everything held by {@code restored}, oldest first (a restore; see {@link TargetMemory}). */
+  void restore(List<Entry> restored) {
+    entries.clear();
+    entries.addAll(restored);
+  }
+
+  /** Everything held, oldest first. */
+  List<Entry> entries() {
+    return List.copyOf(entries);
   }
 
   /** Drops every observation at least {@code retention} old at {@code now}. */
@@ -71,16 +73,17 @@ final class TargetWindow {
     return Optional.ofNullable(entries.peekLast()).map(Entry::observation);
   }
 
-  /** The observations in the window of length {@code window} ending at {@code end}, oldest first. */
+  /** As {@link #within(Instant, Duration, boolean)}, keeping those attributed to the monitor's overload. */
   List<Observation> within(Instant end, Duration window) {
     return within(end, window, false);
   }
 
   /**
-   * As {@link #within(Instant, Duration)}; with {@code skipPartitionFailures}, leaves out the
-   * transport failures attributed to a partition.
+   * The observations in the window of length {@code window} ending at {@code end}, oldest first,
+   * leaving out those made while partitioned and, with {@code skipMonitorFaults}, also those
+   * attributed to the monitor's overload.
    */
-  List<Observation> within(Instant end, Duration window, boolean skipPartitionFailures) {
+  List<Observation> within(Instant end, Duration window, boolean skipMonitorFaults) {
     Instant start = end.minus(window);
     List<Observation> out = new ArrayList<>();
     Iterator<Entry> it = entries.descendingIterator();
@@ -90,7 +93,8 @@ final class TargetWindow {
       if (!at.isAfter(start)) {
         break;
       }
-      if (!at.isAfter(end) && !(skipPartitionFailures && e.partitionFailure())) {
+      if (!at.isAfter(end) && e.attribution() != Attribution.PARTITION
+          && !(skipMonitorFaults && e.attribution() == Attribution.MONITOR)) {
         out.add(e.observation());
       }
     }

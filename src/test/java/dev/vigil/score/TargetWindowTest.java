@@ -36,14 +36,26 @@ class TargetWindowTest {
   }
 
   @Test
-  void onlyTransportFailuresAreAttributedToAPartitionAndSkippedOnRequest() {
+  void transportOnlyAttributionLeavesOtherVerdictsAloneAndMonitorFaultsAreSkippedOnRequest() {
     TargetWindow w = new TargetWindow();
     w.add(obs(INTEGRITY_GREEN, t(0), Verdict.UNREACHABLE));
-    w.attributeNewestToPartition();
+    w.attributeNewest(TargetMemory.Attribution.MONITOR, true);
     w.add(obs(INTEGRITY_GREEN, t(1), Verdict.COMPLIANT));
-    w.attributeNewestToPartition();
+    w.attributeNewest(TargetMemory.Attribution.MONITOR, true);
     assertThat(w.within(t(1), MINUTE, false)).hasSize(2);
     assertThat(w.within(t(1), MINUTE, true)).extracting(Observation::verdict).containsExactly(Verdict.COMPLIANT);
+  }
+
+  @Test
+  void partitionAttributedObservationsLeaveEveryWindowAndAreNeverDowngraded() {
+    TargetWindow w = new TargetWindow();
+    w.add(obs(INTEGRITY_GREEN, t(0), Verdict.COMPLIANT));
+    w.add(obs(INTEGRITY_GREEN, t(1), Verdict.COMPLIANT));
+    w.attributeNewest(TargetMemory.Attribution.PARTITION, false);
+    w.attributeNewest(TargetMemory.Attribution.MONITOR, false);
+    assertThat(w.within(t(1), MINUTE, false)).extracting(Observation::at).containsExactly(t(0));
+    assertThat(w.within(t(1), MINUTE, true)).extracting(Observation::at).containsExactly(t(0));
+    assertThat(w.last()).hasValueSatisfying(o -> assertThat(o.at()).isEqualTo(t(1)));
   }
 
   @Test

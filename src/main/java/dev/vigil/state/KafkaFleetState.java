@@ -1,0 +1,112 @@
+package dev.vigil.state;
+
+import dev.vigil.config.KafkaConfig;
+import dev.vigil.score.TargetId;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.Collections;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.errors.WakeupException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The fleet-wide state of a group: tails the compacted topic {@value StateTopic#NAME} read-only
+ * (no consumer group, every partition assigned, from the start) on a thread of its own, keeping the
+ * latest snapshot of every target; a tombstone removes one. A record it cannot read is logged
+ * (topic, partition, offset, key) and skipped: this view judges nothing. Thread-safe.
+ */
+public final class KafkaFleetState implements FleetState {
+  private static final Logger LOG = LoggerFactory.getLogger(KafkaFleetState.class);
+  private final Map<TargetId, TargetSnapshot> latest = new ConcurrentHashMap<>();
+  private final Consumer<byte[], byte[]> consumer;
+  private final Thread thread;
+  private final CountDownLatch stopped = new CountDownLatch(1);
+  private volatile boolean caughtUp;
+  private volatile boolean closing;
+
+  private final String topic;
+
+  private KafkaFleetState(Consumer<byte[], byte[]> consumer, String topic) {
+    this.consumer = consumer;
+    this.topic = topic;
+    this.thread = new Thread(this::run, "vigil-fleet-state");
+    this.thread.setDaemon(true);
+  }
+
+  /** Starts tailing; the topic must exist (a {@link KafkaStateStore} opened first creates it). */
+  public static KafkaFleetState open(KafkaConfig kafka) {
+    return open(kafka, StateTopic.NAME);
+  }
+
+  static KafkaFleetState open(KafkaConfig kafka, String topic) {
+    KafkaFleetState v = new KafkaFleetState(StateTopic.consumer(kafka, kafka.clientId() + "-fleet-state"), topic);
+    v.thread.start();
+    return v;
+  }
+
+  @Override
+  public Map<TargetId, TargetSnapshot> latest() {
+    return Collections.unmodifiableMap(new TreeMap<>(latest));
+  }
+
+  @Override
+  public boolean caughtUp() {
+    return caughtUp;
+  }
+
+  private void run() {
+    try {
+      StateTopic.readToEnd(consumer, topic, Duration.ofMinutes(5), this::apply);
+      caughtUp = true;
+      while (!closing) {
+        for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofSeconds(1))) {
+          apply(r);
+        }
+      }
+    } catch (WakeupException e) {
+      if (!closing) {
+        LOG.error("the fleet state view stopped unexpectedly", e);
+      }
+    } catch (IOException | RuntimeException e) {
+      if (!closing) {
+        LOG.error("the fleet state view of {} stopped: {}", topic, e.getMessage(), e);
+      }
+    } finally {
+      consumer.close();
+      stopped.countDown();
+    }
+  }
+
+  private void apply(ConsumerRecord<byte[], byte[]> r) {
+    TargetId id = StateTopic.target(r);
+    if (id == null) {
+      return;
+    }
+    if (r.value() == null) {
+      latest.remove(id);
+      return;
+    }
+    try {
+      latest.put(id, StateTopic.decode(r));
+    } catch (StateFormatException e) {
+      LOG.error("fleet state view: {}; skipped", e.getMessage());
+    }
+  }
+
+  @Override
+  public void close() {
+    closing = true;
+    consumer.wakeup();
+    try {
+      stopped.await();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}

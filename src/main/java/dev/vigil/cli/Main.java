@@ -29,6 +29,7 @@ import picocli.CommandLine.Command;
         AttesterCommand.class,
         KeygenCommand.class,
         OutboxCommand.class, DedupCommand.class,
+        RolloutCommand.class,
         AuditCommand.class,
         BenchCommand.class,
         CommandLine.HelpCommand.class

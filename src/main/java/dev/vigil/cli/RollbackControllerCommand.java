@@ -4,6 +4,7 @@ import dev.vigil.config.VigilConfig;
 import dev.vigil.http.MetricsRegistry;
 import dev.vigil.rollback.ControllerHttp;
 import dev.vigil.rollback.RollbackController;
+import dev.vigil.rollout.RolloutApi;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
@@ -26,8 +27,9 @@ import picocli.CommandLine.Spec;
     description = {
         "Consume signed breach events (events-v1) from the breaches topic in a consumer group, move a",
         "breached service's traffic from green back to blue with its configured actuator, validate blue",
-        "by its own attestation, and publish rollback.finished. Serves /metrics, /health/live and",
-        "/health/ready on controller.port (default 9471). Runs until SIGINT/SIGTERM."
+        "by its own attestation, and publish rollback.finished. Runs progressive rollouts (vigil rollout).",
+        "Serves /metrics, /health/live, /health/ready and /api/v1/rollouts (bearer server.adminToken) on",
+        "controller.port (default 9471). Runs until SIGINT/SIGTERM."
     })
 final class RollbackControllerCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
@@ -52,7 +54,8 @@ final class RollbackControllerCommand implements Callable<Integer> {
     try {
       started = RollbackController.start(vertx, vigil, registry, Clock.systemUTC(), null)
           .compose(c -> ControllerHttp.start(vertx, vigil.controller().host(), vigil.controller().port(), registry,
-              c::notReady).map(s -> new Started(c, s)))
+              c::notReady, new RolloutApi(c::rollouts, vigil.server().adminToken())::install)
+              .map(s -> new Started(c, s)))
           .toCompletionStage().toCompletableFuture().get(90, TimeUnit.SECONDS);
     } catch (ExecutionException e) {
       vertx.close();

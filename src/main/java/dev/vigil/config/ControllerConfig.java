@@ -56,6 +56,7 @@ public record ControllerConfig(List<KeyConfig> trustedMonitorKeys, String consum
       p.add(new ConfigError("controller.trustedMonitorKeys", "required by the rollback controller: the public keys "
           + "of the monitors whose breach events it acts on, e.g. [{file: monitor-0.event.pub.pem}]"));
     }
+    p.addAll(RolloutConfig.requirements(config));
     return p;
   }
 

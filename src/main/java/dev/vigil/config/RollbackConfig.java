@@ -311,7 +311,7 @@ public record RollbackConfig(
     }
   }
 
-  private static URI url(String text) {
+  static URI url(String text) {
     try {
       URI u = new URI(text.strip());
       if (!"http".equals(u.getScheme()) && !"https".equals(u.getScheme()) || u.getHost() == null) {

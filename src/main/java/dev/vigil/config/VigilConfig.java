@@ -15,6 +15,7 @@ import java.util.Map;
  * @param rollback the rollback controller's settings ({@link RollbackConfig#defaults()} when not configured)
  * @param controller the rollback controller process: trusted monitor keys, consumer group, its HTTP port
  * @param overload the thresholds above which the monitor judges itself overloaded
+ * @param rollout progressive migrations run by the rollback controller ({@link RolloutConfig#defaults()} when absent)
  */
 public record VigilConfig(
     String monitorId,
@@ -29,7 +30,8 @@ public record VigilConfig(
     EventsConfig events,
     RollbackConfig rollback,
     ControllerConfig controller,
-    OverloadConfig overload) {
+    OverloadConfig overload,
+    RolloutConfig rollout) {
 
   public VigilConfig {
     policies = Map.copyOf(policies);
@@ -38,6 +40,16 @@ public record VigilConfig(
     java.util.Objects.requireNonNull(rollback, "rollback");
     java.util.Objects.requireNonNull(controller, "controller");
     java.util.Objects.requireNonNull(overload, "overload");
+    java.util.Objects.requireNonNull(rollout, "rollout");
+  }
+
+  /** As the canonical constructor, with the default rollout settings. */
+  public VigilConfig(String monitorId, ServerConfig server, PollingConfig polling, ScoringConfig scoring,
+      PolicyConfig defaultPolicy, Map<String, PolicyConfig> policies, List<Rule> rules, List<TargetConfig> targets,
+      KafkaConfig kafka, EventsConfig events, RollbackConfig rollback, ControllerConfig controller,
+      OverloadConfig overload) {
+    this(monitorId, server, polling, scoring, defaultPolicy, policies, rules, targets, kafka, events, rollback,
+        controller, overload, RolloutConfig.defaults());
   }
 
   /** As the canonical constructor, with the default overload thresholds. */
@@ -56,7 +68,7 @@ public record VigilConfig(
   static final String DEFAULT_MONITOR_ID = "monitor-0";
   private static final List<String> KEYS =
       List.of("monitorId", "server", "polling", "scoring", "policies", "rules", "targets", "kafka", "events",
-          "rollback", "controller", "overload");
+          "rollback", "controller", "overload", "rollout");
 
   /**
    * The top level of the document: every section, read in an order that lets targets see polling and policies.
@@ -88,8 +100,9 @@ public record VigilConfig(
     RollbackConfig rollback = RollbackConfig.read(m.node("rollback"));
     ControllerConfig controller = ControllerConfig.read(m.node("controller"));
     OverloadConfig overload = OverloadConfig.read(m.node("overload"));
+    RolloutConfig rollout = RolloutConfig.read(m.node("rollout"));
     VigilConfig config = new VigilConfig(monitorId, server, polling, scoring, policies.defaultPolicy(),
-        policies.byEnvironment(), rules, targets, kafka, events, rollback, controller, overload);
+        policies.byEnvironment(), rules, targets, kafka, events, rollback, controller, overload, rollout);
     if (m.has("controller")) {
       LoadContext ctx = root.context();
       for (ConfigError e : ControllerConfig.requirements(config)) {

@@ -16,6 +16,8 @@ public record CloudEvent(String id, String source, String type, String subject, 
   public static final String BREACH_OPENED = "dev.vigil.breach.opened";
   public static final String BREACH_RESOLVED = "dev.vigil.breach.resolved";
   public static final String ROLLBACK_FINISHED = "dev.vigil.rollback.finished";
+  public static final String ROLLOUT_STEP = "dev.vigil.rollout.step";
+  public static final String ROLLOUT_FINISHED = "dev.vigil.rollout.finished";
   /** The DSSE payloadType of a signed CloudEvent. */
   public static final String PAYLOAD_TYPE = "application/cloudevents+json";
 
@@ -30,8 +32,9 @@ public record CloudEvent(String id, String source, String type, String subject, 
     subject = Bounds.text(subject, Bounds.ID_CHARS);
     time = millis(time);
     boolean breach = type.equals(BREACH_OPENED) || type.equals(BREACH_RESOLVED);
+    boolean rollout = data instanceof RolloutData r && r.type().equals(type);
     if (breach != data instanceof BreachData || type.equals(ROLLBACK_FINISHED) != data instanceof RollbackFinished
-        || !breach && !type.equals(ROLLBACK_FINISHED)) {
+        || !breach && !type.equals(ROLLBACK_FINISHED) && !rollout) {
       throw new IllegalArgumentException("type " + type + " does not carry " + data.getClass().getSimpleName());
     }
   }
@@ -49,6 +52,9 @@ public record CloudEvent(String id, String source, String type, String subject, 
 
   /** The service the event is about: the Kafka key. */
   public String service() {
+    if (data instanceof RolloutData r) {
+      return r.service();
+    }
     return data instanceof BreachData b ? b.service() : ((RollbackFinished) data).service();
   }
 

@@ -136,6 +136,8 @@ public final class EventCodec {
       d.put("openedAt", TIME.format(b.openedAt()));
       d.put("resolvedAt", b.resolvedAt() == null ? null : TIME.format(b.resolvedAt()));
       d.put("monitor", b.monitor());
+    } else if (e.data() instanceof RolloutData r) {
+      r.write(d, TIME);
     } else {
       RollbackFinished r = (RollbackFinished) e.data();
       d.put("rollbackId", r.rollbackId());
@@ -185,6 +187,7 @@ public final class EventCodec {
     switch (type) {
       case CloudEvent.BREACH_OPENED, CloudEvent.BREACH_RESOLVED -> payload = breach(data);
       case CloudEvent.ROLLBACK_FINISHED -> payload = rollback(data);
+      case CloudEvent.ROLLOUT_STEP, CloudEvent.ROLLOUT_FINISHED -> payload = RolloutData.read(type, data, READER);
       default -> throw new EventFormatException("unknown event type " + clip(type));
     }
     try {
@@ -217,6 +220,23 @@ public final class EventCodec {
       throw new EventFormatException("data.status: " + e.getMessage());
     }
   }
+
+  private static final RolloutData.Reader READER = new RolloutData.Reader() {
+    @Override
+    public String text(JsonNode n, String field, boolean required) throws EventFormatException {
+      return EventCodec.text(n, field, required);
+    }
+
+    @Override
+    public long integer(JsonNode n, String field) throws EventFormatException {
+      return EventCodec.integer(n, field);
+    }
+
+    @Override
+    public Instant time(JsonNode n, String field, boolean required) throws EventFormatException {
+      return EventCodec.time(n, field, required);
+    }
+  };
 
   private static String text(JsonNode n, String field, boolean required) throws EventFormatException {
     JsonNode v = n.get(field);

@@ -148,15 +148,7 @@ public final class MonitorServer {
   }
 
   private void reload(RoutingContext rc) {
-    String token = config.adminToken();
-    if (token == null || token.isEmpty()) {
-      json(rc, 403, ApiJson.error("admin endpoints are disabled: set server.adminToken in the configuration"));
-      return;
-    }
-    String presented = bearer(rc.request().getHeader(HttpHeaders.AUTHORIZATION));
-    if (presented == null || !constantTimeEquals(presented, token)) {
-      rc.response().putHeader("WWW-Authenticate", "Bearer realm=\"vigil\"");
-      json(rc, 401, ApiJson.error("a valid bearer admin token is required"));
+    if (!admitted(rc, config.adminToken())) {
       return;
     }
     view.reload().onComplete(r -> {
@@ -171,6 +163,25 @@ public final class MonitorServer {
         json(rc, 400, body);
       }
     });
+  }
+
+  /**
+   * Whether {@code rc} carries the bearer admin {@code token}; if not, answers it: 403 when admin
+   * endpoints are disabled (no token configured), 401 with {@code WWW-Authenticate} otherwise. Shared
+   * by every admin endpoint (the rollback controller's rollouts API too).
+   */
+  public static boolean admitted(RoutingContext rc, String token) {
+    if (token == null || token.isEmpty()) {
+      json(rc, 403, ApiJson.error("admin endpoints are disabled: set server.adminToken in the configuration"));
+      return false;
+    }
+    String presented = bearer(rc.request().getHeader(HttpHeaders.AUTHORIZATION));
+    if (presented == null || !constantTimeEquals(presented, token)) {
+      rc.response().putHeader("WWW-Authenticate", "Bearer realm=\"vigil\"");
+      json(rc, 401, ApiJson.error("a valid bearer admin token is required"));
+      return false;
+    }
+    return true;
   }
 
   /**

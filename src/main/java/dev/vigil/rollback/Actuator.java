@@ -15,6 +15,16 @@ public interface Actuator {
   /** Sends all of {@code service}'s traffic to blue. */
   Future<ActuationResult> moveToBlue(String service, String breachId);
 
+  /**
+   * Sets {@code service}'s weights to {@code target} (a rollout's step, dev.vigil.rollout).
+   * Idempotent: weights already in effect are not written ({@code changed = false}). An actuator
+   * that can only switch all traffic at once fails the future for a split.
+   */
+  default Future<ActuationResult> setWeights(String service, Weights target) {
+    return Future.failedFuture(new UnsupportedOperationException("the " + type() + " actuator cannot set weights"
+        + " (green " + target.green() + "/blue " + target.blue() + "): use the istio or simulator actuator for rollouts"));
+  }
+
   /** The weights now in effect for {@code service}. */
   Future<Weights> weights(String service);
 

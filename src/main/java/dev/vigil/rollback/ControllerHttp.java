@@ -23,12 +23,24 @@ public final class ControllerHttp {
 
   public static Future<HttpServer> start(Vertx vertx, String host, int port, PrometheusMeterRegistry registry,
       Supplier<Optional<String>> notReady) {
-    return start(vertx, host, port, registry, notReady, ServerLimits.defaults());
+    return start(vertx, host, port, registry, notReady, ServerLimits.defaults(), r -> { });
+  }
+
+  /** As above; {@code routes} adds its own routes (the rollouts API) to the router first. */
+  public static Future<HttpServer> start(Vertx vertx, String host, int port, PrometheusMeterRegistry registry,
+      Supplier<Optional<String>> notReady, java.util.function.Consumer<Router> routes) {
+    return start(vertx, host, port, registry, notReady, ServerLimits.defaults(), routes);
   }
 
   static Future<HttpServer> start(Vertx vertx, String host, int port, PrometheusMeterRegistry registry,
       Supplier<Optional<String>> notReady, ServerLimits limits) {
+    return start(vertx, host, port, registry, notReady, limits, r -> { });
+  }
+
+  private static Future<HttpServer> start(Vertx vertx, String host, int port, PrometheusMeterRegistry registry,
+      Supplier<Optional<String>> notReady, ServerLimits limits, java.util.function.Consumer<Router> routes) {
     Router router = Router.router(vertx);
+    routes.accept(router);
     router.get("/metrics").handler(rc -> vertx.executeBlocking(registry::scrape, false).onComplete(ar -> {
       if (ar.succeeded()) {
         rc.response().putHeader("content-type", "text/plain; version=0.0.4; charset=utf-8").end(ar.result());

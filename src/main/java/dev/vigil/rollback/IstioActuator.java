@@ -64,6 +64,19 @@ public final class IstioActuator implements Actuator {
   }
 
   @Override
+  public Future<ActuationResult> setWeights(String service, Weights target) {
+    String route = "route " + hostOf(service) + " ";
+    return vertx.executeBlocking(() -> OptimisticUpdate.to(target, "VirtualService " + namespace + "/" + virtualService,
+        this::get, vs -> read(service, vs), (vs, before) -> {
+          setWeights(service, vs, target);
+          return route + from + " " + before.green() + "/" + to + " " + before.blue() + " -> " + from + " "
+              + target.green() + "/" + to + " " + target.blue();
+        }, route + "already " + from + " " + target.green() + "/" + to + " " + target.blue(),
+        vs -> client.genericKubernetesResources(CONTEXT).inNamespace(namespace).resource(vs).update(), beforeWrite),
+        false);
+  }
+
+  @Override
   public Future<Weights> weights(String service) {
     return vertx.executeBlocking(() -> read(service, get()), false);
   }
@@ -135,13 +148,24 @@ public final class IstioActuator implements Actuator {
   }
 
   private void setWeights(String service, GenericKubernetesResource vs) throws IOException {
+    setWeights(service, vs, Weights.ALL_BLUE);
+  }
+
+  /** Gives the {@code from} subset {@code w.green()} and the {@code to} subset {@code w.blue()}, any other 0. */
+  private void setWeights(String service, GenericKubernetesResource vs, Weights w) throws IOException {
     boolean hasTo = false;
+    boolean hasFrom = false;
     for (Map<String, Object> r : destinations(service, vs)) {
       Object subset = map(r.get("destination")).get("subset");
       hasTo |= to.equals(subset);
-      r.put("weight", to.equals(subset) ? 100 : 0);
+      hasFrom |= from.equals(subset);
+      r.put("weight", to.equals(subset) ? w.blue() : from.equals(subset) ? w.green() : 0);
     }
-    if (!hasTo) {
+    if (w.green() > 0 && !hasFrom) {
+      throw new IOException("VirtualService " + namespace + "/" + virtualService + " route " + hostOf(service)
+          + " has no destination with subset " + from);
+    }
+    if (!hasTo && w.blue() > 0) {
       throw new IOException("VirtualService " + namespace + "/" + virtualService + " route " + hostOf(service)
           + " has no destination with subset " + to);
     }

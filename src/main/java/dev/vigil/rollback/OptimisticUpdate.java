@@ -55,17 +55,23 @@ final class OptimisticUpdate {
    */
   static <T> ActuationResult toBlue(String where, Read<T> read, Weigh<T> weigh, Change<T> change, String already,
       Consumer<T> write, Runnable beforeWrite) throws IOException {
+    return to(Weights.ALL_BLUE, where, read, weigh, change, already, write, beforeWrite);
+  }
+
+  /** As {@link #toBlue}, to {@code target}: {@code change} puts {@code target} in effect. */
+  static <T> ActuationResult to(Weights target, String where, Read<T> read, Weigh<T> weigh, Change<T> change,
+      String already, Consumer<T> write, Runnable beforeWrite) throws IOException {
     for (int attempt = 1; ; attempt++) {
       T object = read.read();
       Weights before = weigh.weights(object);
-      if (before.equals(Weights.ALL_BLUE)) {
+      if (before.equals(target)) {
         return new ActuationResult(before, false, where + " " + already);
       }
       String changed = change.toBlue(object, before);
       beforeWrite.run();
       try {
         write.accept(object);
-        return new ActuationResult(Weights.ALL_BLUE, true, where + " " + changed
+        return new ActuationResult(target, true, where + " " + changed
             + (attempt > 1 ? " after " + (attempt - 1) + " resourceVersion conflict(s)" : ""));
       } catch (KubernetesClientException e) {
         if (e.getCode() != 409 || attempt >= MAX_ATTEMPTS) {

@@ -26,10 +26,15 @@ public final class PollerBlueProbe implements BlueProbe {
   private final String to;
 
   public PollerBlueProbe(Poller poller, VigilConfig config) {
+    this(poller, config, config.rollback().to());
+  }
+
+  /** Polls the targets of {@code environment} instead (a rollout's {@code to} side: green). */
+  public PollerBlueProbe(Poller poller, VigilConfig config, String environment) {
     this.poller = poller;
-    this.to = config.rollback().to();
+    this.to = environment;
     for (TargetConfig t : config.targets()) {
-      if (t.environment().equals(config.rollback().to())) {
+      if (t.environment().equals(environment)) {
         blue.put(t.service(), PollTarget.of(t, config.policyFor(t.environment()), config.polling().maxResponseBytes(),
             config.polling().retryBackoff()));
       }
@@ -44,5 +49,10 @@ public final class PollerBlueProbe implements BlueProbe {
           "no target configured for " + service + " in environment " + to, false, List.of(), null));
     }
     return poller.poll(t).map(PollResult::verification);
+  }
+
+  /** Whether {@code service} has a target in this probe's environment. */
+  public boolean knows(String service) {
+    return blue.containsKey(service);
   }
 }

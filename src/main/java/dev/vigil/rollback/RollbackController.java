@@ -10,6 +10,8 @@ import dev.vigil.events.RollbackFinished;
 import dev.vigil.events.VertxKafkaProducer;
 import dev.vigil.poll.HttpProbe;
 import dev.vigil.poll.Poller;
+import dev.vigil.rollout.RolloutRuntime;
+import dev.vigil.rollout.Rollouts;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.vertx5.Vertx5HttpClientFactory;
@@ -59,6 +61,8 @@ public final class RollbackController {
   private final Producer<byte[], byte[]> producer;
   /** Set once, on the engine's context, before the controller is handed out; null without Kafka. */
   private volatile KafkaBreachConsumer consumer;
+  /** The rollouts (dev.vigil.rollout), started with the controller on the engine's context. */
+  private final Future<RolloutRuntime> rollouts;
 
   /** Creates the Kubernetes client on first use only (a fleet without Kubernetes actuators never needs one). */
   private static final class Kubernetes implements Supplier<KubernetesClient> {
@@ -102,9 +106,11 @@ public final class RollbackController {
         rc.validationConsecutive(), rc.validationTimeout(), rc.validationInterval(), clock);
     RollbackMetrics metrics = new RollbackMetrics(registry);
     metrics.storeCorruptRecords(store);
-    this.engine = new RollbackEngine(vertx, rc, new Guards(rc), store, new Actuators(vertx, rc, http, kubernetes),
-        validation, sink, metrics, clock);
+    Actuators actuators = new Actuators(vertx, rc, http, kubernetes);
+    this.engine = new RollbackEngine(vertx, rc, new Guards(rc), store, actuators, validation, sink, metrics, clock);
     engine.restoreGuards();
+    this.rollouts = RolloutRuntime.start(vertx, vertx.getOrCreateContext(), config, poller, actuators, validation,
+        engine, metrics, producer, clock);
     this.compaction = vertx.setPeriodic(COMPACTION_EVERY.toMillis(), id -> vertx.executeBlocking(() -> {
       store.compact(clock.instant());
       return null;
@@ -171,6 +177,8 @@ public final class RollbackController {
       }
       return store;
     }, false).map(store -> new RollbackController(vertx, config, store, sink, registry, clock, factory, producer))
+        .compose(c -> c.rollouts.transform(ar -> ar.succeeded() ? Future.succeededFuture(c)
+            : c.close().transform(ignored -> Future.<RollbackController>failedFuture(ar.cause()))))
         .compose(c -> {
           try {
             if (producer != null) {
@@ -213,6 +221,11 @@ public final class RollbackController {
     return consumer == null ? 0 : consumer.assignedPartitions();
   }
 
+  /** The rollouts: {@code vigil rollout} and {@code /api/v1/rollouts} drive them. */
+  public Rollouts rollouts() {
+    return rollouts.result().rollouts();
+  }
+
   /** The engine (for tests and the demo's timeline). */
   public RollbackEngine engine() {
     return engine;
@@ -229,7 +242,8 @@ public final class RollbackController {
         consumer.close();
       }
       return null;
-    }, false).transform(ignored -> {
+    }, false).transform(ignored -> rollouts.succeeded() ? rollouts.result().close(vertx) : Future.<Void>succeededFuture())
+        .transform(ignored -> {
       vertx.cancelTimer(compaction);
       return Future.join(http.close(), probe.close(), verifyPool.close());
     }).transform(ignored -> vertx.executeBlocking(() -> {

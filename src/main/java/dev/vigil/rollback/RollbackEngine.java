@@ -61,6 +61,8 @@ public final class RollbackEngine {
   private final RollbackMetrics metrics;
   private final Clock clock;
   private final LongSupplier corruptRecords;
+  private ServiceLocks locks = new ServiceLocks();
+  private java.util.function.Consumer<BreachEvent> breaches = e -> { };
 
   public RollbackEngine(Vertx vertx, RollbackConfig config, Guards guards, DedupStore store,
       Function<String, Actuator> actuators, BlueValidation validation, OutcomeSink sink, RollbackMetrics metrics,
@@ -98,6 +100,16 @@ public final class RollbackEngine {
   }
 
   /**
+   * Shares the per-service weight lock with the rollouts, and tells them of every verified breach
+   * (before it is decided here), so a breach of a service under rollout aborts the rollout. Call
+   * once, before the first event.
+   */
+  public void share(ServiceLocks locks, java.util.function.Consumer<BreachEvent> breaches) {
+    this.locks = locks;
+    this.breaches = breaches;
+  }
+
+  /**
    * An event the consumer did not pass to {@link #handle}: {@code untrusted_event} or {@code malformed}.
    * Only counted: an event that failed verification is never answered with a signed event (events-v1).
    */
@@ -120,6 +132,9 @@ public final class RollbackEngine {
    */
   public Future<RollbackOutcome> handle(BreachEvent e, String resolvedBy) {
     Instant received = now();
+    if (resolvedBy == null) {
+      breaches.accept(e);
+    }
     return vertx.executeBlocking(() -> store.find(e.eventId(), e.breachId()), false).compose(found -> {
       if (found.isPresent() && found.get().state() == DedupStore.State.FINISHED) {
         metrics.rejected(SkipReason.DUPLICATE.label());
@@ -201,7 +216,7 @@ public final class RollbackEngine {
         return Future.succeededFuture(outcome(e, startedAt, Status.FAILED, Traffic.NOT_MOVED,
             NOT_MOVED + "no actuator configured for " + e.service()));
       }
-      move = unlessAlreadyBlue(a, e).compose(r -> {
+      move = locks.run(e.service(), () -> unlessAlreadyBlue(a, e)).compose(r -> {
         moved.set(true);
         metrics.weights(e.service(), config.from(), config.to(), r.weights());
         Instant at = now();

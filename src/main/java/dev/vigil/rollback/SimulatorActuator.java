@@ -28,16 +28,26 @@ public final class SimulatorActuator implements Actuator {
 
   @Override
   public Future<ActuationResult> moveToBlue(String service, String breachId) {
+    return setWeights(service, Weights.ALL_BLUE);
+  }
+
+  @Override
+  public Future<ActuationResult> setWeights(String service, Weights target) {
     return weights(service).compose(w -> {
-      if (w.equals(Weights.ALL_BLUE)) {
-        return Future.succeededFuture(new ActuationResult(w, false, "simulator router " + service + " already blue 100"));
+      if (w.equals(target)) {
+        return Future.succeededFuture(new ActuationResult(w, false, "simulator router " + service + " already "
+            + shown(target)));
       }
-      return HttpCalls.call(client, HttpMethod.PUT, uri(service), new JsonObject().put("blue", 100).put("green", 0),
-          timeout).compose(r -> r.ok()
-              ? Future.succeededFuture(new ActuationResult(Weights.ALL_BLUE, true,
-                  "simulator router " + service + " green " + w.green() + "/blue " + w.blue() + " -> blue 100"))
+      return HttpCalls.call(client, HttpMethod.PUT, uri(service), new JsonObject().put("blue", target.blue())
+          .put("green", target.green()), timeout).compose(r -> r.ok()
+              ? Future.succeededFuture(new ActuationResult(target, true, "simulator router " + service + " green "
+                  + w.green() + "/blue " + w.blue() + " -> " + shown(target)))
               : Future.failedFuture(new IOException("simulator router refused: " + r.describe())));
     });
+  }
+
+  private static String shown(Weights w) {
+    return w.equals(Weights.ALL_BLUE) ? "blue 100" : "green " + w.green() + "/blue " + w.blue();
   }
 
   @Override

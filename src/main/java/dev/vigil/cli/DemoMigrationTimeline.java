@@ -72,9 +72,12 @@ final class DemoMigrationTimeline {
     if (planStart == null) {
       planStart = r.startedAt();
     }
-    stepAt.put(r.service(), now);
+    stepAt.put(r.service(), r.startedAt());
     line.line("ROLLOUT", r.service() + " started: " + r.from() + " -> " + r.to() + " in steps " + r.steps() + " %"
         + (r.then().isEmpty() ? "" : "; then " + r.then().size() + " more service(s)"));
+    if (r.step() > 0) {
+      step(r, now);
+    }
     if (r.state().finished()) {
       finished(r, now);
     }
@@ -87,12 +90,7 @@ final class DemoMigrationTimeline {
           + r.failures() + " failed in a row): " + checks(r.analysis(), false));
     }
     if (r.step() > before.step()) {
-      Instant prev = stepAt.put(r.service(), now);
-      Duration at = Duration.between(prev, now);
-      stepTimes.add(at);
-      line.line("STEP", String.format(Locale.ROOT, "%s step %d/%d: %s %d %% / %s %d %% (%.1f s after the previous; "
-          + "analysis: %s)", r.service(), r.step(), r.steps().size(), r.to(), r.weight(), r.from(), 100 - r.weight(),
-          at.toMillis() / 1000.0, checks(r.analysis(), true)));
+      step(r, now);
     }
     if (r.state() != before.state()) {
       if (r.state() == RolloutState.ABORTING) {
@@ -104,6 +102,15 @@ final class DemoMigrationTimeline {
         line.line("ROLLOUT", r.service() + " " + r.state().label() + ": " + r.detail());
       }
     }
+  }
+
+  private void step(Rollout r, Instant now) {
+    Instant prev = stepAt.put(r.service(), now);
+    Duration at = Duration.between(prev, now);
+    stepTimes.add(at);
+    line.line("STEP", String.format(Locale.ROOT, "%s step %d/%d: %s %d %% / %s %d %% (%.1f s after the previous; "
+        + "analysis: %s)", r.service(), r.step(), r.steps().size(), r.to(), r.weight(), r.from(), 100 - r.weight(),
+        at.toMillis() / 1000.0, checks(r.analysis(), true)));
   }
 
   private void finished(Rollout r, Instant now) {

@@ -99,6 +99,9 @@ public final class SimulateCommand implements Callable<Integer> {
         return fail((port == basePort ? "--base-port" : "--admin-port") + " must be between 0 and 65535, got " + port);
       }
     }
+    if (rps != null && !(rps >= 0 && rps <= 1_000_000)) {
+      return fail("--rps must be between 0 and 1000000 requests per second per service, got " + rps);
+    }
     SimulatorOptions options;
     try {
       options = SimulatorOptions.defaults().withBasePort(basePort).withAdminPort(adminPort).withHost(host)
@@ -130,12 +133,7 @@ public final class SimulateCommand implements Callable<Integer> {
       return fail("interrupted while starting");
     }
     if (rps != null) {
-      try {
-        sim.load(rps);
-      } catch (IllegalArgumentException e) {
-        close(vertx, sim);
-        return fail("--rps: " + e.getMessage());
-      }
+      sim.load(rps);
     }
     if (publicKeysDir != null) {
       try {

@@ -13,7 +13,6 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Function;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -33,8 +32,16 @@ final class RolloutCommand extends ParentCommand {
   static final String TOKEN_ENV = "VIGIL_ADMIN_TOKEN";
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final List<String> COLUMNS = List.of("SERVICE", "ROLLOUT", "STATE", "STEP", "WEIGHTS", "DETAIL");
-  /** Where the token comes from; tests replace it. */
-  static Function<String, String> env = System::getenv;
+  private final Map<String, String> env;
+
+  RolloutCommand() {
+    this(System.getenv());
+  }
+
+  /** With {@code env} in place of the process environment, for tests. */
+  RolloutCommand(Map<String, String> env) {
+    this.env = Map.copyOf(env);
+  }
 
   /** The options every subcommand takes. */
   static final class Target {
@@ -85,7 +92,7 @@ final class RolloutCommand extends ParentCommand {
   }
 
   private int call(Target t, String method, String path, String body) {
-    String token = env.apply(TOKEN_ENV);
+    String token = env.get(TOKEN_ENV);
     if (token == null || token.isBlank()) {
       throw new Main.InputException(TOKEN_ENV + " is not set: export the controller's server.adminToken");
     }

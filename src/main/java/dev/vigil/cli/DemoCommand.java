@@ -41,13 +41,17 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
-/** {@code vigil demo}: the simulator and a monitor in one process, a tamper, and a readable timeline. */
+/**
+ * {@code vigil demo}: the simulator and a monitor in one process, a tamper, and a readable
+ * timeline; or, with {@code --scenario migration}, the progressive migration ({@link DemoMigration}).
+ */
 @Command(
     name = "demo",
     mixinStandardHelpOptions = true,
     description = {
         "Run the simulated ACGS-PGP fleet (7 services, green and blue) and a monitor on the shipped demo",
         "configuration, tamper with integrity-service/green's constitutional hash, and print the timeline.",
+        "With --scenario migration: migrate the fleet blue -> green service by service, gated on evidence.",
         "Ctrl-C ends it cleanly."
     })
 final class DemoCommand implements Callable<Integer> {

@@ -81,7 +81,7 @@ final class DemoMigration {
           "DEMO_STEP_INTERVAL", Durations.format(options.stepInterval),
           "DEMO_ANALYSIS_INTERVAL", Durations.format(analysisInterval)),
           prometheus == null ? "" : DemoQueries.yaml(prometheus.url()));
-      DemoMigrationTimeline timeline = new DemoMigrationTimeline(out, clock, sim);
+      DemoMigrationTimeline timeline = new DemoMigrationTimeline(out, clock, sim.traffic()::split);
       controller = await(DemoCommand.startController(vertx, config, metrics, clock, timeline::rollback),
           "start the rollback controller");
       DemoCommand.awaitReady(controller);

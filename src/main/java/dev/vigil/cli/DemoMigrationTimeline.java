@@ -5,7 +5,6 @@ import dev.vigil.rollout.Check;
 import dev.vigil.rollout.Rollout;
 import dev.vigil.rollout.RolloutState;
 import dev.vigil.score.TargetId;
-import dev.vigil.sim.FleetSimulator;
 import dev.vigil.sim.TrafficRouter;
 import java.io.PrintWriter;
 import java.time.Clock;
@@ -17,6 +16,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.Function;
 import java.util.stream.Collectors;
 
 /**
@@ -30,7 +30,7 @@ import java.util.stream.Collectors;
 final class DemoMigrationTimeline {
   private final DemoTimeline line;
   private final Clock clock;
-  private final FleetSimulator sim;
+  private final Function<String, TrafficRouter.Split> router;
   private final Map<String, Rollout> seen = new LinkedHashMap<>();
   private final Map<String, Instant> stepAt = new HashMap<>();
   private final Map<String, Instant> firstFailure = new HashMap<>();
@@ -40,10 +40,11 @@ final class DemoMigrationTimeline {
   private Instant planStart;
   private Instant planEnd;
 
-  DemoMigrationTimeline(PrintWriter out, Clock clock, FleetSimulator sim) {
+  /** @param router a service's weights as the traffic router has them now */
+  DemoMigrationTimeline(PrintWriter out, Clock clock, Function<String, TrafficRouter.Split> router) {
     this.line = new DemoTimeline(out, clock);
     this.clock = clock;
-    this.sim = sim;
+    this.router = router;
   }
 
   void fault(TargetId id, String what) {
@@ -115,7 +116,7 @@ final class DemoMigrationTimeline {
 
   private void finished(Rollout r, Instant now) {
     planEnd = now;
-    TrafficRouter.Split split = sim.traffic().split(r.service());
+    TrafficRouter.Split split = router.apply(r.service());
     String router = "router: " + r.from() + " " + weight(split, r.from()) + " % / " + r.to() + " " + weight(split, r.to())
         + " %";
     Duration took = Duration.between(r.startedAt(), r.finishedAt() == null ? now : r.finishedAt());

@@ -105,6 +105,8 @@ final class DemoMigration {
       vertx.cancelTimer(watch);
       timeline.observe(await(rollouts.list(), "read the rollouts"));
       timeline.summary(config.rollout().order());
+      timeline.events(config.rollout().topic(), DemoEvents.read(kafka.bootstrapServers(), config.rollout().topic(),
+          config.controller().trustStore(), clock.instant(), Duration.ofSeconds(10)));
       await(controller.close(), "stop the rollback controller");
       controller = null;
       await(sim.stop(), "stop the simulator");

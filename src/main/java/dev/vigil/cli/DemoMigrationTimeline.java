@@ -168,6 +168,13 @@ final class DemoMigrationTimeline {
         "%s: first failing analysis -> traffic back on blue and validated in %.1f s", service, d.toMillis() / 1000.0)));
   }
 
+  /** What the controller published on {@code topic}, as read back and verified. */
+  void events(String topic, DemoEvents.Tally t) {
+    line.line("EVENTS", t.total() + " signed events on " + topic + (t.rejected() == 0 ? ", every one verified"
+        : ", " + t.rejected() + " record(s) did NOT verify") + ": " + t.verified().entrySet().stream()
+        .map(e -> e.getValue() + " " + e.getKey()).collect(Collectors.joining(", ")));
+  }
+
   /**
    * True when every service before {@code degraded} was promoted and {@code degraded} aborted with
    * the rest untouched, or, without a degraded service, when all were promoted.

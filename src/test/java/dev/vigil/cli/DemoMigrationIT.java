@@ -42,7 +42,9 @@ class DemoMigrationIT {
         .contains("governance-synthesis-service, policy-governance-service, executive-council-service stay on blue")
         .contains("formal-verification-service aborted, governance-synthesis-service not started")
         .containsPattern("FIGURES +\\d+ steps applied: \\d+\\.\\d s per step on average")
-        .containsPattern("FIGURES +plan end to end: \\d+\\.\\d s");
+        .containsPattern("FIGURES +plan end to end: \\d+\\.\\d s")
+        .containsPattern("EVENTS +\\d+ signed events on constitutional.rollouts, every one verified: 4 "
+            + "dev.vigil.rollout.finished, \\d+ dev.vigil.rollout.step");
     assertThat(text).doesNotContain("governance-synthesis-service started");
     assertThat(text.indexOf("integrity-service PROMOTED")).isLessThan(text.indexOf("formal-verification-service started"));
   }

@@ -61,14 +61,7 @@ public record RolloutData(boolean finished, String rolloutId, String service, St
     w.put(to, 100 - fromWeight);
     if (!finished) {
       d.put("state", stateOrStatus);
-      ArrayNode a = d.putArray("analysis");
-      for (Analysis c : analysis) {
-        ObjectNode n = a.addObject();
-        n.put("check", c.check());
-        number(n, "value", c.value());
-        number(n, "threshold", c.threshold());
-        n.put("passed", c.passed());
-      }
+      write(analysis, d.putArray("analysis"));
       d.put("detail", detail);
       d.put("at", time.format(at));
     } else {
@@ -78,6 +71,18 @@ public record RolloutData(boolean finished, String rolloutId, String service, St
       d.put("finishedAt", time.format(at));
       d.put("durationMs", Math.max(0, at.toEpochMilli() - startedAt.toEpochMilli()));
     }
+  }
+
+  /** Writes {@code analysis} into {@code a} as events-v1 does: check, value, threshold, passed. */
+  public static ArrayNode write(List<Analysis> analysis, ArrayNode a) {
+    for (Analysis c : analysis) {
+      ObjectNode n = a.addObject();
+      n.put("check", c.check());
+      number(n, "value", c.value());
+      number(n, "threshold", c.threshold());
+      n.put("passed", c.passed());
+    }
+    return a;
   }
 
   private static void number(ObjectNode n, String field, Number v) {

@@ -28,9 +28,10 @@ public final class KafkaRolloutSink implements RolloutSink {
     this.topic = topic;
   }
 
-  /** The CloudEvent of {@code r}'s next event, at {@code at}. */
+  /** The CloudEvent of {@code r}'s next event, at {@code at} (a finished rollout's: at its finishedAt). */
   public CloudEvent event(Rollout r, Instant at) {
     RolloutData d = data(r, at);
+    at = d.at();
     String id = UUID.nameUUIDFromBytes((r.id() + "#" + r.events()).getBytes(StandardCharsets.UTF_8)).toString();
     return new CloudEvent(id, source, d.type(), r.service(), at, d);
   }
@@ -38,15 +39,16 @@ public final class KafkaRolloutSink implements RolloutSink {
   /** The {@code data} of {@code r}'s event: a step while running, the outcome once finished. */
   public static RolloutData data(Rollout r, Instant at) {
     boolean finished = r.state().finished();
-    return new RolloutData(finished, r.id(), r.service(), r.from(), r.to(), r.step(), r.steps(), 100 - r.weight(),
-        r.state().label(), r.analysis().stream().map(c -> new RolloutData.Analysis(c.check(), c.value(),
-            c.threshold(), c.passed())).toList(), r.detail(), r.startedAt(), finished ? r.finishedAt() : at);
+    return new RolloutData(finished, r.id(), r.service(), r.from(), r.to(), finished ? 0 : r.step(), r.steps(),
+        100 - r.weight(),
+        r.state().label(), RolloutCodec.analysis(r.analysis()), r.detail(), r.startedAt(),
+        finished ? r.finishedAt() : at);
   }
 
   @Override
   public Future<Void> publish(Rollout r, Instant at) {
     try {
-      return producer.send(topic, codec.sign(event(r, r.finishedAt() != null ? r.finishedAt() : at))).mapEmpty();
+      return producer.send(topic, codec.sign(event(r, at))).mapEmpty();
     } catch (RuntimeException e) {
       return Future.failedFuture(e);
     }

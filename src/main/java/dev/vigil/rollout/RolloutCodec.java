@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.vigil.events.RolloutData;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -56,25 +57,12 @@ public final class RolloutCodec {
 
   /** The checks as events-v1 writes them: {@code check}, {@code value}, {@code threshold}, {@code passed}. */
   public static ArrayNode checks(List<Check> checks) {
-    ArrayNode a = JSON.createArrayNode();
-    for (Check c : checks) {
-      ObjectNode n = a.addObject();
-      n.put("check", c.check());
-      number(n, "value", c.value());
-      number(n, "threshold", c.threshold());
-      n.put("passed", c.passed());
-    }
-    return a;
+    return RolloutData.write(analysis(checks), JSON.createArrayNode());
   }
 
-  private static void number(ObjectNode n, String field, Number v) {
-    if (v == null) {
-      n.putNull(field);
-    } else if (v instanceof Integer || v instanceof Long) {
-      n.put(field, v.longValue());
-    } else {
-      n.put(field, v.doubleValue());
-    }
+  /** The checks as the event's analysis entries. */
+  static List<RolloutData.Analysis> analysis(List<Check> checks) {
+    return checks.stream().map(c -> new RolloutData.Analysis(c.check(), c.value(), c.threshold(), c.passed())).toList();
   }
 
   private static Number number(JsonNode v) {

@@ -7,7 +7,6 @@ import dev.vigil.config.VigilConfig;
 import dev.vigil.events.EmbeddedKafka;
 import dev.vigil.monitor.MonitorMetrics;
 import dev.vigil.rollback.RollbackController;
-import dev.vigil.rollout.Rollout;
 import dev.vigil.rollout.Rollouts;
 import dev.vigil.score.TargetId;
 import dev.vigil.sim.Fault;

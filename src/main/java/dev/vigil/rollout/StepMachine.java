@@ -58,7 +58,9 @@ public final class StepMachine {
       return new Action.VerifyPromotion();
     }
     boolean dwelt = !now.isBefore(r.dwellUntil());
-    if (!now.isBefore(r.nextAnalysis()) || dwelt && !r.ready()) {
+    // The gate: once the dwell is over, one analysis at once unless one already ran since (then the interval).
+    boolean gateDue = dwelt && !r.ready() && r.nextAnalysis().isBefore(r.dwellUntil().plus(policy.analysisInterval()));
+    if (!now.isBefore(r.nextAnalysis()) || gateDue) {
       return new Action.Analyze();
     }
     return new Action.Wait(dwelt ? r.nextAnalysis() : earlier(r.nextAnalysis(), r.dwellUntil()));

@@ -176,7 +176,9 @@ class RolloutControllerIT {
         .contains("\"steps\":[50,100],\"weights\":{\"blue\":50,\"green\":50},\"state\":\"progressing\","
             + "\"analysis\":[{\"check\":\"attestations\",\"value\":2,\"threshold\":2,\"passed\":true}");
     assertThat(got).extracting(CloudEvent::id).doesNotHaveDuplicates();
-    assertThat(counter("constitutional.rollouts", "service", SERVICE, "status", "promoted")).isEqualTo(1.0);
+    // The event is acknowledged before the outcome is recorded and counted.
+    await().atMost(Duration.ofSeconds(10))
+        .until(() -> counter("constitutional.rollouts", "service", SERVICE, "status", "promoted") == 1.0);
     assertThat(registry.find("constitutional.rollout.step").tag("service", SERVICE).gauge().value()).isEqualTo(2.0);
     assertThat(registry.find("constitutional.rollout.state").tags("service", SERVICE, "state", "promoted").gauge()
         .value()).isEqualTo(1.0);
@@ -207,7 +209,8 @@ class RolloutControllerIT {
     assertThat(counter("constitutional.rollout.analysis.failures", "service", SERVICE, "check", "error_ratio"))
         .isEqualTo(2.0);
     assertThat(counter("constitutional.rollout.analysis.failures", "service", SERVICE, "check", "live")).isZero();
-    assertThat(counter("constitutional.rollouts", "service", SERVICE, "status", "aborted")).isEqualTo(1.0);
+    await().atMost(Duration.ofSeconds(10))
+        .until(() -> counter("constitutional.rollouts", "service", SERVICE, "status", "aborted") == 1.0);
   }
 
   @Test

@@ -141,6 +141,17 @@ class StepMachineTest {
     }
 
     @Test
+    void afterAFailedGateAnalysisTheNextWaitsForTheInterval() {
+      Rollout failed = m.analysed(started(), FAIL, T0);
+      assertThat(m.next(failed, T0.plusSeconds(1))).isEqualTo(new Action.Wait(T0.plus(EVERY)));
+      assertThat(m.next(failed, T0.plus(EVERY))).isEqualTo(new Action.Analyze());
+      Rollout r = atStep(1);
+      Rollout gateFailed = m.analysed(r, FAIL, r.dwellUntil().plusSeconds(2));
+      assertThat(m.next(gateFailed, r.dwellUntil().plusSeconds(3)))
+          .isEqualTo(new Action.Wait(r.dwellUntil().plusSeconds(2).plus(EVERY)));
+    }
+
+    @Test
     void aPassingAnalysisResetsTheCount() {
       Rollout r = atStep(1);
       Instant t = T0.plusSeconds(70);

@@ -88,6 +88,10 @@ final class DemoMigration {
       if (degraded != null) {
         degradeAtHalf(vertx, sim, new TargetId(degraded, "green"), prometheus != null, timeline);
       }
+      if (prometheus != null && !prometheus.awaitData(
+          "sum(rate(vigil_sim_requests_total{environment=\"blue\"}[5s])) > 0", Duration.ofSeconds(30))) {
+        throw new Main.InputException("Prometheus at " + prometheus.url() + " has no data from the simulator after 30 s");
+      }
       Rollouts rollouts = controller.rollouts();
       Rollouts.Result started = await(rollouts.startPlan(), "start the migration plan");
       if (started.error() != null) {

@@ -23,6 +23,7 @@ import java.util.concurrent.TimeUnit;
  */
 final class DemoPrometheus implements AutoCloseable {
   private static final Duration READY_WITHIN = Duration.ofSeconds(30);
+  private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
 
   private final Process process;
   private final URI url;
@@ -88,6 +89,31 @@ final class DemoPrometheus implements AutoCloseable {
     prometheus.close();
     throw new IOException("prometheus did not become ready within " + READY_WITHIN.toSeconds() + " s; its log ends:\n"
         + tail);
+  }
+
+  /**
+   * Waits until the instant query {@code promql} returns at least one sample: until the scrapes
+   * give the rate windows of the analysis their data.
+   *
+   * @return whether it did within {@code within}
+   */
+  boolean awaitData(String promql, Duration within) throws InterruptedException {
+    HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
+    URI query = url.resolve("/api/v1/query?query=" + java.net.URLEncoder.encode(promql, StandardCharsets.UTF_8));
+    long deadline = System.nanoTime() + within.toNanos();
+    while (System.nanoTime() < deadline) {
+      try {
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(query).timeout(Duration.ofSeconds(2)).build(),
+            HttpResponse.BodyHandlers.ofString());
+        if (r.statusCode() == 200 && !JSON.readTree(r.body()).path("data").path("result").isEmpty()) {
+          return true;
+        }
+      } catch (IOException notYet) {
+        // not answering yet
+      }
+      Thread.sleep(250); // not a test: polling (bounded) for the first scrapes
+    }
+    return false;
   }
 
   /** Its HTTP API's root, e.g. {@code http://127.0.0.1:40123}. */

@@ -41,19 +41,45 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
-/** {@code vigil demo}: the simulator and a monitor in one process, a tamper, and a readable timeline. */
+/**
+ * {@code vigil demo}: the simulator and a monitor in one process, a tamper, and a readable
+ * timeline; or, with {@code --scenario migration}, the progressive migration ({@link DemoMigration}).
+ */
 @Command(
     name = "demo",
     mixinStandardHelpOptions = true,
     description = {
         "Run the simulated ACGS-PGP fleet (7 services, green and blue) and a monitor on the shipped demo",
         "configuration, tamper with integrity-service/green's constitutional hash, and print the timeline.",
+        "With --scenario migration: migrate the fleet blue -> green service by service, gated on evidence.",
         "Ctrl-C ends it cleanly."
     })
 final class DemoCommand implements Callable<Integer> {
   static final TargetId TAMPERED = new TargetId("integrity-service", "green");
 
   @Spec CommandSpec spec;
+
+  /** What the demo shows. */
+  enum Scenario {
+    TAMPER, MIGRATION
+  }
+
+  @Option(names = "--scenario", paramLabel = "NAME", defaultValue = "tamper", converter = ScenarioConverter.class,
+      description = {"tamper (default): a tampered service is rolled back to blue;",
+          "migration: all seven services rolled out blue -> green step by step, gated on signed evidence",
+          "(and PromQL when prometheus is installed); formal-verification-service's green side slows at 50 %."})
+  Scenario scenario;
+
+  @Option(names = "--step-interval", paramLabel = "DURATION", defaultValue = "4s", converter = Converters.HumanDuration.class,
+      description = "migration: dwell per step (default: ${DEFAULT-VALUE}).")
+  Duration stepInterval;
+
+  @Option(names = "--degrade", paramLabel = "SERVICE", defaultValue = "formal-verification-service",
+      description = "migration: the service whose green side degrades at 50 % (default: ${DEFAULT-VALUE}; none: no service).")
+  String degrade;
+
+  @Option(names = "--no-prometheus", description = "migration: gate on signed evidence only, even when prometheus is installed.")
+  boolean noPrometheus;
 
   @Option(names = "--duration", paramLabel = "DURATION", defaultValue = "90s", converter = Converters.HumanDuration.class,
       description = "How long to run (default: ${DEFAULT-VALUE}; 0s runs until Ctrl-C).")
@@ -85,44 +111,59 @@ final class DemoCommand implements Callable<Integer> {
       description = "Simulator fault-injection API port (default: ${DEFAULT-VALUE}; 0 picks a free one).")
   int adminPort;
 
+  /** Parses {@code tamper} or {@code migration}; the error lists both. */
+  static final class ScenarioConverter implements picocli.CommandLine.ITypeConverter<Scenario> {
+    @Override
+    public Scenario convert(String value) {
+      for (Scenario s : Scenario.values()) {
+        if (s.name().toLowerCase(java.util.Locale.ROOT).equals(value)) {
+          return s;
+        }
+      }
+      throw new picocli.CommandLine.TypeConversionException("unknown scenario '" + value + "'; accepted: tamper, migration");
+    }
+  }
+
   @Override
   public Integer call() throws Exception {
     if (interval.compareTo(Duration.ofMillis(200)) < 0) {
       throw new Main.InputException("--interval must be at least 200ms");
     }
     PrintWriter out = spec.commandLine().getOut();
-    Clock clock = Clock.systemUTC();
-    Vertx vertx = Vertx.vertx();
     CountDownLatch stop = new CountDownLatch(1);
     CountDownLatch finished = new CountDownLatch(1);
-    EmbeddedKafka kafka = null;
-    RollbackController controller = null;
     Thread hook = new Thread(() -> {
       stop.countDown();
       awaitQuietly(finished, 15);
     }, "vigil-demo-shutdown");
     Runtime.getRuntime().addShutdownHook(hook);
     try {
-      FleetSimulator sim = await(FleetSimulator.start(vertx, SimulatorOptions.defaults()
-          .withHost(host).withBasePort(basePort).withAdminPort(adminPort)), "start the simulator");
-      Path dir = Files.createTempDirectory("vigil-demo-");
-      sim.writePublicKeys(dir);
-      // The events key, for this demo only: the monitor signs breach events with it, the controller trusts it.
-      SigningKey eventKey = Keys.generate(Scheme.ED25519, new SecureRandom());
-      Files.writeString(dir.resolve("demo-event.key.pem"), eventKey.privatePem());
-      Files.writeString(dir.resolve("demo-event.pub.pem"), eventKey.publicKey().toPem());
+      return scenario == Scenario.MIGRATION ? new DemoMigration(this, out, stop).run() : tamper(out, stop);
+    } finally {
+      finished.countDown();
+      try {
+        Runtime.getRuntime().removeShutdownHook(hook);
+      } catch (IllegalStateException shuttingDown) {
+        // the hook is already running: it waits for `finished`
+      }
+    }
+  }
+
+  private int tamper(PrintWriter out, CountDownLatch stop) throws Exception {
+    Clock clock = Clock.systemUTC();
+    Vertx vertx = Vertx.vertx();
+    EmbeddedKafka kafka = null;
+    RollbackController controller = null;
+    try {
+      FleetSimulator sim = await(FleetSimulator.start(vertx, simulatorOptions()), "start the simulator");
+      Path dir = writeKeys(sim);
       kafka = EmbeddedKafka.create().start();
       VigilConfig config = config(sim, dir, kafka.bootstrapServers());
       DemoTimeline timeline = new DemoTimeline(out, clock);
       MonitorMetrics metrics = new MonitorMetrics();
-      controller = await(RollbackController.start(vertx, config, metrics.registry(), clock, () -> {
-        throw new IllegalStateException("the demo has no Kubernetes: its actuator is the simulator's router");
-      }, timeline::rollback), "start the rollback controller");
-      RollbackController c = controller;
-      long ready = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-      while (!c.ready() && System.nanoTime() < ready) {
-        Thread.sleep(50); // not a test: waiting (bounded) for the consumer group to assign the breaches topic
-      }
+      controller = await(startController(vertx, config, metrics, clock, timeline::rollback),
+          "start the rollback controller");
+      awaitReady(controller);
       MonitorVerticle verticle = MonitorBuilder.of(config).clock(clock).metrics(metrics).listener(timeline).build();
       await(vertx.deployVerticle(verticle), "start the monitor");
       header(out, sim, verticle.port(), kafka.bootstrapServers());
@@ -161,17 +202,53 @@ final class DemoCommand implements Callable<Integer> {
       if (kafka != null) {
         kafka.close();
       }
-      finished.countDown();
-      try {
-        Runtime.getRuntime().removeShutdownHook(hook);
-      } catch (IllegalStateException shuttingDown) {
-        // the hook is already running: it waits for `finished`
-      }
+    }
+  }
+
+  SimulatorOptions simulatorOptions() {
+    return SimulatorOptions.defaults().withHost(host).withBasePort(basePort).withAdminPort(adminPort);
+  }
+
+  /**
+   * A fresh directory holding the simulator's public keys and the events key of this demo only
+   * ({@code demo-event.key.pem}, {@code .pub.pem}): the monitor signs breach events and the
+   * controller its own events with it; the controller trusts it.
+   */
+  static Path writeKeys(FleetSimulator sim) throws IOException {
+    Path dir = Files.createTempDirectory("vigil-demo-");
+    sim.writePublicKeys(dir);
+    SigningKey eventKey = Keys.generate(Scheme.ED25519, new SecureRandom());
+    Files.writeString(dir.resolve("demo-event.key.pem"), eventKey.privatePem());
+    Files.writeString(dir.resolve("demo-event.pub.pem"), eventKey.publicKey().toPem());
+    return dir;
+  }
+
+  static Future<RollbackController> startController(Vertx vertx, VigilConfig config, MonitorMetrics metrics,
+      Clock clock, java.util.function.Consumer<dev.vigil.events.RollbackFinished> rollbacks) {
+    return RollbackController.start(vertx, config, metrics.registry(), clock, () -> {
+      throw new IllegalStateException("the demo has no Kubernetes: its actuator is the simulator's router");
+    }, rollbacks::accept);
+  }
+
+  static void awaitReady(RollbackController c) throws InterruptedException {
+    long ready = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    while (!c.ready() && System.nanoTime() < ready) {
+      Thread.sleep(50); // not a test: waiting (bounded) for the consumer group to assign the breaches topic
     }
   }
 
   private VigilConfig config(FleetSimulator sim, Path keys, String bootstrap) throws IOException {
-    Map<String, String> env = new HashMap<>();
+    return config("demo.yaml", sim, keys, bootstrap, Map.of(), "");
+  }
+
+  /**
+   * The shipped demo configuration {@code resource} (below {@code /dev/vigil/demo/}) with its
+   * {@code DEMO_*} variables set from the options, {@code env} and the simulator, {@code appended}
+   * YAML at its end.
+   */
+  VigilConfig config(String resource, FleetSimulator sim, Path keys, String bootstrap, Map<String, String> more,
+      String appended) throws IOException {
+    Map<String, String> env = new HashMap<>(more);
     env.put("DEMO_BOOTSTRAP", bootstrap);
     env.put("DEMO_SIM_ADMIN", sim.adminUrl().toString());
     env.put("DEMO_KEYS", keys.toString());
@@ -189,12 +266,12 @@ final class DemoCommand implements Callable<Integer> {
       env.put("DEMO_BLUE_" + i, Integer.toString(sim.baseUrl(new TargetId(services.get(i), "blue")).getPort()));
     }
     String yaml;
-    try (InputStream in = DemoCommand.class.getResourceAsStream("/dev/vigil/demo/demo.yaml")) {
-      yaml = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    try (InputStream in = DemoCommand.class.getResourceAsStream("/dev/vigil/demo/" + resource)) {
+      yaml = new String(in.readAllBytes(), StandardCharsets.UTF_8) + appended;
     }
     ConfigResult r = ConfigLoader.parse(yaml, keys, env);
     if (!r.isValid()) {
-      throw new IllegalStateException("the shipped demo configuration is invalid: " + r.errors());
+      throw new IllegalStateException("the shipped demo configuration " + resource + " is invalid: " + r.errors());
     }
     return r.orElseThrow();
   }
@@ -216,7 +293,7 @@ final class DemoCommand implements Callable<Integer> {
     out.flush();
   }
 
-  private static <T> T await(Future<T> f, String what) throws Exception {
+  static <T> T await(Future<T> f, String what) throws Exception {
     try {
       return f.toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
     } catch (java.util.concurrent.ExecutionException e) {

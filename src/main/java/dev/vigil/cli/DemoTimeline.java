@@ -108,7 +108,7 @@ final class DemoTimeline implements MonitorListener {
     line("RELOAD", ok ? "configuration reloaded" : "configuration refused: " + errors);
   }
 
-  private void line(String kind, String text) {
+  void line(String kind, String text) {
     long s = Duration.between(start, clock.instant()).toSeconds();
     synchronized (out) {
       out.printf(Locale.ROOT, "[%02d:%02d] %-8s %s%n", s / 60, s % 60, kind, text);

@@ -121,7 +121,7 @@ final class AdminApi {
       if (f.fault() != Fault.NONE) {
         JsonObject o = new JsonObject().put("service", i.id().service()).put("environment", i.id().environment())
             .put("fault", f.fault().wireName());
-        if (f.fault() == Fault.SLOW) {
+        if (f.fault().delayed()) {
           o.put("delayMs", f.delay().toMillis());
         }
         faults.add(o);
@@ -262,8 +262,8 @@ final class AdminApi {
     if (delay == null || delay.isNull()) {
       return FaultSetting.of(f);
     }
-    if (f != Fault.SLOW) {
-      throw new IllegalArgumentException("delayMs applies only to the fault slow, not to " + f.wireName());
+    if (!f.delayed()) {
+      throw new IllegalArgumentException("delayMs applies only to the faults slow and slow_traffic, not to " + f.wireName());
     }
     if (!delay.isIntegralNumber() || !delay.canConvertToLong()) {
       throw new IllegalArgumentException("delayMs must be an integer number of milliseconds");

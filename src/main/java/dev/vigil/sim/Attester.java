@@ -110,7 +110,7 @@ final class Attester {
       env = corrupt(env);
     }
     byte[] bytes = env.toJson();
-    if (fault == Fault.NONE || fault == Fault.SLOW) {
+    if (fault == Fault.NONE || fault.delayed()) {
       instance.rememberFirstGenuine(bytes);
     }
     return bytes;

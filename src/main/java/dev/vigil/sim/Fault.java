@@ -53,7 +53,12 @@ public enum Fault {
   /** Compliant, but the signed SLO report says the error rate is 0.2. */
   HIGH_ERROR_RATE,
   /** Compliant, but the signed SLO report says 10 requests per second. */
-  LOW_THROUGHPUT;
+  LOW_THROUGHPUT,
+  /**
+   * Compliant with a normal signed SLO report, but the instance's real traffic (its Prometheus
+   * metrics) is slower by the fault's delay: what only a measurement outside the service shows.
+   */
+  SLOW_TRAFFIC;
 
   /** Body size of {@link #OVERSIZED}: 100 KiB, well over the monitor's default 64 KiB cap. */
   public static final int OVERSIZED_BYTES = 100 * 1024;
@@ -66,6 +71,11 @@ public enum Fault {
       names.add(f.wireName());
     }
     WIRE_NAMES = Collections.unmodifiableList(names);
+  }
+
+  /** Whether the fault takes a delay ({@link #SLOW}, {@link #SLOW_TRAFFIC}). */
+  public boolean delayed() {
+    return this == SLOW || this == SLOW_TRAFFIC;
   }
 
   /** The lowercase wire name, e.g. {@code tampered_hash}. */

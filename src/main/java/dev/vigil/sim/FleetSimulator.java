@@ -34,7 +34,8 @@ import java.util.Objects;
  * <p>Admin API (JSON): {@code GET /faults}; {@code PUT /faults/<service>/<environment>} with
  * {@code {"fault":"tampered_hash"}} or {@code {"fault":"slow","delayMs":3000}} (204); {@code DELETE
  * /faults/<service>/<environment>} and {@code DELETE /faults} (204); {@code GET /targets}; the
- * traffic router's {@code GET /traffic} and {@code PUT /traffic/<service>} ({@link #traffic()}).
+ * traffic router's {@code GET /traffic} and {@code PUT /traffic/<service>} ({@link #traffic()});
+ * {@code GET /metrics}, the instances' own traffic in Prometheus text format ({@link #load()}).
  *
  * <p>Thread safety: every method may be called from any thread, the event loop included; none
  * blocks except {@link #writePublicKeys(Path)} (file I/O). Faults and counters are shared with the
@@ -43,11 +44,15 @@ import java.util.Objects;
  * closes its servers, not Vert.x.
  */
 public final class FleetSimulator {
+  private static final long TRAFFIC_TICK_MS = 250;
   private final SimulatorOptions options;
   private final Map<TargetId, Instance> instances;
   private final List<Listener> listeners;
   private final AdminApi admin;
   private final TrafficRouter traffic;
+  private final TrafficMetrics metrics;
+  private final Vertx vertx;
+  private long ticker = -1;
   private Future<Void> stopping;
 
   private FleetSimulator(Vertx vertx, SimulatorOptions options, Map<TargetId, SigningKey> keys, SigningKey untrusted) {
@@ -80,7 +85,13 @@ public final class FleetSimulator {
     this.instances = Collections.unmodifiableMap(byId);
     this.listeners = List.copyOf(all);
     this.traffic = new TrafficRouter(options.services());
+    this.vertx = vertx;
+    this.metrics = new TrafficMetrics(traffic, options.isGenerated() ? 0 : TrafficMetrics.DEFAULT_RPS);
     this.admin = new AdminApi(vertx, this);
+    admin.router().get("/metrics").handler(ctx -> {
+      advanceTraffic();
+      ctx.response().putHeader("Content-Type", "text/plain; version=0.0.4; charset=utf-8").end(metrics.scrape());
+    });
   }
 
   /**
@@ -115,17 +126,18 @@ public final class FleetSimulator {
         }
       }
       return admin.listen(options.adminHost(), options.adminPort());
-    }).transform(ar -> ar.succeeded() ? Future.succeededFuture(this)
+    }).onSuccess(v -> startTraffic()).transform(ar -> ar.succeeded() ? Future.succeededFuture(this)
         : stop().transform(ignored -> Future.failedFuture(ar.cause())));
   }
 
   /** Closes every server of the simulator; idempotent. Pending slow responses are dropped. */
   public synchronized Future<Void> stop() {
     if (stopping == null) {
+      vertx.cancelTimer(ticker);
       List<Future<Void>> closed = new ArrayList<>();
       listeners.forEach(l -> closed.add(l.close()));
       closed.add(admin.close());
-      stopping = Future.join(closed).mapEmpty();
+      stopping = Future.join(closed).<Void>mapEmpty().onComplete(ar -> metrics.close());
     }
     return stopping;
   }
@@ -137,6 +149,25 @@ public final class FleetSimulator {
    */
   public TrafficRouter traffic() {
     return traffic;
+  }
+
+  /**
+   * The synthetic load per service, requests per second, that the instances' traffic metrics show
+   * (admin API {@code GET /metrics}, Prometheus text format; {@link TrafficMetrics}): by default
+   * {@value TrafficMetrics#DEFAULT_RPS} on dedicated ports, none in generated mode.
+   */
+  public double load() {
+    return metrics.rps();
+  }
+
+  /**
+   * Sets the synthetic load per service from now on.
+   *
+   * @throws IllegalArgumentException outside 0 to 1,000,000 requests per second
+   */
+  public void load(double rps) {
+    advanceTraffic();
+    metrics.rps(rps);
   }
 
   /** The options it runs with. */
@@ -244,9 +275,22 @@ public final class FleetSimulator {
   }
 
   Future<Void> apply(Instance instance, FaultSetting setting) {
+    advanceTraffic();
     instance.fault(setting);
     Listener l = instance.listener();
     return l.dedicated() ? l.reconcile() : Future.succeededFuture();
+  }
+
+  /** Accounts for the traffic up to now; called every 250 ms, before a scrape and before a change. */
+  void advanceTraffic() {
+    metrics.advance(options.clock().instant(), instances.values());
+  }
+
+  private synchronized void startTraffic() {
+    advanceTraffic();
+    if (stopping == null) {
+      ticker = vertx.setPeriodic(TRAFFIC_TICK_MS, id -> advanceTraffic());
+    }
   }
 
   private Instance instance(TargetId id) {

@@ -163,7 +163,7 @@ class AdminApiTest extends SimulatorTestBase {
       assertThat(error(put("/faults/integrity-service/green", "{\"fault\":\"slow\",\"delay\":5}")))
           .contains("unknown field 'delay'");
       assertThat(error(put("/faults/integrity-service/green", "{\"fault\":\"stale\",\"delayMs\":5}")))
-          .contains("only to the fault slow");
+          .contains("only to the faults slow and slow_traffic");
       assertThat(error(put("/faults/integrity-service/green", "{\"fault\":\"slow\",\"delayMs\":-5}")))
           .contains("between 0 and 600000 ms");
       assertThat(error(put("/faults/integrity-service/green", "{\"fault\":\"slow\",\"delayMs\":1.5}")))
@@ -179,6 +179,57 @@ class AdminApiTest extends SimulatorTestBase {
       HttpResponse<byte[]> post = send("POST", admin("/faults"), "{}");
       assertThat(post.statusCode()).isEqualTo(405);
       assertThat(error(post)).contains("POST");
+    }
+  }
+
+  @Nested
+  class Metrics {
+    private String scrape() throws Exception {
+      return scrape(sim);
+    }
+
+    private String scrape(FleetSimulator of) throws Exception {
+      HttpResponse<byte[]> r = get(URI.create(of.adminUrl() + "/metrics"));
+      assertThat(r.statusCode()).isEqualTo(200);
+      assertThat(SimHarness.contentType(r)).startsWith("text/plain");
+      return text(r);
+    }
+
+    private double served(String scrape, String environment) {
+      return TrafficMetricsTest.sample(scrape, "vigil_sim_requests_total",
+          "environment=\"" + environment + "\",service=\"integrity-service\",status_class=\"2xx\"");
+    }
+
+    @Test
+    void servesEachInstancesTrafficInPrometheusTextFormat() throws Exception {
+      assertThat(sim.load()).isEqualTo(1200);
+      String first = scrape();
+      assertThat(first).contains("# TYPE vigil_sim_requests_total counter")
+          .contains("# TYPE vigil_sim_request_duration_seconds histogram");
+      assertThat(served(first, "green")).as("the simulator's clock is fixed here: no time, no traffic").isZero();
+    }
+
+    @Test
+    void trafficGrowsWithTheClockAndFollowsTheRouter() throws Exception {
+      FleetSimulator live = await(FleetSimulator.start(vertx, SimHarness.options().withClock(java.time.Clock.systemUTC())));
+      try {
+        String first = scrape(live);
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10))
+            .until(() -> served(scrape(live), "green") > served(first, "green"));
+        // the router starts at green 100 / blue 0: blue serves nothing
+        assertThat(served(scrape(live), "blue")).isZero();
+      } finally {
+        await(live.stop());
+      }
+    }
+
+    @Test
+    void slowTrafficTakesADelayAndLeavesTheAttestationCompliant() throws Exception {
+      assertThat(put("/faults/integrity-service/green", "{\"fault\":\"slow_traffic\",\"delayMs\":2500}").statusCode())
+          .isEqualTo(204);
+      assertThat(faults()).containsExactly(new JsonObject().put("service", "integrity-service")
+          .put("environment", "green").put("fault", "slow_traffic").put("delayMs", 2500));
+      assertThat(poll(sim, INTEGRITY_GREEN).verification().verdict()).isEqualTo(Verdict.COMPLIANT);
     }
   }
 }

@@ -188,7 +188,7 @@ class FleetSimulatorTest extends SimulatorTestBase {
         }
         case GARBAGE -> assertVerdict(Verdict.MALFORMED_ENVELOPE);
         case LEGACY -> assertThat(poll(sim, INTEGRITY_GREEN).status()).isEqualTo(404);
-        case HIGH_LATENCY_REPORT, HIGH_ERROR_RATE, LOW_THROUGHPUT -> assertVerdict(Verdict.COMPLIANT);
+        case HIGH_LATENCY_REPORT, HIGH_ERROR_RATE, LOW_THROUGHPUT, SLOW_TRAFFIC -> assertVerdict(Verdict.COMPLIANT);
       }
       assertOthersCompliant(INTEGRITY_GREEN);
       await(sim.clearFault(INTEGRITY_GREEN));
@@ -327,7 +327,7 @@ class FleetSimulatorTest extends SimulatorTestBase {
       assertThatThrownBy(() -> sim.setFault(purple, Fault.STALE))
           .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("integrity-service/purple");
       assertThatThrownBy(() -> sim.setFault(AUTH_GREEN, Fault.STALE, Duration.ofMillis(5)))
-          .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("only to the fault slow");
+          .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("only to the faults slow and slow_traffic");
       assertThatThrownBy(() -> sim.setFault(AUTH_GREEN, Fault.SLOW, Duration.ofMillis(-1)))
           .isInstanceOf(IllegalArgumentException.class);
       assertThat(EnumSet.allOf(Fault.class)).allSatisfy(f -> assertThat(Fault.fromWireName(f.wireName())).isEqualTo(f));

@@ -77,6 +77,8 @@ class SimulateCommandTest {
     assertThat(err.toString()).contains("--services must be at least 1");
     assertThat(run("--base-port", "70000")).isEqualTo(2);
     assertThat(err.toString()).contains("--base-port must be between 0 and 65535, got 70000");
+    assertThat(run("--base-port", "0", "--admin-port", "0", "--rps", "-5")).isEqualTo(2);
+    assertThat(err.toString()).contains("--rps must be between 0 and 1000000 requests per second per service, got -5.0");
     assertThat(run("--base-port", "0", "--admin-port", "0", "--keys-dir", dir.toString())).isEqualTo(2);
     assertThat(err.toString()).contains("auth-service-green.key.pem");
   }

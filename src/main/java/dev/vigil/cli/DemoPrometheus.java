@@ -1,8 +1,6 @@
 package dev.vigil.cli;
 
-import java.io.File;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -13,7 +11,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The migration demo's real Prometheus: the {@code prometheus} binary on the PATH (Debian package
@@ -25,29 +22,17 @@ final class DemoPrometheus implements AutoCloseable {
   private static final Duration READY_WITHIN = Duration.ofSeconds(30);
   private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
 
-  private final Process process;
+  private final ServerProcess process;
   private final URI url;
-  private final Path log;
 
-  private DemoPrometheus(Process process, URI url, Path log) {
+  private DemoPrometheus(ServerProcess process) {
     this.process = process;
-    this.url = url;
-    this.log = log;
+    this.url = process.uri("");
   }
 
   /** The executable, when installed. */
   static Optional<Path> executable() {
-    String path = System.getenv("PATH");
-    if (path == null) {
-      return Optional.empty();
-    }
-    for (String dir : path.split(File.pathSeparator)) {
-      Path p = Path.of(dir.isEmpty() ? "." : dir, "prometheus");
-      if (Files.isRegularFile(p) && Files.isExecutable(p)) {
-        return Optional.of(p);
-      }
-    }
-    return Optional.empty();
+    return ServerProcess.find("prometheus");
   }
 
   /**
@@ -61,34 +46,11 @@ final class DemoPrometheus implements AutoCloseable {
     Path config = dir.resolve("prometheus.yml");
     Files.writeString(config, "global:\n  scrape_interval: 1s\n  scrape_timeout: 1s\n  evaluation_interval: 1s\n"
         + "scrape_configs:\n  - job_name: vigil-simulator\n    static_configs:\n      - targets: ['" + target + "']\n");
-    int port;
-    try (ServerSocket s = new ServerSocket(0)) {
-      port = s.getLocalPort();
-    }
-    Path log = dir.resolve("prometheus.log");
-    Process p = new ProcessBuilder(List.of(executable.toString(), "--config.file=" + config,
-        "--storage.tsdb.path=" + Files.createDirectories(dir.resolve("data")),
+    int port = ServerProcess.freePort();
+    return new DemoPrometheus(ServerProcess.start("prometheus", port, List.of(executable.toString(),
+        "--config.file=" + config, "--storage.tsdb.path=" + Files.createDirectories(dir.resolve("data")),
         "--web.listen-address=127.0.0.1:" + port, "--web.console.templates=" + dir,
-        "--web.console.libraries=" + dir)).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-    DemoPrometheus prometheus = new DemoPrometheus(p, URI.create("http://127.0.0.1:" + port), log);
-    HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
-    long deadline = System.nanoTime() + READY_WITHIN.toNanos();
-    while (System.nanoTime() < deadline && p.isAlive()) {
-      try {
-        HttpResponse<Void> r = http.send(HttpRequest.newBuilder(prometheus.url.resolve("/-/ready"))
-            .timeout(Duration.ofSeconds(1)).build(), HttpResponse.BodyHandlers.discarding());
-        if (r.statusCode() == 200) {
-          return prometheus;
-        }
-      } catch (IOException notYet) {
-        // not listening yet
-      }
-      Thread.sleep(200); // not a test: polling (bounded) for a child process to become ready
-    }
-    String tail = prometheus.logTail();
-    prometheus.close();
-    throw new IOException("prometheus did not become ready within " + READY_WITHIN.toSeconds() + " s; its log ends:\n"
-        + tail);
+        "--web.console.libraries=" + dir), dir, READY_WITHIN));
   }
 
   /**
@@ -121,25 +83,8 @@ final class DemoPrometheus implements AutoCloseable {
     return url;
   }
 
-  private String logTail() {
-    try {
-      String all = Files.readString(log, StandardCharsets.UTF_8);
-      return all.length() > 2000 ? all.substring(all.length() - 2000) : all;
-    } catch (IOException e) {
-      return "(cannot read " + log + ": " + e.getMessage() + ")";
-    }
-  }
-
   @Override
   public void close() {
-    process.destroy();
-    try {
-      if (!process.waitFor(10, TimeUnit.SECONDS)) {
-        process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-      }
-    } catch (InterruptedException e) {
-      process.destroyForcibly();
-      Thread.currentThread().interrupt();
-    }
+    process.close();
   }
 }

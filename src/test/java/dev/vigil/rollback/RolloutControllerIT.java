@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.vigil.attest.TrustStore;
 import dev.vigil.cli.RolloutCli;
+import dev.vigil.cli.ServerProcess;
 import dev.vigil.config.ConfigLoader;
 import dev.vigil.config.VigilConfig;
 import dev.vigil.events.CloudEvent;
@@ -24,8 +25,6 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
-import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -68,7 +67,7 @@ class RolloutControllerIT {
   PrometheusMeterRegistry registry;
   RollbackController controller;
   KafkaConsumer<byte[], byte[]> reader;
-  Process prometheus;
+  ServerProcess prometheus;
   String prefix;
   final List<CloudEvent> seen = new ArrayList<>();
 
@@ -92,8 +91,7 @@ class RolloutControllerIT {
       reader.close();
     }
     if (prometheus != null) {
-      prometheus.destroy();
-      prometheus.waitFor();
+      prometheus.close();
     }
     TestVertx.await(sim.stop());
     TestVertx.await(vertx.close());
@@ -190,9 +188,9 @@ class RolloutControllerIT {
 
   @Test
   void aFailingPromqlCheckAbortsBackToBlue(KafkaBroker broker) throws Exception {
-    Path binary = Path.of("/usr/bin/prometheus");
-    Assumptions.assumeTrue(Files.isExecutable(binary), "Debian's prometheus is not installed (/usr/bin/prometheus)");
-    int port = freePort();
+    Path binary = ServerProcess.find("prometheus").orElse(null);
+    Assumptions.assumeTrue(binary != null, "Debian's prometheus is not installed (no prometheus on PATH or in /usr/bin)");
+    int port = ServerProcess.freePort();
     startPrometheus(binary, port);
     start(broker, "  failureLimit: 2\n  analysis:\n    prometheus:\n      url: http://127.0.0.1:" + port + "\n"
         + "      queries:\n        - {name: error_ratio, query: 'vector(5)', max: 1}\n"
@@ -278,21 +276,11 @@ class RolloutControllerIT {
         .findFirst().orElseThrow().state();
   }
 
-  static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
-    }
-  }
-
   void startPrometheus(Path binary, int port) throws Exception {
     Path config = dir.resolve("prometheus.yml");
     Files.writeString(config, "global: {scrape_interval: 15s}\n");
-    prometheus = new ProcessBuilder(binary.toString(), "--config.file=" + config,
-        "--web.listen-address=127.0.0.1:" + port, "--storage.tsdb.path=" + dir.resolve("tsdb"))
-        .redirectErrorStream(true).redirectOutput(dir.resolve("prometheus.log").toFile()).start();
-    HttpClient http = HttpClient.newHttpClient();
-    await().atMost(Duration.ofSeconds(30)).ignoreExceptions().until(() -> http.send(HttpRequest.newBuilder(
-        URI.create("http://127.0.0.1:" + port + "/-/ready")).build(), HttpResponse.BodyHandlers.discarding())
-        .statusCode() == 200);
+    prometheus = ServerProcess.start("prometheus", port, List.of(binary.toString(), "--config.file=" + config,
+        "--web.listen-address=127.0.0.1:" + port, "--storage.tsdb.path=" + dir.resolve("tsdb")), dir,
+        Duration.ofSeconds(30));
   }
 }

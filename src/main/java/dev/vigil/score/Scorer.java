@@ -47,7 +47,7 @@ import java.util.TreeMap;
  * RuleKind#AVAILABILITY}, {@link RuleKind#LATENCY_P95} and {@link RuleKind#COMPLIANCE_SCORE} (the
  * kinds a cut-off monitor cannot judge) are not evaluated at all: their counts
  * are not touched, and their breaches are neither opened nor resolved. Every other rule is
- * evaluated as usual. {@link #partitionChanged()} tells whether the last call flipped the flag.
+ * evaluated as usual. Callers that act on a change compare {@link #partitioned()} with what they last saw.
  * Polls made while the monitor judged itself partitioned (every observation recorded while
  * partitioned, and each target's last observation when a partition begins if it has an
  * availability verdict) are attributed to the partition ({@link TargetMemory.Attribution#PARTITION}):
@@ -112,7 +112,6 @@ public final class Scorer {
   private int partitionMinTargets;
   private final Map<TargetId, TargetState> targets = new TreeMap<>();
   private boolean partitioned;
-  private boolean partitionChanged;
   private boolean overloaded;
   private Instant overloadedSince;
   /** Known targets whose newest observation has an availability verdict; kept incrementally. */
@@ -281,7 +280,6 @@ public final class Scorer {
    */
   public List<BreachTransition> observe(Observation o, String expectedHash, boolean monitorFault) {
     Objects.requireNonNull(o, "o");
-    partitionChanged = false;
     TargetState state = targets.get(o.target());
     if (state == null) {
       return List.of();
@@ -384,14 +382,6 @@ public final class Scorer {
     return Optional.ofNullable(overloadedSince);
   }
 
-  /**
-   * True when the last call to {@link #observe} or {@link #setTargets} flipped {@link
-   * #partitioned()} (entering or leaving a partition); false after an ignored observation.
-   */
-  public boolean partitionChanged() {
-    return partitionChanged;
-  }
-
   /** The newest recorded observation of {@code id}; empty for an unknown or never-observed target. */
   public Optional<Observation> last(TargetId id) {
     TargetState state = targets.get(id);
@@ -411,7 +401,7 @@ public final class Scorer {
    * Makes {@code id} known with {@code memory} instead of what it had (a restart, or a target moved
    * here from another monitor): the same window, counts and open breaches, so scoring continues and
    * an open breach stays the same breach. Open breaches of rules that are no longer enabled are
-   * resolved at {@code now}. The partition flag is re-evaluated ({@link #partitionChanged()}).
+   * resolved at {@code now}. The partition flag is re-evaluated.
    *
    * @return the RESOLVED transitions of those breaches, by rule name
    * @throws IllegalArgumentException when a breach of {@code memory} belongs to another target
@@ -502,8 +492,7 @@ public final class Scorer {
     } else {
       partitioned = (double) unreachable / known >= partitionThreshold;
     }
-    partitionChanged = partitioned != was;
-    if (partitionChanged && partitioned) {
+    if (partitioned && !was) {
       targets.values().forEach(t -> t.window.attributeNewest(TargetMemory.Attribution.PARTITION, true));
     }
   }

@@ -5,7 +5,6 @@ import dev.vigil.score.TargetId;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -194,10 +193,5 @@ public final class StateKeeper {
       store.close();
       return null;
     }, true));
-  }
-
-  /** The flush interval, for logs. */
-  public Duration flushInterval() {
-    return config.flushInterval();
   }
 }

@@ -235,6 +235,25 @@ public final class HttpProbe {
   }
 
   /**
+   * Applies {@code tls} (trusted CA, client certificate, host-name check) to {@code o} and turns
+   * TLS on; nothing when {@code tls} is null. The one mapping of a {@link TlsConfig} onto a Vert.x
+   * client, for the probe and for every other client that takes the same settings.
+   */
+  public static HttpClientOptions withTls(HttpClientOptions o, TlsConfig tls) {
+    if (tls != null) {
+      o.setSsl(true).setVerifyHost(tls.verifyHostname());
+      if (tls.caFile() != null) {
+        o.setTrustOptions(new PemTrustOptions().addCertPath(tls.caFile().toString()));
+      }
+      if (tls.certFile() != null && tls.keyFile() != null) {
+        o.setKeyCertOptions(new PemKeyCertOptions().setCertPath(tls.certFile().toString())
+            .setKeyPath(tls.keyFile().toString()));
+      }
+    }
+    return o;
+  }
+
+  /**
    * One client per TLS configuration and deadline: the TCP connect and TLS handshake timeouts are
    * client options, and they must not outlive the poll (Vert.x's default of 60 s kept sockets to
    * blackholed targets open long after their polls had timed out). The idle timeout only closes
@@ -252,16 +271,7 @@ public final class HttpProbe {
           .setSslHandshakeTimeoutUnit(TimeUnit.MILLISECONDS)
           .setIdleTimeout(KEEP_ALIVE_SECONDS + 1)
           .setIdleTimeoutUnit(TimeUnit.SECONDS);
-      if (tls != null) {
-        o.setSsl(true).setVerifyHost(tls.verifyHostname());
-        if (tls.caFile() != null) {
-          o.setTrustOptions(new PemTrustOptions().addCertPath(tls.caFile().toString()));
-        }
-        if (tls.certFile() != null && tls.keyFile() != null) {
-          o.setKeyCertOptions(new PemKeyCertOptions().setCertPath(tls.certFile().toString())
-              .setKeyPath(tls.keyFile().toString()));
-        }
-      }
+      withTls(o, tls);
       return vertx.httpClientBuilder().with(o).with(new PoolOptions().setHttp1MaxSize(poolSizePerHost))
           .withConnectHandler(conn -> conn.exceptionHandler(e -> LOG.debug("connection to a target failed: {}", e.toString())))
           .build();

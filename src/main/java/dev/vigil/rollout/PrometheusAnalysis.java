@@ -1,7 +1,7 @@
 package dev.vigil.rollout;
 
 import dev.vigil.config.RolloutConfig;
-import dev.vigil.config.TlsConfig;
+import dev.vigil.poll.HttpProbe;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClientAgent;
@@ -10,8 +10,6 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.RequestOptions;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import io.vertx.core.net.PemKeyCertOptions;
-import io.vertx.core.net.PemTrustOptions;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -42,16 +40,8 @@ public final class PrometheusAnalysis implements Analysis {
     this.base = u.endsWith("/") ? u.substring(0, u.length() - 1) : u;
     HttpClientOptions o = new HttpClientOptions().setMaxRedirects(0)
         .setConnectTimeout((int) Math.min(Integer.MAX_VALUE, config.timeout().toMillis()));
-    TlsConfig tls = config.tls();
     if ("https".equals(config.url().getScheme())) {
-      o.setSsl(true).setVerifyHost(tls == null || tls.verifyHostname());
-      if (tls != null && tls.caFile() != null) {
-        o.setTrustOptions(new PemTrustOptions().addCertPath(tls.caFile().toString()));
-      }
-      if (tls != null && tls.certFile() != null) {
-        o.setKeyCertOptions(new PemKeyCertOptions().setCertPath(tls.certFile().toString())
-            .setKeyPath(tls.keyFile().toString()));
-      }
+      HttpProbe.withTls(o.setSsl(true), config.tls());
     }
     this.client = vertx.createHttpClient(o);
   }

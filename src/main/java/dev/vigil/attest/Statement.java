@@ -171,6 +171,21 @@ public record Statement(
     return v;
   }
 
+  /**
+   * The statement inside a DSSE envelope, read WITHOUT checking any signature (a report reading
+   * what a service said; {@link Verifier} and {@link DsseVerifier} decide whether to believe it);
+   * empty when the bytes are not an in-toto envelope holding a valid statement.
+   */
+  public static java.util.Optional<Statement> readUnverified(byte[] envelopeJson) {
+    try {
+      Envelope env = Envelope.parse(envelopeJson, Verifier.DEFAULT_MAX_SIGNATURES);
+      return Envelope.IN_TOTO.equals(env.payloadType()) ? java.util.Optional.of(parse(env.payload()))
+          : java.util.Optional.empty();
+    } catch (Malformed | RuntimeException e) {
+      return java.util.Optional.empty();
+    }
+  }
+
   static String clip(String s) {
     return s.length() > 80 ? s.substring(0, 80) + "…" : s;
   }

@@ -31,6 +31,7 @@ import picocli.CommandLine.Command;
         OutboxCommand.class, DedupCommand.class,
         RolloutCommand.class,
         AuditCommand.class,
+        ReportCommand.class,
         BenchCommand.class,
         CommandLine.HelpCommand.class
     })

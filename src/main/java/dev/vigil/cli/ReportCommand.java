@@ -3,6 +3,7 @@ package dev.vigil.cli;
 import dev.vigil.attest.Keys;
 import dev.vigil.config.BoundedFiles;
 import dev.vigil.report.EvidenceSource;
+import dev.vigil.report.HtmlReport;
 import dev.vigil.report.JsonReport;
 import dev.vigil.report.MarkdownReport;
 import dev.vigil.report.Report;
@@ -134,6 +135,7 @@ final class ReportCommand implements Callable<Integer> {
   static String render(Report report, String format) {
     return switch (format) {
       case "json" -> JsonReport.render(report);
+      case "html" -> HtmlReport.render(report);
       default -> MarkdownReport.render(report);
     };
   }

@@ -11,6 +11,7 @@ import dev.vigil.report.ReportBuilder;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -62,7 +63,16 @@ final class ReportCommand implements Callable<Integer> {
   static final class Source {
     @Option(names = "--dir", paramLabel = "DIR", description = "The evidence log directory (evidence.dir).")
     Path dir;
+
+    @Option(names = "--url", paramLabel = "MONITOR",
+        description = "A monitor's API base URL (e.g. http://127.0.0.1:8080): the checkpoint and entries are read from"
+            + " its /api/v1/evidence endpoints, 1000 entries a call.")
+    URI url;
   }
+
+  @Option(names = "--timeout", paramLabel = "DURATION", converter = Converters.HumanDuration.class, defaultValue = "30s",
+      description = "Timeout of each request with --url (default: ${DEFAULT-VALUE}).")
+  Duration timeout;
 
   @Option(names = "--checkpoint", paramLabel = "FILE",
       description = "A signed checkpoint: only the entries it covers are used, and they must hash to its root."
@@ -95,8 +105,8 @@ final class ReportCommand implements Callable<Integer> {
     if (staleAfter.isZero() || staleAfter.isNegative()) {
       throw new Main.InputException("--stale-after must be positive");
     }
-    if (key != null && checkpoint == null) {
-      throw new Main.InputException("--key verifies a checkpoint: give --checkpoint FILE too");
+    if (key != null && checkpoint == null && source.url == null) {
+      throw new Main.InputException("--key verifies a checkpoint: give --checkpoint FILE too (or --url: its latest)");
     }
     byte[] note = checkpoint == null ? null : CliFiles.read(checkpoint, "--checkpoint", BoundedFiles.KEY_MAX_BYTES);
     Keys.PublicKeyMaterial monitorKey = key == null ? null : CliFiles.publicKey(key, "--key");
@@ -122,6 +132,18 @@ final class ReportCommand implements Callable<Integer> {
   }
 
   private EvidenceSource.Loaded load(byte[] note, Keys.PublicKeyMaterial monitorKey) throws EvidenceSource.Untrusted {
+    if (source.url != null) {
+      String scheme = source.url.getScheme();
+      if (scheme == null || !(scheme.equals("http") || scheme.equals("https")) || source.url.getHost() == null
+          || source.url.getRawQuery() != null) {
+        throw new Main.InputException("--url " + source.url + ": expected an http:// or https:// URL with a host and no query");
+      }
+      try {
+        return EvidenceSource.fromUrl(source.url, note, monitorKey, timeout);
+      } catch (java.io.IOException e) {
+        throw new Main.InputException("--url " + e.getMessage());
+      }
+    }
     if (!Files.isDirectory(source.dir)) {
       throw new Main.InputException("--dir " + source.dir + ": no such directory");
     }

@@ -64,6 +64,21 @@ public final class EvidenceSource {
     return c.finish(cp);
   }
 
+  /**
+   * Fetches the entries from a monitor's evidence endpoints (evidence-v1 section 4).
+   *
+   * @param note a signed checkpoint, or null to use the monitor's latest ({@code GET /api/v1/evidence/checkpoint})
+   * @throws IOException when the monitor cannot be read (unreachable, a status other than 200)
+   */
+  public static Loaded fromUrl(java.net.URI monitor, byte[] note, Keys.PublicKeyMaterial key, java.time.Duration timeout)
+      throws IOException, Untrusted {
+    try (MonitorApi api = new MonitorApi(monitor, timeout)) {
+      byte[] n = note != null ? note : api.checkpoint();
+      Opened cp = open(n, key);
+      return check(api.entries(0, cp.checkpoint().size()), n, key);
+    }
+  }
+
   /** Checks entries fetched elsewhere (one canonical entry per element, from index 0). */
   static Loaded check(List<byte[]> entries, byte[] note, Keys.PublicKeyMaterial key) throws Untrusted {
     Opened cp = note == null ? null : open(note, key);

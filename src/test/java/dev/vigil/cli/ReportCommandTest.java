@@ -79,6 +79,15 @@ class ReportCommandTest {
     }
 
     @Test
+    void htmlForOneService() throws IOException {
+      Path out = dir.resolve("report.html");
+      Cli.Result r = report("--format", "html", "--service", Fixtures.SERVICE, "--out", out.toString());
+      assertThat(r.code()).as(r.toString()).isZero();
+      assertThat(Files.readString(out)).startsWith("<!DOCTYPE html>").contains("<svg", "<path class=\"line\" d=\"M")
+          .endsWith("</html>\n");
+    }
+
+    @Test
     void aDateIsItsMidnightUtc() {
       Cli.Result r = Cli.run("report", "--dir", logDir.toString(), "--from", "2026-11-26", "--to", "2026-11-27",
           "--format", "json");

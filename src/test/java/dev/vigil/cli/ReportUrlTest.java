@@ -159,7 +159,7 @@ class ReportUrlTest {
     }
 
     @Test
-    void aMonitorThatIsNotThere() {
+    void aMonitorThatIsNotThere() throws IOException {
       String url = server.url("");
       server.close();
       Cli.Result r = Cli.run("report", "--url", url, "--from", "2026-11-26", "--to", "2026-11-27", "--timeout", "5s");

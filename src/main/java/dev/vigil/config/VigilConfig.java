@@ -17,6 +17,7 @@ import java.util.Map;
  * @param overload the thresholds above which the monitor judges itself overloaded
  * @param rollout progressive migrations run by the rollback controller ({@link RolloutConfig#defaults()} when absent)
  * @param state where the durable target state is kept ({@link StateConfig#disabled()} when built in code)
+ * @param group the group of monitors this instance belongs to ({@link GroupConfig#none()}: none)
  */
 public record VigilConfig(
     String monitorId,
@@ -33,7 +34,8 @@ public record VigilConfig(
     ControllerConfig controller,
     OverloadConfig overload,
     RolloutConfig rollout,
-    StateConfig state) {
+    StateConfig state,
+    GroupConfig group) {
 
   public VigilConfig {
     policies = Map.copyOf(policies);
@@ -44,6 +46,16 @@ public record VigilConfig(
     java.util.Objects.requireNonNull(overload, "overload");
     java.util.Objects.requireNonNull(rollout, "rollout");
     java.util.Objects.requireNonNull(state, "state");
+    java.util.Objects.requireNonNull(group, "group");
+  }
+
+  /** As the canonical constructor, without a group. */
+  public VigilConfig(String monitorId, ServerConfig server, PollingConfig polling, ScoringConfig scoring,
+      PolicyConfig defaultPolicy, Map<String, PolicyConfig> policies, List<Rule> rules, List<TargetConfig> targets,
+      KafkaConfig kafka, EventsConfig events, RollbackConfig rollback, ControllerConfig controller,
+      OverloadConfig overload, RolloutConfig rollout, StateConfig state) {
+    this(monitorId, server, polling, scoring, defaultPolicy, policies, rules, targets, kafka, events, rollback,
+        controller, overload, rollout, state, GroupConfig.none());
   }
 
   /** As the canonical constructor, with the default rollout settings and without durable state. */
@@ -71,7 +83,7 @@ public record VigilConfig(
   static final String DEFAULT_MONITOR_ID = "monitor-0";
   private static final List<String> KEYS =
       List.of("monitorId", "server", "polling", "scoring", "policies", "rules", "targets", "kafka", "events",
-          "rollback", "controller", "overload", "rollout", "state");
+          "rollback", "controller", "overload", "rollout", "state", "group");
 
   /**
    * The top level of the document: every section, read in an order that lets targets see polling and policies.
@@ -105,8 +117,9 @@ public record VigilConfig(
     OverloadConfig overload = OverloadConfig.read(m.node("overload"));
     RolloutConfig rollout = RolloutConfig.read(m.node("rollout"));
     StateConfig state = StateConfig.read(m.node("state"));
+    GroupConfig group = GroupConfig.read(m.node("group"), kafka);
     VigilConfig config = new VigilConfig(monitorId, server, polling, scoring, policies.defaultPolicy(),
-        policies.byEnvironment(), rules, targets, kafka, events, rollback, controller, overload, rollout, state);
+        policies.byEnvironment(), rules, targets, kafka, events, rollback, controller, overload, rollout, state, group);
     if (m.has("controller")) {
       LoadContext ctx = root.context();
       for (ConfigError e : ControllerConfig.requirements(config)) {

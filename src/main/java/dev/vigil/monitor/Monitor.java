@@ -85,6 +85,8 @@ public final class Monitor {
   private StateStore stateStore;
   private StateKeeper state;
   private boolean announcedPartitioned;
+  /** The configured targets this instance polls: all, or a group member's shards ({@link #restrictTo}). */
+  private java.util.function.Predicate<TargetId> owned = id -> true;
 
   private static final class State {
     PollTarget target;
@@ -112,6 +114,19 @@ public final class Monitor {
     this.stateStore = store;
   }
 
+  /**
+   * From now on polls only the configured targets {@code owned} accepts (a group member: the targets
+   * of its shards), and re-applies the targets when running. A target it stops polling that the
+   * scorer still knows is treated as removed from the configuration: {@link #releaseState} targets
+   * that move to another monitor first. Call before {@link #start}, or on this monitor's context.
+   */
+  public void restrictTo(java.util.function.Predicate<TargetId> owned) {
+    this.owned = java.util.Objects.requireNonNull(owned, "owned");
+    if (scheduler != null) {
+      applyTargets(config);
+    }
+  }
+
   /** Starts polling the targets of {@code initial}, after restoring their saved state. */
   public Future<Void> start(VigilConfig initial) {
     this.config = initial;
@@ -129,7 +144,7 @@ public final class Monitor {
     if (stateStore != null) {
       state = new StateKeeper(vertx, stateStore, initial.state(), clock, this::capture, metrics::recordRestored);
     }
-    return restoreState(id -> true).map(restored -> {
+    return restoreState(owned).map(restored -> {
       applyTargets(initial);
       fleetTimer = vertx.setPeriodic(FLEET_SCORE_PERIOD_MS, id -> {
         fleet = scorer.fleetScores(clock.instant());
@@ -139,7 +154,7 @@ public final class Monitor {
         state.start();
       }
       metrics.setReloadSuccessful(true);
-      LOG.info("monitor {} polling {} targets ({} restored)", initial.monitorId(), initial.targets().size(), restored);
+      LOG.info("monitor {} polling {} targets ({} restored)", initial.monitorId(), targetCount, restored);
       return null;
     });
   }
@@ -344,6 +359,9 @@ public final class Monitor {
   private void applyTargets(VigilConfig c) {
     Map<TargetId, PollTarget> wanted = new LinkedHashMap<>();
     for (TargetConfig t : c.targets()) {
+      if (!owned.test(t.id())) {
+        continue;
+      }
       PolicyConfig policy = c.policyFor(t.environment());
       wanted.put(t.id(), PollTarget.of(t, policy, c.polling().maxResponseBytes(), c.polling().retryBackoff()));
     }

@@ -48,6 +48,8 @@ public final class MonitorVerticle extends VerticleBase implements MonitorView {
   private Monitor monitor;
   private MonitorServer server;
   private volatile int port = -1;
+  /** This instance's membership in a group of monitors; null without a group. */
+  private volatile dev.vigil.group.GroupMember group;
 
   MonitorVerticle(MonitorBuilder b) {
     this.initial = b.config;
@@ -70,7 +72,11 @@ public final class MonitorVerticle extends VerticleBase implements MonitorView {
       return vertx.executeBlocking(() -> dev.vigil.state.StateStores.open(initial, clock), false)
           .compose(store -> {
             store.ifPresent(monitor::keepState);
-            return monitor.start(initial);
+            dev.vigil.group.MonitorShards shards = initial.group().enabled() ? dev.vigil.group.MonitorShards.attach(
+                context, monitor, initial.group().shards(), initial.kafka().deliveryTimeout().multipliedBy(2)) : null;
+            return monitor.start(initial).compose(v -> shards == null ? Future.succeededFuture() : vertx.executeBlocking(
+                () -> group = dev.vigil.group.GroupMember.join(initial.kafka(), initial.group(), shards, metrics.registry()),
+                false));
           });
     }).compose(v -> onContext(serverContext, server::start))
         .onSuccess(p -> port = p)
@@ -98,6 +104,11 @@ public final class MonitorVerticle extends VerticleBase implements MonitorView {
   /** Closes the pipeline and the metrics this verticle opened (blocking work: on a worker). */
   private Future<Void> closeOwned() {
     return vertx.executeBlocking(() -> {
+      dev.vigil.group.GroupMember g = group;
+      if (g != null) {
+        g.close();
+        group = null;
+      }
       KafkaEventPipeline p = pipeline;
       if (p != null) {
         p.close();
@@ -179,7 +190,16 @@ public final class MonitorVerticle extends VerticleBase implements MonitorView {
 
   @Override
   public Future<?> stop() {
-    return server.stop().eventually(() -> monitor.stop()).eventually(this::closeOwned);
+    return server.stop().eventually(this::leaveGroup).eventually(() -> monitor.stop()).eventually(this::closeOwned);
+  }
+
+  /** Leaves the group (its shards handed over, their state saved first) on a worker: the handover runs on this context. */
+  private Future<Void> leaveGroup() {
+    dev.vigil.group.GroupMember g = group;
+    return g == null ? Future.succeededFuture() : vertx.executeBlocking(() -> {
+      g.close();
+      return null;
+    }, false);
   }
 
   /** The HTTP server's connection counts (open, refused at the cap, timed out); null before it starts. */

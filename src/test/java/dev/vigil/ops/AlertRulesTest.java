@@ -40,7 +40,8 @@ class AlertRulesTest {
   @Test
   void promtoolCheckRulesPasses() throws Exception {
     String out = promtool("check", "rules", "alert-rules/vigil.rules.yml");
-    assertThat(out).contains("SUCCESS: " + OpsFiles.alertRules().size() + " rules found");
+    assertThat(out).contains("SUCCESS: " + (OpsFiles.alertRules().size() + OpsFiles.recordingRules().size())
+        + " rules found");
   }
 
   @Test
@@ -114,6 +115,20 @@ class AlertRulesTest {
     }
     assertThat(fires).as(name + " has a test where it fires").isTrue();
     assertThat(silent).as(name + " has a test where it stays silent").isTrue();
+  }
+
+  @Test
+  void recordingRulesSumPerInstanceFiguresAndAreUnitTested() {
+    String tests = OpsFiles.read(OpsFiles.RULE_TESTS);
+    assertThat(OpsFiles.recordingRules()).isNotEmpty().allSatisfy(r -> {
+      String name = r.get("record").asText();
+      assertThat(name).as(name).matches("job:constitutional_[a-z_]+:[a-z0-9]+");
+      assertThat(r.get("expr").asText()).as(name).doesNotContain("instance)").containsPattern("by \\(job");
+    });
+    for (String name : List.of("job:constitutional_monitor_targets:sum", "job:constitutional_monitor_shards_owned:sum",
+        "job:constitutional_breach_active:max")) {
+      assertThat(tests).as(name + " has a promql_expr_test").contains("expr: " + name + "\n");
+    }
   }
 
   @Test

@@ -365,6 +365,10 @@ class KubernetesManifestsTest {
           if (m.find()) {
             Files.writeString(keysDir.resolve(m.group(1)), Keys.generate(Scheme.ED25519, random).publicKey().toPem());
           }
+          java.util.regex.Matcher priv = java.util.regex.Pattern.compile("([\\w.-]+\\.key\\.pem)").matcher(line);
+          if (priv.find() && !line.trim().startsWith("#")) {
+            Files.writeString(keysDir.resolve(priv.group(1)), Keys.generate(Scheme.ED25519, random).privatePem());
+          }
         }
         Path config = dir.resolve("vigil.yaml");
         Files.writeString(config, yaml);
@@ -387,6 +391,26 @@ class KubernetesManifestsTest {
         assertThat(c.getPorts()).as(id(d)).anyMatch(p -> p.getContainerPort() == r.orElseThrow().server().port());
         // Shipped without a token, the admin endpoints are disabled (403): never a known token.
         assertThat(r.orElseThrow().server().adminToken()).as(id(d) + " admin token as shipped").isNullOrEmpty();
+      }
+    }
+  }
+
+  /** The group: three replicas of one configuration with a group and Kafka; every other monitor runs alone. */
+  @Test
+  void theMonitorGroupRunsThreeReplicasOfOneGroupConfiguration() {
+    Deployment d = find(Deployment.class, "vigil", "vigil-monitor-group").orElseThrow();
+    assertThat(d.getSpec().getReplicas()).isEqualTo(3);
+    Container c = d.getSpec().getTemplate().getSpec().getContainers().get(0);
+    assertThat(c.getEnv()).anyMatch(e -> e.getName().equals("POD_NAME") && e.getValueFrom() != null
+        && "metadata.name".equals(e.getValueFrom().getFieldRef().getFieldPath()));
+    String yaml = find(ConfigMap.class, "vigil", "vigil-group-config").orElseThrow().getData().get("vigil.yaml");
+    assertThat(yaml).contains("\ngroup:\n  name: vigil-monitors\n").contains("\nkafka:\n  bootstrapServers: ")
+        .contains("monitorId: ${POD_NAME}");
+    assertThat(d.getSpec().getTemplate().getMetadata().getLabels()).containsEntry("app.kubernetes.io/name", "vigil-monitor");
+    for (ConfigMap cm : of(ConfigMap.class)) {
+      if (!cm.getMetadata().getName().equals("vigil-group-config") && cm.getData() != null) {
+        cm.getData().values().forEach(v -> assertThat(v).as(id(cm) + ": only the group manifest has a group")
+            .doesNotContainPattern("(?m)^\\s*group:"));
       }
     }
   }

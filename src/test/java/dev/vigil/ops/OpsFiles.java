@@ -61,6 +61,19 @@ final class OpsFiles {
     return out;
   }
 
+  /** Every recording rule of the shipped rule file, in file order. */
+  static List<JsonNode> recordingRules() {
+    List<JsonNode> out = new ArrayList<>();
+    for (JsonNode g : yaml(RULES).get("groups")) {
+      for (JsonNode r : g.get("rules")) {
+        if (r.has("record")) {
+          out.add(r);
+        }
+      }
+    }
+    return out;
+  }
+
   /** The dashboard JSON files (not the provisioning files). */
   static List<Path> dashboards() {
     try (Stream<Path> s = Files.list(DASHBOARDS)) {

@@ -149,6 +149,9 @@ class ConfigSchemaTest {
           at = at.putObject(parts[i]);
         }
         at.set(parts[parts.length - 1], value);
+        if (parts.length == 2) {
+          fillRequiredSiblings(schema.path("properties").path(parts[0]), at);
+        }
         doc.set("targets", minimalTargets);
         List<String> errors = check(doc.toString());
         if (!errors.isEmpty()) {
@@ -156,6 +159,17 @@ class ConfigSchemaTest {
         }
       });
       assertThat(bad).isEmpty();
+    }
+
+    /** A section with required keys is checked with each missing one set to its schema example. */
+    private void fillRequiredSiblings(JsonNode section, ObjectNode at) {
+      section.path("required").forEach(name -> {
+        if (!at.has(name.asText())) {
+          JsonNode example = section.path("properties").path(name.asText()).path("examples").path(0);
+          assertThat(example.isMissingNode()).as("%s has an example", name.asText()).isFalse();
+          at.set(name.asText(), example);
+        }
+      });
     }
   }
 

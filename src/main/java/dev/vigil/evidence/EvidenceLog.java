@@ -167,6 +167,11 @@ public final class EvidenceLog implements AutoCloseable {
     return tree.size();
   }
 
+  /** Bytes of durable entries on disk (the log file). */
+  public synchronized long bytes() {
+    return log.size();
+  }
+
   /** Entries that survive a crash. */
   public synchronized long durableSize() {
     return tree.size() - pending.size();

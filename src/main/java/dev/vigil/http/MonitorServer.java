@@ -78,6 +78,7 @@ public final class MonitorServer {
     both(router, "/api/v1/targets", rc -> serve(rc, targetsPage, JSON));
     both(router, "/api/v1/breaches", rc -> serve(rc, breachesPage, JSON));
     new StatusRoutes(view.history(), snapshot::get, this::render, this::serve).install(router, this::fromSnapshot);
+    new EvidenceRoutes(vertx, view::evidence).install(router);
     router.post("/-/reload").handler(this::reload);
     router.route().last().handler(rc -> json(rc, 404, ApiJson.error("no such endpoint: " + rc.request().path())));
 

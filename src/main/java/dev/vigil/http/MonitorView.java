@@ -31,6 +31,11 @@ public interface MonitorView {
     return new PollHistory();
   }
 
+  /** The evidence log the section-4 endpoints read, or null when the monitor keeps none. */
+  default EvidenceApi evidence() {
+    return null;
+  }
+
   /** Re-reads and applies the configuration; completes on the caller's context with the errors that refused it. */
   Future<List<String>> reload();
 }

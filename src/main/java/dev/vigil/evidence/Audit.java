@@ -63,6 +63,42 @@ public final class Audit {
    */
   public static Report verify(Path logFile, byte[] checkpointNote, Keys.PublicKeyMaterial monitorKey,
       byte[] previousNote, VigilConfig fleet) throws IOException {
+    return verify(scan -> {
+      RecordLog.Recovery rec = RecordLog.read(logFile, EvidenceLog.MAX_ENTRY_BYTES, scan::accept);
+      return new Read(rec.corruptRecords(), rec.corruptOffsets(), rec.tailBytes());
+    }, checkpointNote, monitorKey, previousNote, fleet);
+  }
+
+  /**
+   * Audits entries fetched elsewhere (a monitor's section-4 endpoints: one canonical entry per
+   * element, from index 0) against {@code checkpointNote} signed by {@code monitorKey}.
+   */
+  public static Report verifyEntries(List<byte[]> entries, byte[] checkpointNote, Keys.PublicKeyMaterial monitorKey,
+      byte[] previousNote, VigilConfig fleet) {
+    try {
+      return verify(scan -> {
+        long at = 0;
+        for (byte[] e : entries) {
+          scan.accept(at, e);
+          at += e.length + 1;
+        }
+        return new Read(0, List.of(), 0);
+      }, checkpointNote, monitorKey, previousNote, fleet);
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
+  /** What reading the entries found besides them. */
+  private record Read(long corruptRecords, List<Long> corruptOffsets, long tailBytes) {}
+
+  /** Feeds every entry to the scan. */
+  private interface Source {
+    Read feed(Scan scan) throws IOException;
+  }
+
+  private static Report verify(Source source, byte[] checkpointNote, Keys.PublicKeyMaterial monitorKey,
+      byte[] previousNote, VigilConfig fleet) throws IOException {
     List<String> checked = new ArrayList<>();
     SignedCheckpoint.Result opened = open(checkpointNote, monitorKey);
     if (!(opened instanceof SignedCheckpoint.Verified v)) {
@@ -73,7 +109,7 @@ public final class Audit {
     Map<String, TrustStore> trust = fleet == null ? null : trustByTarget(fleet);
     Scan scan = new Scan(trust, cp.origin().startsWith(Checkpoint.ORIGIN_PREFIX)
         ? cp.origin().substring(Checkpoint.ORIGIN_PREFIX.length()) : null);
-    RecordLog.Recovery rec = RecordLog.read(logFile, EvidenceLog.MAX_ENTRY_BYTES, scan::accept);
+    Read rec = source.feed(scan);
     long n = scan.tree.size();
     if (rec.corruptRecords() > 0) {
       String corrupt = "corrupt record(s) at byte(s) " + rec.corruptOffsets() + " (damaged or edited without its CRC32C)";

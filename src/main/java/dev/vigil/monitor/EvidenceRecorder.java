@@ -199,7 +199,7 @@ final class EvidenceRecorder implements MonitorListener, EvidenceApi, AutoClosea
   private void checkpointNow(boolean always) throws IOException {
     log.flush();
     logBytes.set(log.bytes());
-    if (key == null || !always && log.size() == lastCheckpointed) {
+    if (key == null || !always && (log.size() == lastCheckpointed || log.size() == 0)) {
       return;
     }
     Checkpoint cp = log.checkpoint();

@@ -309,10 +309,35 @@ class EvidenceEndpointsTest {
     }
 
     @Test
+    void auditVerifyUrlFetchesTheCheckpointAndEntriesAndReVerifiesTheEnvelopes() throws Exception {
+      Cli.Result r = Cli.run("audit", "verify", "--url", "http://127.0.0.1:" + monitor.port(), "--key",
+          dir.resolve("event.pub.pem").toString(), "--config", dir.resolve("vigil.yaml").toString());
+      assertThat(r.code()).as(r.toString()).isZero();
+      assertThat(r.out()).contains("checkpoint signature: ok (vigil.dev/evidence-monitor", "matches the checkpoint",
+          "re-verified with the fleet's keys").containsPattern("verified: [1-9][0-9]* entries");
+    }
+
+    @Test
+    void auditVerifyUrlWithAnotherKeyFails() throws Exception {
+      Path other = Fixtures.writePublic(Fixtures.generate(Scheme.ED25519), dir, "other.pub.pem");
+      Cli.Result r = Cli.run("audit", "verify", "--url", "http://127.0.0.1:" + monitor.port(), "--key", other.toString());
+      assertThat(r.code()).as(r.toString()).isEqualTo(1);
+      assertThat(r.out()).contains("FAIL  checkpoint: not_signed_by_key");
+    }
+
+    @Test
+    void auditVerifyUrlOfNoMonitorIsAnInputError() throws Exception {
+      Cli.Result r = Cli.run("audit", "verify", "--url", "http://127.0.0.1:1", "--key", dir.resolve("event.pub.pem").toString(),
+          "--timeout", "2s");
+      assertThat(r.code()).as(r.toString()).isEqualTo(2);
+      assertThat(r.err()).contains("--url http://127.0.0.1:1");
+    }
+
+    @Test
     void auditVerifyChecksTheLogDirectoryWithTheCheckpointFileTheMonitorWrites() throws Exception {
       Path ev = dir.resolve("ev");
       assertThat(ev.resolve("checkpoint.txt")).isRegularFile();
-      Cli.Result r = Cli.run("audit", "verify", "--dir", ev.toString(), "--checkpoint", ev.resolve("checkpoint.txt").toString(),
+      Cli.Result r = Cli.run("audit", "verify", "--dir", ev.toString(),
           "--key", dir.resolve("event.pub.pem").toString(), "--config", dir.resolve("vigil.yaml").toString());
       assertThat(r.code()).as(r.toString()).isZero();
       assertThat(r.out()).contains("re-verified with the fleet's keys");

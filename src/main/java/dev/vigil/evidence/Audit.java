@@ -64,6 +64,8 @@ public final class Audit {
   public static Report verify(Path logFile, byte[] checkpointNote, Keys.PublicKeyMaterial monitorKey,
       byte[] previousNote, VigilConfig fleet) throws IOException {
     return verify(scan -> {
+      Path dir = logFile.toAbsolutePath().getParent();
+      scan.pruned = PrunedPrefix.read(dir, scan.tree::appendLeafHash);
       RecordLog.Recovery rec = RecordLog.read(logFile, EvidenceLog.MAX_ENTRY_BYTES, scan::accept);
       return new Read(rec.corruptRecords(), rec.corruptOffsets(), rec.tailBytes());
     }, checkpointNote, monitorKey, previousNote, fleet);
@@ -119,7 +121,12 @@ public final class Audit {
     if (scan.failure != null) {
       return fail(checked, scan.failure.index(), scan.failure.what(), n);
     }
-    checked.add("entries: " + n + " read, indices 0.." + (n - 1) + " in order, each in canonical form"
+    if (scan.pruned > 0) {
+      checked.add("pruned prefix: entries 0.." + (scan.pruned - 1) + " summarised by their leaf hashes ("
+          + PrunedPrefix.FILE + "); their content is gone");
+    }
+    checked.add("entries: " + (n - scan.pruned) + " read, indices " + scan.pruned + ".." + (n - 1)
+        + " in order, each in canonical form"
         + (rec.tailBytes() > 0 ? " (" + rec.tailBytes() + " bytes of a record still being written ignored)" : ""));
     if (n < cp.size()) {
       return fail(checked, n, "entry " + n + ": missing; the log has " + n + " entries, the checkpoint covers " + cp.size(), n);
@@ -192,6 +199,8 @@ public final class Audit {
     final MerkleTree tree = new MerkleTree();
     final Map<String, TrustStore> trust;
     final String monitorId;
+    /** Entries summarised by {@link PrunedPrefix}: the tree starts with their hashes. */
+    long pruned;
     Finding failure;
     long envelopesVerified;
     long envelopesRecordedUnverified;
@@ -204,6 +213,14 @@ public final class Audit {
 
     void accept(long offset, byte[] payload) {
       long i = tree.size();
+      long peek = pruned > 0 ? Entry.peekIndex(payload) : -1;
+      if (peek >= 0 && peek < pruned && failure == null) {
+        if (!MerkleTree.same(Rfc9162.leafHash(payload), tree.leafHash(peek))) {
+          failure = new Finding(peek, "entry " + peek + " (byte " + offset + "): left from a prune, it differs from the"
+              + " leaf hash " + PrunedPrefix.FILE + " keeps for it");
+        }
+        return;
+      }
       tree.appendLeafHash(Rfc9162.leafHash(payload));
       if (failure != null) {
         return;

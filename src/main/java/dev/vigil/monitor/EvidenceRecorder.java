@@ -56,6 +56,8 @@ final class EvidenceRecorder implements MonitorListener, EvidenceApi, AutoClosea
   /** The latest signed checkpoint, in the log's directory. */
   static final String CHECKPOINT_FILE = "checkpoint.txt";
   static final int QUEUE = 100_000;
+  /** Entries pruned at one time at most (the rest at the next checkpoint tick). */
+  static final long PRUNE_STEP = 1_000_000;
   private static final Logger LOG = LoggerFactory.getLogger(EvidenceRecorder.class);
 
   private final EvidenceLog log;
@@ -186,12 +188,34 @@ final class EvidenceRecorder implements MonitorListener, EvidenceApi, AutoClosea
     }
   }
 
-  /** Flushes, then signs, stores and publishes a checkpoint when the log grew since the last one. */
+  /** Applies retention, then signs, stores and publishes a checkpoint when the log grew since the last one. */
   private void checkpointIfGrown() {
+    try {
+      retain();
+    } catch (IOException | RuntimeException e) {
+      LOG.error("evidence retention on {} failed (the log is unchanged or pruned whole): {}", dir, e.getMessage());
+    }
     try {
       checkpointNow(false);
     } catch (IOException | RuntimeException e) {
       LOG.error("cannot make an evidence checkpoint of {}: {}", dir, e.getMessage());
+    }
+  }
+
+  /**
+   * Prunes entries older than {@code retention.maxAge} or beyond {@code retention.maxBytes} (down to
+   * 90 % of it), at most {@value #PRUNE_STEP} a time, and only when it is worth a copy of the entries
+   * kept: above {@code maxBytes}, or when a tenth of the entries held may go. Writer thread only.
+   */
+  void retain() throws IOException {
+    long first = log.first();
+    long cut = log.retentionCut(clock.instant().minus(config.maxAge()), config.maxBytes(), PRUNE_STEP);
+    long held = log.durableSize() - first;
+    if (cut > first && (log.bytes() > config.maxBytes() || (cut - first) * 10 >= held)) {
+      log.prune(cut);
+      logBytes.set(log.bytes());
+      LOG.info("evidence retention: entries {}..{} pruned (their leaf hashes kept in {}); {} entries held, {} bytes",
+          first, cut - 1, dev.vigil.evidence.PrunedPrefix.FILE, log.durableSize() - cut, log.bytes());
     }
   }
 
@@ -274,7 +298,7 @@ final class EvidenceRecorder implements MonitorListener, EvidenceApi, AutoClosea
 
   @Override
   public long first() {
-    return 0;
+    return log.first();
   }
 
   @Override

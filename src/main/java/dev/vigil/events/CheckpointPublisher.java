@@ -27,6 +27,8 @@ public final class CheckpointPublisher implements AutoCloseable {
   /** The outbox's directory under {@code events.outboxDir}. */
   public static final String DIR = "checkpoints";
   private static final Logger LOG = LoggerFactory.getLogger(CheckpointPublisher.class);
+  /** How long {@link #close} waits for pending checkpoints to be sent. */
+  static final long DRAIN_MS = 3_000;
 
   private final String monitorId;
   private final Outbox outbox;
@@ -69,8 +71,19 @@ public final class CheckpointPublisher implements AutoCloseable {
     return outbox.pendingCount();
   }
 
+  /** Waits (at most {@value #DRAIN_MS} ms) for the last checkpoints to reach Kafka, then stops; the rest stay in the outbox. */
   @Override
   public void close() {
+    long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(DRAIN_MS);
+    publisher.wake();
+    while (outbox.pendingCount() > 0 && System.nanoTime() < deadline) {
+      try {
+        Thread.sleep(20); // bounded: the final checkpoint usually leaves within a round trip
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        break;
+      }
+    }
     publisher.close();
     producer.close(Duration.ofSeconds(5));
     try {

@@ -77,7 +77,7 @@ public final class MonitorServer {
     both(router, "/health/ready", this::ready);
     both(router, "/api/v1/targets", rc -> serve(rc, targetsPage, JSON));
     both(router, "/api/v1/breaches", rc -> serve(rc, breachesPage, JSON));
-    new StatusRoutes(view.history(), snapshot::get, this::render, this::serve).install(router, this::fromSnapshot);
+    new StatusRoutes(view.history(), view.traffic(), snapshot::get, this::render, this::serve).install(router, this::fromSnapshot);
     router.post("/-/reload").handler(this::reload);
     router.route().last().handler(rc -> json(rc, 404, ApiJson.error("no such endpoint: " + rc.request().path())));
 

@@ -52,7 +52,9 @@ public final class MonitorVerticle extends VerticleBase implements MonitorView {
   private volatile EvidenceRecorder evidence;
   private volatile dev.vigil.events.CheckpointPublisher checkpoints;
   /** This instance's membership in a group of monitors; null without a group. */
-  private volatile dev.vigil.group.GroupMember group;
+  private volatile dev.vigil.group.MonitorGroup group;
+  /** The rollback controller's events as the status pages show them; null before start. */
+  private volatile ControllerEvents controllerEvents;
 
   MonitorVerticle(MonitorBuilder b) {
     this.initial = b.config;
@@ -79,10 +81,11 @@ public final class MonitorVerticle extends VerticleBase implements MonitorView {
             dev.vigil.group.MonitorShards shards = initial.group().enabled() ? dev.vigil.group.MonitorShards.attach(
                 context, monitor, initial.group().shards(), initial.kafka().deliveryTimeout().multipliedBy(2)) : null;
             return monitor.start(initial).compose(v -> shards == null ? Future.succeededFuture() : vertx.executeBlocking(
-                () -> group = dev.vigil.group.GroupMember.join(initial.kafka(), initial.group(), shards, metrics.registry()),
+                () -> group = dev.vigil.group.MonitorGroup.join(initial, clock, shards, metrics.registry()),
                 false));
           });
-    }).compose(v -> onContext(serverContext, server::start))
+    }).compose(v -> vertx.executeBlocking(() -> controllerEvents = ControllerEvents.open(initial, clock), false))
+        .compose(v -> onContext(serverContext, server::start))
         .onSuccess(p -> port = p)
         .recover(e -> closeOwned().transform(x -> Future.failedFuture(e)));
   }
@@ -120,7 +123,7 @@ public final class MonitorVerticle extends VerticleBase implements MonitorView {
   /** Closes the pipeline and the metrics this verticle opened (blocking work: on a worker). */
   private Future<Void> closeOwned() {
     return vertx.executeBlocking(() -> {
-      dev.vigil.group.GroupMember g = group;
+      dev.vigil.group.MonitorGroup g = group;
       if (g != null) {
         g.close();
         group = null;
@@ -134,6 +137,11 @@ public final class MonitorVerticle extends VerticleBase implements MonitorView {
       if (cps != null) {
         cps.close();
         checkpoints = null;
+      }
+      ControllerEvents c = controllerEvents;
+      if (c != null) {
+        c.close();
+        controllerEvents = null;
       }
       KafkaEventPipeline p = pipeline;
       if (p != null) {
@@ -215,6 +223,18 @@ public final class MonitorVerticle extends VerticleBase implements MonitorView {
   }
 
   @Override
+  public dev.vigil.http.GroupView group() {
+    dev.vigil.group.MonitorGroup g = group;
+    return g == null ? null : g.view();
+  }
+
+  @Override
+  public dev.vigil.http.TrafficView traffic() {
+    ControllerEvents c = controllerEvents;
+    return c == null ? dev.vigil.http.TrafficView.none() : c.view();
+  }
+
+  @Override
   public boolean ready() {
     return monitor.isReady();
   }
@@ -231,7 +251,7 @@ public final class MonitorVerticle extends VerticleBase implements MonitorView {
 
   /** Leaves the group (its shards handed over, their state saved first) on a worker: the handover runs on this context. */
   private Future<Void> leaveGroup() {
-    dev.vigil.group.GroupMember g = group;
+    dev.vigil.group.MonitorGroup g = group;
     return g == null ? Future.succeededFuture() : vertx.executeBlocking(() -> {
       g.close();
       return null;

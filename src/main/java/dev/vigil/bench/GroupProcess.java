@@ -40,9 +40,13 @@ final class GroupProcess {
 
   static GroupProcess start(Path dir, Path config, String name) throws Exception {
     Path log = dir.resolve(name + ".log");
-    String java = ProcessHandle.current().info().command()
+    String javaBin = ProcessHandle.current().info().command()
         .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    ProcessBuilder pb = new ProcessBuilder(java, "-Xmx512m", "-cp", System.getProperty("java.class.path"),
+    // absolute: the child runs in the work directory
+    String cp = java.util.Arrays.stream(System.getProperty("java.class.path").split(java.io.File.pathSeparator))
+        .map(e -> Path.of(e).toAbsolutePath().toString()).collect(java.util.stream.Collectors.joining(
+            java.io.File.pathSeparator));
+    ProcessBuilder pb = new ProcessBuilder(javaBin, "-Xmx512m", "-cp", cp,
         "dev.vigil.cli.Main", "monitor", "--config", config.toString()).directory(dir.toFile())
         .redirectError(log.toFile());
     pb.environment().put("MONITOR_ID", name);

@@ -88,9 +88,20 @@ public final class GroupBenchmark {
         running.remove(one);
 
         // 2. N instances in a group: steady state
-        List<GroupProcess> group0 = new ArrayList<>();
+        List<java.util.concurrent.CompletableFuture<GroupProcess>> starting = new ArrayList<>();
         for (int i = 0; i < monitors; i++) {
-          GroupProcess p = GroupProcess.start(dir, group, "m" + i);
+          String name = "m" + i;
+          starting.add(java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+            try {
+              return GroupProcess.start(dir, group, name);
+            } catch (Exception e) {
+              throw new java.util.concurrent.CompletionException(e);
+            }
+          }));
+        }
+        List<GroupProcess> group0 = new ArrayList<>();
+        for (var f : starting) {
+          GroupProcess p = f.get();
           group0.add(p);
           running.add(p);
         }

@@ -58,7 +58,7 @@ final class GroupProcess {
       } catch (IOException e) {
         return null;
       }
-    }).get(180, TimeUnit.SECONDS);
+    }).completeOnTimeout(null, 300, TimeUnit.SECONDS).get();
     Matcher m = Pattern.compile("(http://127\\.0\\.0\\.1:\\d+)/").matcher(String.valueOf(first));
     if (!m.find()) {
       p.destroyForcibly();

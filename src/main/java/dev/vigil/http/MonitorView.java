@@ -39,6 +39,14 @@ public interface MonitorView {
     return null;
   }
 
+  /**
+   * What the monitor knows of the rollback controller's rollbacks, rollouts and traffic weights
+   * (from its signed events); by default nothing.
+   */
+  default TrafficView traffic() {
+    return TrafficView.none();
+  }
+
   /** Re-reads and applies the configuration; completes on the caller's context with the errors that refused it. */
   Future<List<String>> reload();
 }

@@ -32,6 +32,7 @@ final class StatusRoutes {
   }
 
   private final PollHistory history;
+  private final TrafficView traffic;
   private final Supplier<Future<MonitorSnapshot>> snapshot;
   private final Function<Callable<Buffer>, Future<Buffer>> render;
   private final Serve serve;
@@ -42,9 +43,10 @@ final class StatusRoutes {
    * @param snapshot the server's shared snapshot
    * @param render runs a rendering on the server's render pool
    */
-  StatusRoutes(PollHistory history, Supplier<Future<MonitorSnapshot>> snapshot,
+  StatusRoutes(PollHistory history, TrafficView traffic, Supplier<Future<MonitorSnapshot>> snapshot,
       Function<Callable<Buffer>, Future<Buffer>> render, Serve serve) {
     this.history = history;
+    this.traffic = traffic;
     this.snapshot = snapshot;
     this.render = render;
     this.serve = serve;
@@ -58,8 +60,8 @@ final class StatusRoutes {
 
   /** Adds the routes; {@code pages} makes a shared rendering of the snapshot. */
   void install(Router router, Function<Function<MonitorSnapshot, String>, SharedRender<Buffer>> pages) {
-    SharedRender<Buffer> fleet = pages.apply(s -> StatusPage.render(s, history, REFRESH_SECONDS, group.get()));
-    SharedRender<Buffer> parts = pages.apply(s -> StatusPage.parts(s, history, group.get()).toString());
+    SharedRender<Buffer> fleet = pages.apply(s -> StatusPage.render(s, history, traffic.snapshot(), REFRESH_SECONDS, group.get()));
+    SharedRender<Buffer> parts = pages.apply(s -> StatusPage.parts(s, history, traffic.snapshot(), group.get()).toString());
     get(router, "/", false, rc -> {
       html(rc);
       serve.serve(rc, fleet, HTML);
@@ -67,9 +69,9 @@ final class StatusRoutes {
     get(router, StatusPage.PARTS_PATH, false, rc -> serve.serve(rc, parts, JSON));
     groupPages(router, pages);
     get(router, "/targets/" + SEGMENT + "/" + SEGMENT, true, rc -> target(rc,
-        (s, id) -> TargetPage.render(s, history, id, REFRESH_SECONDS), HTML));
+        (s, id) -> TargetPage.render(s, history, traffic.snapshot(), id, REFRESH_SECONDS), HTML));
     get(router, StatusPage.PARTS_PATH + "/targets/" + SEGMENT + "/" + SEGMENT, true, rc -> target(rc, (s, id) -> {
-      var o = TargetPage.parts(s, history, id);
+      var o = TargetPage.parts(s, history, traffic.snapshot(), id);
       return o == null ? null : o.toString();
     }, JSON));
     get(router, "/api/v1/badges/" + SEGMENT + "/" + SEGMENT + "\\.svg", true, rc -> badge(rc, Badge::verdict));

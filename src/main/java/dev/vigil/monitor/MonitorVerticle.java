@@ -50,6 +50,8 @@ public final class MonitorVerticle extends VerticleBase implements MonitorView {
   private volatile int port = -1;
   /** This instance's membership in a group of monitors; null without a group. */
   private volatile dev.vigil.group.MonitorGroup group;
+  /** The rollback controller's events as the status pages show them; null before start. */
+  private volatile ControllerEvents controllerEvents;
 
   MonitorVerticle(MonitorBuilder b) {
     this.initial = b.config;
@@ -78,7 +80,8 @@ public final class MonitorVerticle extends VerticleBase implements MonitorView {
                 () -> group = dev.vigil.group.MonitorGroup.join(initial, clock, shards, metrics.registry()),
                 false));
           });
-    }).compose(v -> onContext(serverContext, server::start))
+    }).compose(v -> vertx.executeBlocking(() -> controllerEvents = ControllerEvents.open(initial, clock), false))
+        .compose(v -> onContext(serverContext, server::start))
         .onSuccess(p -> port = p)
         .recover(e -> closeOwned().transform(x -> Future.failedFuture(e)));
   }
@@ -108,6 +111,11 @@ public final class MonitorVerticle extends VerticleBase implements MonitorView {
       if (g != null) {
         g.close();
         group = null;
+      }
+      ControllerEvents c = controllerEvents;
+      if (c != null) {
+        c.close();
+        controllerEvents = null;
       }
       KafkaEventPipeline p = pipeline;
       if (p != null) {
@@ -182,6 +190,12 @@ public final class MonitorVerticle extends VerticleBase implements MonitorView {
   public dev.vigil.http.GroupView group() {
     dev.vigil.group.MonitorGroup g = group;
     return g == null ? null : g.view();
+  }
+
+  @Override
+  public dev.vigil.http.TrafficView traffic() {
+    ControllerEvents c = controllerEvents;
+    return c == null ? dev.vigil.http.TrafficView.none() : c.view();
   }
 
   @Override

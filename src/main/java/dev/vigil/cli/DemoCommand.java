@@ -59,6 +59,8 @@ final class DemoCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
 
+  @picocli.CommandLine.Mixin LogOptions logging = new LogOptions();
+
   /** What the demo shows. */
   enum Scenario {
     TAMPER, MIGRATION
@@ -126,6 +128,7 @@ final class DemoCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    logging.apply(dev.vigil.logging.Logging.Profile.DEMO);
     if (port < 0 || port > 65_535) {
       throw new Main.InputException("--port: invalid port " + port + ": use 0 to 65535 (0 picks a free one)");
     }

@@ -33,11 +33,14 @@ import picocli.CommandLine.Spec;
 final class RollbackControllerCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
+  @picocli.CommandLine.Mixin LogOptions logging = new LogOptions();
+
   @Option(names = "--config", required = true, paramLabel = "FILE", description = "The YAML configuration (see config/vigil.yaml).")
   Path config;
 
   @Override
   public Integer call() throws Exception {
+    logging.apply(dev.vigil.logging.Logging.Profile.DAEMON);
     VigilConfig vigil = CliFiles.config(config, spec.commandLine().getErr());
     List<dev.vigil.config.ConfigError> problems = dev.vigil.config.ControllerConfig.requirements(vigil);
     if (!problems.isEmpty()) {

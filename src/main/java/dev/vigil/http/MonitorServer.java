@@ -25,7 +25,8 @@ import java.util.function.Function;
 /**
  * The monitor's HTTP server: {@code /metrics} (Prometheus text), {@code /health/live},
  * {@code /health/ready} (ready after every target's first poll), {@code /api/v1/targets},
- * {@code /api/v1/breaches}, the status pages and badges of {@link StatusRoutes} (each also for {@code HEAD}), and
+ * {@code /api/v1/breaches}, {@code /api/v1/fleet} (a group member's whole fleet), the status pages
+ * and badges of {@link StatusRoutes} (each also for {@code HEAD}), and
  * {@code POST /-/reload} guarded by the bearer admin token (scheme case-insensitive; 401 without a
  * valid one, 403 when no token is configured).
  *
@@ -78,7 +79,7 @@ public final class MonitorServer {
     snapshot = new SharedRender<>(CACHE_FOR, clock, view::version, view::snapshot);
     metricsPage = new SharedRender<>(CACHE_FOR, clock, view::version, () -> render(() ->
         Buffer.buffer(metrics.scrape().getBytes(StandardCharsets.UTF_8))));
-    targetsPage = fromSnapshot(s -> ApiJson.targets(s).toString());
+    targetsPage = fromSnapshot(s -> FleetJson.withGroup(ApiJson.targets(s), view.group()).toString());
     breachesPage = fromSnapshot(s -> ApiJson.breaches(s).toString());
 
     Router router = Router.router(vertx);
@@ -90,7 +91,19 @@ public final class MonitorServer {
     both(router, "/health/ready", this::ready);
     both(router, "/api/v1/targets", rc -> serve(rc, targetsPage, JSON));
     both(router, "/api/v1/breaches", rc -> serve(rc, breachesPage, JSON));
-    new StatusRoutes(view.history(), snapshot::get, this::render, this::serve).install(router, this::fromSnapshot);
+    SharedRender<Buffer> fleetApi = fromSnapshot(s -> {
+      GroupView g = view.group();
+      return g == null ? "" : FleetJson.fleet(g).toString();
+    });
+    both(router, "/api/v1/fleet", rc -> {
+      if (view.group() == null) {
+        json(rc, 404, FleetJson.noGroup());
+      } else {
+        serve(rc, fleetApi, JSON);
+      }
+    });
+    new StatusRoutes(view.history(), view.traffic(), snapshot::get, this::render, this::serve).group(view::group)
+        .install(router, this::fromSnapshot);
     router.post("/-/reload").handler(this::reload);
     router.route().last().handler(rc -> json(rc, 404, ApiJson.error("no such endpoint: " + rc.request().path())));
 

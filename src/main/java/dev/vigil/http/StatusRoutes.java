@@ -112,12 +112,20 @@ final class StatusRoutes {
         return;
       }
       TargetStatus t = r.succeeded() ? TargetPage.find(r.result(), id) : null;
-      rc.response().setStatusCode(t == null ? (r.succeeded() ? 404 : 500) : 200)
+      String svg = t == null ? Badge.unknown(id.service() + "/" + id.environment()) : draw.apply(t);
+      String etag = Badge.etag(svg);
+      boolean unchanged = t != null && etag.equals(rc.request().getHeader(HttpHeaders.IF_NONE_MATCH));
+      rc.response().setStatusCode(t == null ? (r.succeeded() ? 404 : 500) : unchanged ? 304 : 200)
           .putHeader(HttpHeaders.CONTENT_TYPE, Badge.CONTENT_TYPE)
           .putHeader(HttpHeaders.CACHE_CONTROL, Badge.CACHE_CONTROL)
+          .putHeader(HttpHeaders.ETAG, etag)
           .putHeader("X-Content-Type-Options", "nosniff")
-          .putHeader("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'")
-          .end(t == null ? Badge.unknown(id.service() + "/" + id.environment()) : draw.apply(t));
+          .putHeader("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'");
+      if (unchanged) {
+        rc.response().end();
+      } else {
+        rc.response().end(svg);
+      }
     });
   }
 

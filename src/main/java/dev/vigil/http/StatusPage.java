@@ -32,16 +32,31 @@ final class StatusPage {
   private StatusPage() {}
 
   static String render(MonitorSnapshot s, PollHistory history, int refreshSeconds) {
-    return render(s, history, TrafficView.none().snapshot(), refreshSeconds);
+    return render(s, history, TrafficView.none().snapshot(), refreshSeconds, null);
+  }
+
+  /** The page; with a group member's {@code group} view, its group section after the grid ({@link FleetPage}). */
+  static String render(MonitorSnapshot s, PollHistory history, int refreshSeconds, GroupView group) {
+    return render(s, history, TrafficView.none().snapshot(), refreshSeconds, group);
   }
 
   static String render(MonitorSnapshot s, PollHistory history, TrafficView.Snapshot traffic, int refreshSeconds) {
+    return render(s, history, traffic, refreshSeconds, null);
+  }
+
+  /**
+   * The page, with what the monitor knows of the controller's work ({@code traffic}) and, for a
+   * group member, its group section after the grid ({@link FleetPage}).
+   */
+  static String render(MonitorSnapshot s, PollHistory history, TrafficView.Snapshot traffic, int refreshSeconds,
+      GroupView group) {
     StringBuilder h = new StringBuilder(16384);
     head(h, "Vigil: " + s.monitorId(), refreshSeconds, PARTS_PATH);
     h.append("<header><h1>Vigil: constitutional compliance</h1><p data-part=\"summary\">").append(summary(s))
         .append("</p></header><main><section id=\"attention\" aria-labelledby=\"attention-h\" data-part=\"attention\">")
         .append(attention(s, traffic)).append("</section><section id=\"fleet\" aria-label=\"Targets\"><h2>Targets</h2>")
-        .append("<div data-part=\"grid\">").append(grid(s, history, traffic)).append("</div></section></main>")
+        .append("<div data-part=\"grid\">").append(grid(s, history, traffic)).append("</div></section>")
+        .append(group == null ? "" : FleetPage.sectionElement(group)).append("</main>")
         .append("<footer><p><small>JSON: <a href=\"/api/v1/targets\">/api/v1/targets</a>, <a href=\"/api/v1/breaches\">")
         .append("/api/v1/breaches</a>. Metrics: <a href=\"/metrics\">/metrics</a>. Badges: ")
         .append("<code>/api/v1/badges/{service}/{environment}.svg</code>, <code>…/score.svg</code>.</small></p></footer>");
@@ -50,12 +65,23 @@ final class StatusPage {
 
   /** The page's parts as the JSON its script fetches. */
   static ObjectNode parts(MonitorSnapshot s, PollHistory history) {
-    return parts(s, history, TrafficView.none().snapshot());
+    return parts(s, history, TrafficView.none().snapshot(), null);
+  }
+
+  /** As {@link #parts(MonitorSnapshot, PollHistory)}, with the group section's part for a group member. */
+  static ObjectNode parts(MonitorSnapshot s, PollHistory history, GroupView group) {
+    return parts(s, history, TrafficView.none().snapshot(), group);
   }
 
   static ObjectNode parts(MonitorSnapshot s, PollHistory history, TrafficView.Snapshot traffic) {
-    return ApiJson.MAPPER.createObjectNode().put("generatedAt", s.takenAt().toString()).put("summary", summary(s))
+    return parts(s, history, traffic, null);
+  }
+
+  /** The parts with the controller's work and, for a group member, the group section's part. */
+  static ObjectNode parts(MonitorSnapshot s, PollHistory history, TrafficView.Snapshot traffic, GroupView group) {
+    ObjectNode o = ApiJson.MAPPER.createObjectNode().put("generatedAt", s.takenAt().toString()).put("summary", summary(s))
         .put("attention", attention(s, traffic)).put("grid", grid(s, history, traffic));
+    return group == null ? o : o.put("group", FleetPage.section(group));
   }
 
   /** The document's head and the opening of its body, which names the JSON the script refreshes from. */

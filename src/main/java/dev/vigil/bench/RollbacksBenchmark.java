@@ -55,7 +55,8 @@ public final class RollbacksBenchmark {
   static final List<String> REAL = List.of("integrity-service", "auth-service", "executive-council-service");
 
   /** What the run measured. */
-  public record Result(int events, int partitions, double seconds, Map<String, Long> outcomes) {
+  public record Result(int events, int partitions, double seconds, Map<String, Long> outcomes, double cpuSeconds,
+      double loadAverage, List<String> rollbacks) {
     public double perSecond() {
       return events / seconds;
     }
@@ -108,14 +109,19 @@ public final class RollbacksBenchmark {
         fill(kafka.bootstrapServers(), topic, new EventCodec(monitorKey));
         Map<String, Long> outcomes = new ConcurrentHashMap<>();
         AtomicLong published = new AtomicLong();
+        List<String> rollbacks = new java.util.concurrent.CopyOnWriteArrayList<>();
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         long start = System.nanoTime();
+        long cpuStart = FleetBenchmark.processCpuNanos();
         RollbackController controller = await(RollbackController.start(vertx, config, registry, Clock.systemUTC(),
             () -> {
               throw new IllegalStateException("no Kubernetes in the benchmark");
             }, o -> {
               String key = o.status().label() + (o.status() == Status.SKIPPED ? " " + o.detail().split(":")[0] : "");
               outcomes.merge(key, 1L, Long::sum);
+              if (o.status() != Status.SKIPPED) {
+                rollbacks.add(o.service() + " " + o.status().label() + " in " + o.durationMs() + " ms: " + o.detail());
+              }
               published.incrementAndGet();
             }));
         long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(10);
@@ -126,10 +132,12 @@ public final class RollbacksBenchmark {
           Thread.sleep(20); // polling the committed offsets of the benchmark's own run
         }
         double seconds = (System.nanoTime() - start) / 1e9;
+        double cpu = (FleetBenchmark.processCpuNanos() - cpuStart) / 1e9;
+        double load = java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
         await(controller.close());
         registry.close();
         await(sim.stop());
-        return new Result(total, partitions, seconds, new TreeMap<>(outcomes));
+        return new Result(total, partitions, seconds, new TreeMap<>(outcomes), cpu, load, List.copyOf(rollbacks));
       }
     } finally {
       vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);

@@ -31,6 +31,8 @@ import picocli.CommandLine.Spec;
 final class AttesterCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
+  @picocli.CommandLine.Mixin LogOptions logging = new LogOptions();
+
   @Option(names = "--constitution", required = true, paramLabel = "FILE", description = "The constitution document the service runs.")
   Path constitution;
 
@@ -71,6 +73,7 @@ final class AttesterCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    logging.apply(dev.vigil.logging.Logging.Profile.DAEMON);
     try {
       BoundedFiles.check(constitution, AttesterServer.MAX_CONSTITUTION_BYTES);
     } catch (BoundedFiles.Problem e) {

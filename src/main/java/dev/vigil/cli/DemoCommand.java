@@ -59,6 +59,8 @@ final class DemoCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
 
+  @picocli.CommandLine.Mixin LogOptions logging = new LogOptions();
+
   /** What the demo shows. */
   enum Scenario {
     TAMPER, MIGRATION
@@ -126,6 +128,7 @@ final class DemoCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    logging.apply(dev.vigil.logging.Logging.Profile.DEMO);
     if (interval.compareTo(Duration.ofMillis(200)) < 0) {
       throw new Main.InputException("--interval must be at least 200ms");
     }

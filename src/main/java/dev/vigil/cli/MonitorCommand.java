@@ -30,11 +30,14 @@ import picocli.CommandLine.Model.CommandSpec;
 final class MonitorCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
+  @picocli.CommandLine.Mixin LogOptions logging = new LogOptions();
+
   @Option(names = "--config", required = true, paramLabel = "FILE", description = "The YAML configuration (see config/vigil.yaml).")
   Path config;
 
   @Override
   public Integer call() throws Exception {
+    logging.apply(dev.vigil.logging.Logging.Profile.DAEMON);
     VigilConfig initial = CliFiles.config(config, spec.commandLine().getErr());
     ConfigSource source = () -> {
       ConfigResult r = ConfigLoader.load(config, System.getenv());

@@ -44,6 +44,8 @@ public final class SimulateCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
 
+  @picocli.CommandLine.Mixin LogOptions logging = new LogOptions();
+
   @Option(names = "--base-port", paramLabel = "PORT", defaultValue = "8000",
       description = "First port: green instance i on PORT+i, blue on PORT+100+i; with --services, the"
           + " shared ports PORT..PORT+3 (default: ${DEFAULT-VALUE}).")
@@ -93,6 +95,7 @@ public final class SimulateCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
+    logging.apply(dev.vigil.logging.Logging.Profile.DAEMON);
     PrintWriter out = spec.commandLine().getOut();
     for (int port : new int[] {basePort, adminPort}) {
       if (port < 0 || port > 65_535) {

@@ -17,6 +17,9 @@ import org.apache.kafka.common.InvalidRecordException;
 import org.apache.kafka.common.errors.RecordBatchTooLargeException;
 import org.apache.kafka.common.errors.RecordTooLargeException;
 import org.apache.kafka.common.errors.SerializationException;
+import dev.vigil.logging.ConditionLog;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,7 +30,11 @@ import org.slf4j.LoggerFactory;
  * then takes the next batch. A failed attempt (broker unreachable, timeout) counts
  * {@code constitutional_events_publish_errors_total} and is retried from the first unacknowledged
  * event after a backoff that doubles up to {@code maxBackoff}; an event may so reach Kafka more than
- * once, always with the same id and bytes.
+ * once, always with the same id and bytes. An attempt that Kafka has not acknowledged after
+ * {@link #STALL_AFTER} counts as failed at once, and again for every further period, while the
+ * producer keeps retrying it within its delivery timeout: errors show from the first seconds of an
+ * outage, not only when the delivery timeout (30 s by default) expires. The outage is logged as one
+ * WARN when it starts and one INFO, with the count, when Kafka acknowledges again ({@link ConditionLog}).
  *
  * <p>An event Kafka can never accept ({@link #neverSendable}: too large for the topic, an invalid
  * record) does not block the queue: it is moved to the outbox's dead-letter file with an ERROR line
@@ -46,6 +53,8 @@ public final class OutboxPublisher implements AutoCloseable {
   static final String TOO_LARGE = "too_large";
   /** Dead-letter reasons: the broker or the client refuses the record itself. */
   static final String INVALID_RECORD = "invalid_record";
+  /** How long an attempt may wait for Kafka's acknowledgement before it counts as a failed attempt. */
+  static final Duration STALL_AFTER = Duration.ofSeconds(2);
 
   private final Outbox outbox;
   private final Producer<byte[], byte[]> producer;
@@ -60,6 +69,14 @@ public final class OutboxPublisher implements AutoCloseable {
   private volatile Consumer<Outbox.Entry> onAcknowledged = e -> {};
   private volatile boolean running = true;
   private boolean woken;
+  private final ConditionLog failing;
+  private final ScheduledExecutorService watch;
+  /** System.nanoTime() when the attempt in progress started, or 0 when none is. */
+  private volatile long attemptSince;
+  /** Failed-attempt periods already counted for the attempt in progress (watch thread only). */
+  private long stallsCounted;
+  /** The attempt whose stalls are being counted (watch thread only). */
+  private long stallAttempt;
 
   public OutboxPublisher(Outbox outbox, Producer<byte[], byte[]> producer, String topic, EventMetrics metrics,
       Duration minBackoff, Duration maxBackoff) {
@@ -78,6 +95,12 @@ public final class OutboxPublisher implements AutoCloseable {
     this.maxBackoff = maxBackoff;
     this.thread = new Thread(this::run, "vigil-event-publisher");
     this.thread.setDaemon(true);
+    this.failing = new ConditionLog(LOG, "kafka_publish_failing", "cannot publish events to Kafka topic " + topic);
+    this.watch = Executors.newSingleThreadScheduledExecutor(r -> {
+      Thread t = new Thread(r, "vigil-event-publisher-watch");
+      t.setDaemon(true);
+      return t;
+    });
   }
 
   /** Called on the publisher thread for every event Kafka acknowledged, after it is marked done. */
@@ -89,6 +112,8 @@ public final class OutboxPublisher implements AutoCloseable {
     metrics.setPending(outbox.pendingCount());
     metrics.corruptRecords(outbox.corruptRecords());
     thread.start();
+    long tick = Math.max(50, STALL_AFTER.toMillis() / 4);
+    watch.scheduleWithFixedDelay(this::checkStall, tick, tick, TimeUnit.MILLISECONDS);
     return this;
   }
 
@@ -107,6 +132,7 @@ public final class OutboxPublisher implements AutoCloseable {
   @Override
   public void close() {
     running = false;
+    watch.shutdownNow();
     wake();
     thread.interrupt();
     try {
@@ -127,29 +153,49 @@ public final class OutboxPublisher implements AutoCloseable {
         continue;
       }
       try {
+        attemptSince = System.nanoTime();
         send(batch);
-        if (failures > 0) {
-          LOG.info("Kafka acknowledges events again after {} failed attempt(s)", failures);
-        }
+        attemptSince = 0;
+        failing.ended("Kafka acknowledges events again, " + outbox.pendingCount() + " waiting",
+            clock.millis());
         failures = 0;
         backoff = minBackoff;
         continue;
       } catch (InterruptedException e) {
+        attemptSince = 0;
         if (!running) {
           break;
         }
         Thread.interrupted();
         continue;
       } catch (Exception e) {
+        attemptSince = 0;
         metrics.publishError();
         failures++;
-        if (failures == 1 || failures % 10 == 0) {
-          LOG.warn("cannot publish to Kafka topic {} ({} attempt(s) failed, {} events waiting); retrying in {} ms: {}",
-              topic, failures, outbox.pendingCount(), backoff.toMillis(), e.toString());
-        }
+        failing.occurred("attempt " + failures + " failed, " + outbox.pendingCount() + " event(s) waiting, retrying in "
+            + backoff.toMillis() + " ms: " + e, clock.millis());
       }
       sleep(backoff);
       backoff = backoff.multipliedBy(2).compareTo(maxBackoff) > 0 ? maxBackoff : backoff.multipliedBy(2);
+    }
+  }
+
+  /** On the watch thread: counts a failed attempt for each {@link #STALL_AFTER} an attempt waits unacknowledged. */
+  private void checkStall() {
+    long since = attemptSince;
+    if (since != stallAttempt) {
+      stallAttempt = since;
+      stallsCounted = 0;
+    }
+    if (since == 0) {
+      return;
+    }
+    long waited = System.nanoTime() - since;
+    if (waited >= (stallsCounted + 1) * STALL_AFTER.toNanos()) {
+      stallsCounted++;
+      metrics.publishError();
+      failing.occurred("no acknowledgement from Kafka within " + STALL_AFTER.toSeconds() * stallsCounted + " s, "
+          + outbox.pendingCount() + " event(s) waiting; the producer keeps retrying", clock.millis());
     }
   }
 

@@ -154,7 +154,7 @@ class HttpProbeTest {
   class MalformedResponses {
     private final java.io.ByteArrayOutputStream logged = new java.io.ByteArrayOutputStream();
 
-    /** Fetches from {@code raw}, capturing what is logged meanwhile (slf4j-simple writes to System.err). */
+    /** Fetches from {@code raw}, capturing what is logged meanwhile (Log4j's console appender follows System.err). */
     private FetchResult fetch(dev.vigil.testing.RawHttpServer raw) throws Exception {
       java.io.PrintStream err = System.err;
       System.setErr(new java.io.PrintStream(logged, true, java.nio.charset.StandardCharsets.UTF_8));

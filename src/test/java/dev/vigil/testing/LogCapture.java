@@ -1,0 +1,76 @@
+package dev.vigil.testing;
+
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Predicate;
+import org.apache.logging.log4j.Level;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.core.LogEvent;
+import org.apache.logging.log4j.core.LoggerContext;
+import org.apache.logging.log4j.core.appender.AbstractAppender;
+import org.apache.logging.log4j.core.config.Configuration;
+import org.apache.logging.log4j.core.config.Property;
+
+/**
+ * A Log4j appender on the root logger that keeps what is logged (level, logger, message, fields)
+ * while it is open, so tests can assert decision lines. Thread-safe.
+ */
+public final class LogCapture extends AbstractAppender implements AutoCloseable {
+  /** One captured line. */
+  public record Line(String level, String logger, String message, Map<String, String> fields) {
+    public boolean is(String lvl) {
+      return level.equals(lvl);
+    }
+  }
+
+  private final List<Line> lines = new CopyOnWriteArrayList<>();
+
+  private LogCapture() {
+    super("test-capture-" + System.nanoTime(), null, null, true, Property.EMPTY_ARRAY);
+  }
+
+  /** Starts capturing every event that reaches the root logger. */
+  public static LogCapture begin() {
+    LogCapture c = new LogCapture();
+    c.start0();
+    return c;
+  }
+
+  private void start0() {
+    start();
+    LoggerContext ctx = (LoggerContext) LogManager.getContext(false);
+    Configuration config = ctx.getConfiguration();
+    config.getRootLogger().addAppender(this, Level.ALL, null);
+    ctx.updateLoggers();
+  }
+
+  @Override
+  public void append(LogEvent event) {
+    lines.add(new Line(event.getLevel().name(), event.getLoggerName(), event.getMessage().getFormattedMessage(),
+        Map.copyOf(event.getContextData().toMap())));
+  }
+
+  /** Everything captured so far. */
+  public List<Line> lines() {
+    return List.copyOf(lines);
+  }
+
+  /** The captured lines from a logger whose name starts with {@code loggerPrefix} that match {@code p}. */
+  public List<Line> lines(String loggerPrefix, Predicate<Line> p) {
+    return lines.stream().filter(l -> l.logger().startsWith(loggerPrefix)).filter(p).toList();
+  }
+
+  /** The captured lines whose field {@code key} is {@code value}. */
+  public List<Line> withField(String key, String value) {
+    return lines.stream().filter(l -> value.equals(l.fields().get(key))).toList();
+  }
+
+  @Override
+  public void close() {
+    LoggerContext ctx = (LoggerContext) LogManager.getContext(false);
+    ctx.getConfiguration().getRootLogger().removeAppender(getName());
+    ctx.updateLoggers();
+    stop();
+  }
+}

@@ -10,7 +10,8 @@
 # interval (its own CPU is not counted: it is the scheduler, as Vigil's scheduler is inside Vigil).
 # After one interval of warm-up, reads utime+stime of each prober from /proc over WINDOW seconds
 # and the probes each ran (Vigil: constitutional_attestation_checks_total; blackbox: Prometheus's
-# count of probe_success samples). Needs: a built target/vigil.jar (mvn -B package -DskipTests),
+# scrapes of /probe, `up` samples, each one probe whether or not it answered in time; matched:
+# probe_success). Needs: a built target/vigil.jar (mvn -B package -DskipTests),
 # python3, `prometheus` and `prometheus-blackbox-exporter` (Debian: apt-get install -y
 # prometheus prometheus-blackbox-exporter; .ci/run does not install the latter). Everything on
 # 127.0.0.1, in a temporary directory, stopped at exit.
@@ -103,17 +104,17 @@ V0=$(vigil_checks); VC0=$(cpu_ticks $VPID); BC0=$(cpu_ticks $BPID); T0=$(date +%
 sleep "$WINDOW"
 V1=$(vigil_checks); VC1=$(cpu_ticks $VPID); BC1=$(cpu_ticks $BPID); T1=$(date +%s)
 BPROBES=$(curl -s "http://127.0.0.1:$PPORT/api/v1/query" \
-  --data-urlencode "query=sum(count_over_time(probe_success{job=\"blackbox\"}[$((T1 - T0))s]))" --data-urlencode "time=$T1" \
+  --data-urlencode "query=sum(count_over_time(up{job=\"blackbox\"}[$((T1 - T0))s]))" --data-urlencode "time=$T1" \
   | python3 -c 'import json,sys; r=json.load(sys.stdin)["data"]["result"]; print(int(float(r[0]["value"][1])) if r else 0)')
 BOK=$(curl -s "http://127.0.0.1:$PPORT/api/v1/query" \
   --data-urlencode "query=sum(sum_over_time(probe_success{job=\"blackbox\"}[$((T1 - T0))s]))" --data-urlencode "time=$T1" \
   | python3 -c 'import json,sys; r=json.load(sys.stdin)["data"]["result"]; print(int(float(r[0]["value"][1])) if r else 0)')
-python3 - "$((V1 - V0))" "$((VC1 - VC0))" "$BPROBES" "$BOK" "$((BC1 - BC0))" "$HZ" "$((T1 - T0))" <<'EOF'
+python3 - "$((V1 - V0))" "$((VC1 - VC0))" "$BPROBES" "$BOK" "$((BC1 - BC0))" "$HZ" "$((T1 - T0))" "$((TARGETS * (T1 - T0) / INTERVAL))" <<'EOF'
 import sys
-vp, vt, bp, bok, bt, hz, w = map(int, sys.argv[1:])
+vp, vt, bp, bok, bt, hz, w = map(int, sys.argv[1:8])
 vus = vt / hz / vp * 1e6 if vp else float("nan")
 bus = bt / hz / bp * 1e6 if bp else float("nan")
-print(f"window {w} s")
+print(f"window {w} s, {sys.argv[8]} probes asked of each")
 print(f"vigil    {vp:7d} signed, verified polls  CPU {vt / hz:7.2f} s  {vus:8.1f} us per poll")
 print(f"blackbox {bp:7d} probes ({bok} matched)  CPU {bt / hz:7.2f} s  {bus:8.1f} us per probe")
 print(f"ratio    vigil / blackbox = {vus / bus:.2f}")

@@ -151,12 +151,10 @@ public final class RollbackEngine {
       if (resolvedBy != null) {
         String detail = SkipReason.STALE_EVENT.detail("breach " + e.breachId() + " was already resolved by a later"
             + " event in the same batch (" + resolvedBy + ")");
-        LOG.info("rollback of {} for breach {} skipped: {}", e.service(), e.breachId(), detail);
         return report(e, received, skipped(e, received, detail), true);
       }
       Decision d = guards.decide(e, received);
       if (!d.acts()) {
-        LOG.info("rollback of {} for breach {} skipped: {}", e.service(), e.breachId(), d.detail());
         return report(e, received, skipped(e, received, d.detail()), true);
       }
       if (guards.critical(e.service())) {
@@ -276,6 +274,7 @@ public final class RollbackEngine {
           return null;
         }, false)).map(done -> {
           metrics.finished(f, Duration.between(received, now()));
+          RollbackLog.finished(e, f, !record);
           return o;
         });
   }

@@ -7,7 +7,6 @@ import dev.vigil.rollback.RollbackController;
 import dev.vigil.rollout.RolloutApi;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Vertx;
-import io.vertx.core.http.HttpServer;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
@@ -56,8 +55,8 @@ final class RollbackControllerCommand implements Callable<Integer> {
     Started started;
     try {
       started = RollbackController.start(vertx, vigil, registry, Clock.systemUTC(), null)
-          .compose(c -> ControllerHttp.start(vertx, vigil.controller().host(), vigil.controller().port(), registry,
-              c::notReady, new RolloutApi(c::rollouts, vigil.server().adminToken())::install)
+          .compose(c -> ControllerHttp.start(vertx, vigil.controller(), vigil.server().adminToken(), registry,
+              c::notReady, new RolloutApi(c::rollouts, vigil.server().adminToken())::install, Clock.systemUTC())
               .map(s -> new Started(c, s)))
           .toCompletionStage().toCompletableFuture().get(90, TimeUnit.SECONDS);
     } catch (ExecutionException e) {
@@ -67,7 +66,8 @@ final class RollbackControllerCommand implements Callable<Integer> {
     }
     spec.commandLine().getOut().println("vigil rollback-controller " + vigil.monitorId() + ": group "
         + vigil.controller().consumerGroup() + " on " + vigil.kafka().breachesTopic() + " at "
-        + vigil.kafka().bootstrapServers() + "; http://" + vigil.controller().host() + ":" + started.server().actualPort()
+        + vigil.kafka().bootstrapServers() + "; " + started.server().security().scheme() + "://" + vigil.controller().host()
+        + ":" + (started.server().metrics() != null ? started.server().metrics() : started.server().main()).actualPort()
         + "/metrics");
     spec.commandLine().getOut().flush();
     CountDownLatch stopped = new CountDownLatch(1);
@@ -85,5 +85,5 @@ final class RollbackControllerCommand implements Callable<Integer> {
     return 0;
   }
 
-  private record Started(RollbackController controller, HttpServer server) {}
+  private record Started(RollbackController controller, ControllerHttp.Listening server) {}
 }

@@ -18,11 +18,12 @@ import java.util.List;
  * @param port its port (0: any free port)
  * @param maxAttempts attempts at a breaches record that fails for a non-retriable reason before it is
  *     sent to the dead-letter topic and committed (retriable failures, e.g. Kafka unreachable, retry forever)
+ * @param web TLS, client certificates, auth and a separate metrics port of its HTTP server ({@link WebConfig})
  * @param stallThreshold {@code /health/ready} answers 503 while a partition has records waiting and has
  *     not advanced for longer than this (keep it above {@code rollback.executionTimeout})
  */
 public record ControllerConfig(List<KeyConfig> trustedMonitorKeys, String consumerGroup, String host, int port,
-    int maxAttempts, Duration stallThreshold) {
+    int maxAttempts, Duration stallThreshold, WebConfig web) {
   public static final String DEFAULT_CONSUMER_GROUP = "vigil-rollback-controller";
   public static final int DEFAULT_PORT = 9471;
   public static final int DEFAULT_MAX_ATTEMPTS = 3;
@@ -30,6 +31,13 @@ public record ControllerConfig(List<KeyConfig> trustedMonitorKeys, String consum
 
   public ControllerConfig {
     trustedMonitorKeys = List.copyOf(trustedMonitorKeys);
+    java.util.Objects.requireNonNull(web, "web");
+  }
+
+  /** As the canonical constructor, with a plain HTTP server ({@link WebConfig#none()}). */
+  public ControllerConfig(List<KeyConfig> trustedMonitorKeys, String consumerGroup, String host, int port,
+      int maxAttempts, Duration stallThreshold) {
+    this(trustedMonitorKeys, consumerGroup, host, port, maxAttempts, stallThreshold, WebConfig.none());
   }
 
   public static ControllerConfig defaults() {
@@ -66,7 +74,7 @@ public record ControllerConfig(List<KeyConfig> trustedMonitorKeys, String consum
   }
 
   private static final List<String> KEYS = List.of("trustedMonitorKeys", "consumerGroup", "host", "port", "maxAttempts",
-      "stallThreshold");
+      "stallThreshold", "tls", "auth", "metricsPort");
 
   /**
    * {@code controller}: the rollback controller process.
@@ -96,6 +104,9 @@ public record ControllerConfig(List<KeyConfig> trustedMonitorKeys, String consum
     int maxAttempts = m.integer("maxAttempts", d.maxAttempts(), 1, 100);
     java.time.Duration stall = m.duration("stallThreshold", d.stallThreshold());
     m.check("stallThreshold", Mapping.positive(stall), "must be greater than 0");
-    return new ControllerConfig(keys == null ? List.of() : keys, group, host, port, maxAttempts, stall);
+    WebConfig web = WebConfig.read(m);
+    m.check("metricsPort", web.metricsPort() == null || web.metricsPort() == 0 || web.metricsPort() != port,
+        "must differ from controller.port");
+    return new ControllerConfig(keys == null ? List.of() : keys, group, host, port, maxAttempts, stall, web);
   }
 }

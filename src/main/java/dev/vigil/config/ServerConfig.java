@@ -6,7 +6,7 @@ import java.util.Objects;
 
 /**
  * The monitor's HTTP server. {@code adminToken} guards {@code POST /-/reload}; null disables admin
- * endpoints (they answer 403). Its {@link #toString()} never shows the token. Immutable.
+ * endpoints (they answer 403). {@code web}: TLS, auth and a separate metrics port ({@link WebConfig}). Its {@link #toString()} never shows the token. Immutable.
  *
  * @param maxConnections most connections open at once; further ones are closed at once
  * @param idleTimeout a connection with no byte in either direction for this long is closed
@@ -14,7 +14,7 @@ import java.util.Objects;
  *     (or of its previous response), else it is closed: bounds slow-drip headers
  */
 public record ServerConfig(String host, int port, String adminToken, int maxConnections, Duration idleTimeout,
-    Duration requestTimeout) {
+    Duration requestTimeout, WebConfig web) {
   public static final int DEFAULT_PORT = 9470;
   public static final int DEFAULT_MAX_CONNECTIONS = 256;
   public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofSeconds(30);
@@ -23,6 +23,13 @@ public record ServerConfig(String host, int port, String adminToken, int maxConn
   public ServerConfig {
     Objects.requireNonNull(idleTimeout, "idleTimeout");
     Objects.requireNonNull(requestTimeout, "requestTimeout");
+    Objects.requireNonNull(web, "web");
+  }
+
+  /** The server without TLS, auth or a metrics port of its own ({@link WebConfig#none()}). */
+  public ServerConfig(String host, int port, String adminToken, int maxConnections, Duration idleTimeout,
+      Duration requestTimeout) {
+    this(host, port, adminToken, maxConnections, idleTimeout, requestTimeout, WebConfig.none());
   }
 
   /** The server with the default connection limits. */
@@ -33,14 +40,15 @@ public record ServerConfig(String host, int port, String adminToken, int maxConn
   @Override
   public String toString() {
     return "ServerConfig[host=" + host + ", port=" + port + ", adminToken=" + (adminToken == null ? "none" : "***")
-        + ", maxConnections=" + maxConnections + ", idleTimeout=" + idleTimeout + ", requestTimeout=" + requestTimeout + "]";
+        + ", maxConnections=" + maxConnections + ", idleTimeout=" + idleTimeout + ", requestTimeout=" + requestTimeout
+        + ", web=" + web + "]";
   }
 
   static final String DEFAULT_HOST = "0.0.0.0";
   static final int MIN_TOKEN_LENGTH = 16;
   static final Duration MIN_TIMEOUT = Duration.ofSeconds(1);
   private static final List<String> KEYS =
-      List.of("host", "port", "adminToken", "maxConnections", "idleTimeout", "requestTimeout");
+      List.of("host", "port", "adminToken", "maxConnections", "idleTimeout", "requestTimeout", "tls", "auth", "metricsPort");
 
   /** {@code server}: host, port, the optional admin token (never echoed in messages) and the connection limits. */
   static ServerConfig read(Node node) {
@@ -62,6 +70,9 @@ public record ServerConfig(String host, int port, String adminToken, int maxConn
     Duration request = m.duration("requestTimeout", ServerConfig.DEFAULT_REQUEST_TIMEOUT);
     m.check("requestTimeout", request.compareTo(MIN_TIMEOUT) >= 0,
         "must be at least " + Durations.format(MIN_TIMEOUT) + ", got " + Durations.format(request));
-    return new ServerConfig(host, port, token, maxConnections, idle, request);
+    WebConfig web = WebConfig.read(m);
+    m.check("metricsPort", web.metricsPort() == null || web.metricsPort() == 0 || web.metricsPort() != port,
+        "must differ from server.port");
+    return new ServerConfig(host, port, token, maxConnections, idle, request, web);
   }
 }

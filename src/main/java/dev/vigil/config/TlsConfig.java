@@ -33,7 +33,7 @@ public record TlsConfig(Path caFile, Path certFile, Path keyFile, boolean verify
    * A readable regular file of at most {@link BoundedFiles#KEY_MAX_BYTES}, relative to the
    * configuration file; null when absent.
    */
-  private static Path file(Mapping m, String key) {
+  static Path file(Mapping m, String key) {
     String name = m.secret(key, null);
     if (name == null) {
       return null;

@@ -18,6 +18,7 @@ import java.util.Map;
  * @param rollout progressive migrations run by the rollback controller ({@link RolloutConfig#defaults()} when absent)
  * @param state where the durable target state is kept ({@link StateConfig#disabled()} when built in code)
  * @param group the group of monitors this instance belongs to ({@link GroupConfig#none()}: none)
+ * @param evidence the evidence log ({@link EvidenceConfig#disabled()} when built in code)
  */
 public record VigilConfig(
     String monitorId,
@@ -35,7 +36,8 @@ public record VigilConfig(
     OverloadConfig overload,
     RolloutConfig rollout,
     StateConfig state,
-    GroupConfig group) {
+    GroupConfig group,
+    EvidenceConfig evidence) {
 
   public VigilConfig {
     policies = Map.copyOf(policies);
@@ -47,6 +49,22 @@ public record VigilConfig(
     java.util.Objects.requireNonNull(rollout, "rollout");
     java.util.Objects.requireNonNull(state, "state");
     java.util.Objects.requireNonNull(group, "group");
+    java.util.Objects.requireNonNull(evidence, "evidence");
+  }
+
+  /** As the canonical constructor, without an evidence log. */
+  public VigilConfig(String monitorId, ServerConfig server, PollingConfig polling, ScoringConfig scoring,
+      PolicyConfig defaultPolicy, Map<String, PolicyConfig> policies, List<Rule> rules, List<TargetConfig> targets,
+      KafkaConfig kafka, EventsConfig events, RollbackConfig rollback, ControllerConfig controller,
+      OverloadConfig overload, RolloutConfig rollout, StateConfig state, GroupConfig group) {
+    this(monitorId, server, polling, scoring, defaultPolicy, policies, rules, targets, kafka, events, rollback,
+        controller, overload, rollout, state, group, EvidenceConfig.disabled());
+  }
+
+  /** This configuration with {@code evidence} instead of its own. */
+  public VigilConfig withEvidence(EvidenceConfig evidence) {
+    return new VigilConfig(monitorId, server, polling, scoring, defaultPolicy, policies, rules, targets, kafka, events,
+        rollback, controller, overload, rollout, state, group, evidence);
   }
 
   /** As the canonical constructor, without a group. */
@@ -83,7 +101,7 @@ public record VigilConfig(
   static final String DEFAULT_MONITOR_ID = "monitor-0";
   private static final List<String> KEYS =
       List.of("monitorId", "server", "polling", "scoring", "policies", "rules", "targets", "kafka", "events",
-          "rollback", "controller", "overload", "rollout", "state", "group");
+          "rollback", "controller", "overload", "rollout", "state", "group", "evidence");
 
   /**
    * The top level of the document: every section, read in an order that lets targets see polling and policies.
@@ -118,8 +136,9 @@ public record VigilConfig(
     RolloutConfig rollout = RolloutConfig.read(m.node("rollout"));
     StateConfig state = StateConfig.read(m.node("state"));
     GroupConfig group = GroupConfig.read(m.node("group"), kafka);
+    EvidenceConfig evidence = EvidenceConfig.read(m.node("evidence"));
     VigilConfig config = new VigilConfig(monitorId, server, polling, scoring, policies.defaultPolicy(),
-        policies.byEnvironment(), rules, targets, kafka, events, rollback, controller, overload, rollout, state, group);
+        policies.byEnvironment(), rules, targets, kafka, events, rollback, controller, overload, rollout, state, group, evidence);
     if (m.has("controller")) {
       LoadContext ctx = root.context();
       for (ConfigError e : ControllerConfig.requirements(config)) {

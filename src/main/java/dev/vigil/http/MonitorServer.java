@@ -25,7 +25,8 @@ import java.util.function.Function;
 /**
  * The monitor's HTTP server: {@code /metrics} (Prometheus text), {@code /health/live},
  * {@code /health/ready} (ready after every target's first poll), {@code /api/v1/targets},
- * {@code /api/v1/breaches}, the status pages and badges of {@link StatusRoutes} (each also for {@code HEAD}), and
+ * {@code /api/v1/breaches}, {@code /api/v1/fleet} (a group member's whole fleet), the status pages
+ * and badges of {@link StatusRoutes} (each also for {@code HEAD}), and
  * {@code POST /-/reload} guarded by the bearer admin token (scheme case-insensitive; 401 without a
  * valid one, 403 when no token is configured).
  *
@@ -47,6 +48,8 @@ public final class MonitorServer {
   private final ServerConfig config;
   private final Clock clock;
   private HttpServer server;
+  private HttpServer metricsServer;
+  private WebSecurity security;
   private ConnectionGuard guard;
   private WorkerExecutor renderPool;
   private SharedRender<MonitorSnapshot> snapshot;
@@ -62,40 +65,101 @@ public final class MonitorServer {
     this.clock = clock;
   }
 
-  /** Listens on the configured host and port, on the calling context; completes with the bound port. */
+  /**
+   * Listens on the configured host and port (and {@code server.metricsPort}, when set), on the calling
+   * context, with the TLS and auth of {@code server} ({@link WebSecurity}); completes with the bound port.
+   */
   public Future<Integer> start() {
+    return WebSecurity.load(vertx, config.web(), "server", config.adminToken(), clock).compose(this::start);
+  }
+
+  private Future<Integer> start(WebSecurity web) {
+    security = web;
     renderPool = vertx.createSharedWorkerExecutor("vigil-http-render", 1);
     snapshot = new SharedRender<>(CACHE_FOR, clock, view::version, view::snapshot);
     metricsPage = new SharedRender<>(CACHE_FOR, clock, view::version, () -> render(() ->
         Buffer.buffer(metrics.scrape().getBytes(StandardCharsets.UTF_8))));
-    targetsPage = fromSnapshot(s -> ApiJson.targets(s).toString());
+    targetsPage = fromSnapshot(s -> FleetJson.withGroup(ApiJson.targets(s), view.group()).toString());
     breachesPage = fromSnapshot(s -> ApiJson.breaches(s).toString());
 
     Router router = Router.router(vertx);
-    both(router, "/metrics", rc -> serve(rc, metricsPage, PROMETHEUS_TEXT));
+    router.route().handler(web.guard());
+    if (config.web().metricsPort() == null) {
+      both(router, "/metrics", rc -> serve(rc, metricsPage, PROMETHEUS_TEXT));
+    }
     both(router, "/health/live", rc -> json(rc, 200, ApiJson.MAPPER.createObjectNode().put("status", "live")));
     both(router, "/health/ready", this::ready);
     both(router, "/api/v1/targets", rc -> serve(rc, targetsPage, JSON));
     both(router, "/api/v1/breaches", rc -> serve(rc, breachesPage, JSON));
-    new StatusRoutes(view.history(), snapshot::get, this::render, this::serve).install(router, this::fromSnapshot);
+    SharedRender<Buffer> fleetApi = fromSnapshot(s -> {
+      GroupView g = view.group();
+      return g == null ? "" : FleetJson.fleet(g).toString();
+    });
+    both(router, "/api/v1/fleet", rc -> {
+      if (view.group() == null) {
+        json(rc, 404, FleetJson.noGroup());
+      } else {
+        serve(rc, fleetApi, JSON);
+      }
+    });
+    new StatusRoutes(view.history(), view.traffic(), snapshot::get, this::render, this::serve).group(view::group)
+        .install(router, this::fromSnapshot);
     router.post("/-/reload").handler(this::reload);
     router.route().last().handler(rc -> json(rc, 404, ApiJson.error("no such endpoint: " + rc.request().path())));
 
     ServerLimits limits = ServerLimits.of(config);
-    HttpServer s = vertx.createHttpServer(limits.options(new HttpServerOptions()));
+    HttpServer s = vertx.createHttpServer(web.options(limits.options(new HttpServerOptions())));
     guard = limits.install(vertx, s, router);
     return s.listen(config.port(), config.host())
         .map(l -> {
           server = l;
+          web.watch(l);
           return l.actualPort();
         })
         .recover(e -> Future.failedFuture(new IllegalStateException(
-            "cannot listen on " + config.host() + ":" + config.port() + ": " + e.getMessage(), e)));
+            "cannot listen on " + config.host() + ":" + config.port() + ": " + e.getMessage(), e)))
+        .compose(port -> config.web().metricsPort() == null ? Future.succeededFuture(port) : listenMetrics(limits)
+            .map(port));
+  }
+
+  /** The second listener of {@code server.metricsPort}: {@code /metrics} and the health probes only. */
+  private Future<Void> listenMetrics(ServerLimits limits) {
+    Router router = Router.router(vertx);
+    router.route().handler(security.guard());
+    both(router, "/metrics", rc -> serve(rc, metricsPage, PROMETHEUS_TEXT));
+    both(router, "/health/live", rc -> json(rc, 200, ApiJson.MAPPER.createObjectNode().put("status", "live")));
+    both(router, "/health/ready", this::ready);
+    router.route().last().handler(rc -> json(rc, 404, ApiJson.error("no such endpoint on the metrics port: "
+        + rc.request().path())));
+    HttpServer s = vertx.createHttpServer(security.options(limits.options(new HttpServerOptions())));
+    limits.install(vertx, s, router);
+    int port = config.web().metricsPort();
+    return s.listen(port, config.host())
+        .<Void>map(l -> {
+          metricsServer = l;
+          security.watch(l);
+          return null;
+        })
+        .recover(e -> Future.failedFuture(new IllegalStateException(
+            "cannot listen on " + config.host() + ":" + port + " (server.metricsPort): " + e.getMessage(), e)));
   }
 
   public Future<Void> stop() {
-    Future<Void> closed = server == null ? Future.succeededFuture() : server.close();
-    return closed.eventually(() -> renderPool == null ? Future.succeededFuture() : renderPool.close());
+    Future<Void> watcher = security == null ? Future.succeededFuture() : security.close();
+    return watcher.eventually(() -> server == null ? Future.succeededFuture() : server.close())
+        .eventually(() -> metricsServer == null ? Future.succeededFuture() : metricsServer.close())
+        .eventually(() -> renderPool == null ? Future.succeededFuture() : renderPool.close());
+  }
+
+  /** The bound port of {@code server.metricsPort}; -1 when not configured or not started. */
+  public int metricsPort() {
+    HttpServer m = metricsServer;
+    return m == null ? -1 : m.actualPort();
+  }
+
+  /** The TLS and auth of this server; null before {@link #start()}. */
+  public WebSecurity security() {
+    return security;
   }
 
   /** The connection counts of this server; null before {@link #start()}. */

@@ -31,6 +31,22 @@ public interface MonitorView {
     return new PollHistory();
   }
 
+  /**
+   * A group member's view of its group (its shards, the whole fleet from the state topic); null when
+   * this monitor is not a group member. Cheap enough for each rendering; from any thread.
+   */
+  default GroupView group() {
+    return null;
+  }
+
+  /**
+   * What the monitor knows of the rollback controller's rollbacks, rollouts and traffic weights
+   * (from its signed events); by default nothing.
+   */
+  default TrafficView traffic() {
+    return TrafficView.none();
+  }
+
   /** Re-reads and applies the configuration; completes on the caller's context with the errors that refused it. */
   Future<List<String>> reload();
 }

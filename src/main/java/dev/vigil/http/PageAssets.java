@@ -46,6 +46,7 @@ final class PageAssets {
       + ".calm{padding:.5rem .7rem;background:#e6f4ea;border-left:4px solid #137333;margin:.4rem 0}"
       + ".banner{padding:.5rem .7rem;margin:.4rem 0;background:#fce8e6;border-left:4px solid #a50e0e}"
       + ".banner.warn{background:#fef7e0;border-left-color:#8a5300}"
+      + ".banner.info{background:#e8f0fe;border-left-color:#0b57d0;color:#1f1f1f}"
       + ".f-ok{background:#e6f4ea;color:#0d5224}.f-integrity{background:#fce8e6;color:#8c1d18}"
       + ".f-availability{background:#fff0d6;color:#6b3d00}.f-other{background:#eee8f7;color:#4a2c7a}"
       + ".f-pending{background:#f1f3f4;color:#3c4043}"

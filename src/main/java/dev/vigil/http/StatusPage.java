@@ -17,6 +17,7 @@ import java.util.TreeSet;
  * partition and overload banners, open breaches with a link to each target; a calm line when
  * nothing does), then the grid of services × environments (last verdict by family colour, icon and
  * word; a separate "breach open" marker; score; traffic weight; a strip of the last polls). The
+ * rollouts in progress come from the controller's events ({@link TrafficView}). The
  * parts ({@link #parts}) are also served as JSON, which the page's script swaps in place. Pure
  * function of its inputs; thread-safe.
  */
@@ -31,12 +32,23 @@ final class StatusPage {
   private StatusPage() {}
 
   static String render(MonitorSnapshot s, PollHistory history, int refreshSeconds) {
+    return render(s, history, TrafficView.none().snapshot(), refreshSeconds, null);
+  }
+
+  static String render(MonitorSnapshot s, PollHistory history, TrafficView.Snapshot traffic, int refreshSeconds) {
+    return render(s, history, traffic, refreshSeconds, null);
+  }
+
+  /** The page; with a group member's {@code group} view, its group section after the grid ({@link FleetPage}). */
+  static String render(MonitorSnapshot s, PollHistory history, TrafficView.Snapshot traffic, int refreshSeconds,
+      GroupView group) {
     StringBuilder h = new StringBuilder(16384);
     head(h, "Vigil: " + s.monitorId(), refreshSeconds, PARTS_PATH);
     h.append("<header><h1>Vigil: constitutional compliance</h1><p data-part=\"summary\">").append(summary(s))
         .append("</p></header><main><section id=\"attention\" aria-labelledby=\"attention-h\" data-part=\"attention\">")
-        .append(attention(s)).append("</section><section id=\"fleet\" aria-label=\"Targets\"><h2>Targets</h2>")
-        .append("<div data-part=\"grid\">").append(grid(s, history)).append("</div></section></main>")
+        .append(attention(s, traffic)).append("</section><section id=\"fleet\" aria-label=\"Targets\"><h2>Targets</h2>")
+        .append("<div data-part=\"grid\">").append(grid(s, history, traffic)).append("</div></section>")
+        .append(group == null ? "" : FleetPage.sectionElement(group)).append("</main>")
         .append("<footer><p><small>JSON: <a href=\"/api/v1/targets\">/api/v1/targets</a>, <a href=\"/api/v1/breaches\">")
         .append("/api/v1/breaches</a>. Metrics: <a href=\"/metrics\">/metrics</a>. Badges: ")
         .append("<code>/api/v1/badges/{service}/{environment}.svg</code>, <code>…/score.svg</code>.</small></p></footer>");
@@ -45,8 +57,18 @@ final class StatusPage {
 
   /** The page's parts as the JSON its script fetches. */
   static ObjectNode parts(MonitorSnapshot s, PollHistory history) {
-    return ApiJson.MAPPER.createObjectNode().put("generatedAt", s.takenAt().toString()).put("summary", summary(s))
-        .put("attention", attention(s)).put("grid", grid(s, history));
+    return parts(s, history, TrafficView.none().snapshot(), null);
+  }
+
+  static ObjectNode parts(MonitorSnapshot s, PollHistory history, TrafficView.Snapshot traffic) {
+    return parts(s, history, traffic, null);
+  }
+
+  /** As {@link #parts(MonitorSnapshot, PollHistory)}, with the traffic and, for a group member, the group section. */
+  static ObjectNode parts(MonitorSnapshot s, PollHistory history, TrafficView.Snapshot traffic, GroupView group) {
+    ObjectNode o = ApiJson.MAPPER.createObjectNode().put("generatedAt", s.takenAt().toString()).put("summary", summary(s))
+        .put("attention", attention(s, traffic)).put("grid", grid(s, history, traffic));
+    return group == null ? o : o.put("group", FleetPage.section(group));
   }
 
   /** The document's head and the opening of its body, which names the JSON the script refreshes from. */
@@ -71,7 +93,7 @@ final class StatusPage {
     return h.toString();
   }
 
-  static String attention(MonitorSnapshot s) {
+  static String attention(MonitorSnapshot s, TrafficView.Snapshot traffic) {
     StringBuilder h = new StringBuilder(2048);
     h.append("<h2 id=\"attention-h\">Needs attention</h2>");
     if (s.partitioned()) {
@@ -102,7 +124,7 @@ final class StatusPage {
       }
       h.append("</tbody></table>");
     }
-    // The monitor does not consume the controller's events: rollouts in progress are not known here.
+    h.append(TrafficHtml.inProgress(traffic, s.takenAt())).append(TrafficHtml.rejected(traffic));
     if (!s.partitioned() && !s.overloaded() && s.openBreaches().isEmpty()) {
       long compliant = s.targets().stream().filter(t -> t.verdict() == Verdict.COMPLIANT).count();
       if (compliant == s.targets().size()) {
@@ -121,6 +143,10 @@ final class StatusPage {
   }
 
   static String grid(MonitorSnapshot s, PollHistory history) {
+    return grid(s, history, TrafficView.none().snapshot());
+  }
+
+  static String grid(MonitorSnapshot s, PollHistory history, TrafficView.Snapshot traffic) {
     TreeSet<String> envs = new TreeSet<>();
     Map<String, Map<String, TargetStatus>> rows = new TreeMap<>();
     for (TargetStatus t : s.targets()) {
@@ -143,7 +169,7 @@ final class StatusPage {
         if (t == null) {
           h.append("<td class=\"f-pending\">—<small> not monitored</small></td>");
         } else {
-          cell(h, t, strips ? history.of(t.id()) : null, strips);
+          cell(h, t, strips ? history.of(t.id()) : null, strips, traffic);
         }
       }
       h.append("</tr>");
@@ -151,7 +177,8 @@ final class StatusPage {
     return h.append("</tbody></table>").toString();
   }
 
-  private static void cell(StringBuilder h, TargetStatus t, TargetHistory past, boolean strip) {
+  private static void cell(StringBuilder h, TargetStatus t, TargetHistory past, boolean strip,
+      TrafficView.Snapshot traffic) {
     String fam = PageAssets.family(t.verdict());
     h.append("<td class=\"cell f-").append(fam).append("\" data-target=\"").append(esc(t.id().service())).append('/')
         .append(esc(t.id().environment())).append("\" data-family=\"").append(fam).append("\"><a class=\"v\" href=\"")
@@ -165,8 +192,8 @@ final class StatusPage {
       }
       h.append("</span>");
     }
-    h.append("<div class=\"meta\">score ").append(Html.pct(t.score()))
-        .append(" · weight <span title=\"the monitor does not read the rollback controller's events\">unknown</span></div>");
+    h.append("<div class=\"meta\">score ").append(Html.pct(t.score())).append(" · ")
+        .append(TrafficHtml.cellWeight(traffic, t.id())).append("</div>");
     if (strip) {
       strip(h, past);
     }

@@ -32,39 +32,77 @@ final class StatusRoutes {
   }
 
   private final PollHistory history;
+  private final TrafficView traffic;
   private final Supplier<Future<MonitorSnapshot>> snapshot;
   private final Function<Callable<Buffer>, Future<Buffer>> render;
   private final Serve serve;
+  /** A group member's view of its group, or null: see {@link #group}. */
+  private Supplier<GroupView> group = () -> null;
 
   /**
    * @param snapshot the server's shared snapshot
    * @param render runs a rendering on the server's render pool
    */
-  StatusRoutes(PollHistory history, Supplier<Future<MonitorSnapshot>> snapshot,
+  StatusRoutes(PollHistory history, TrafficView traffic, Supplier<Future<MonitorSnapshot>> snapshot,
       Function<Callable<Buffer>, Future<Buffer>> render, Serve serve) {
     this.history = history;
+    this.traffic = traffic;
     this.snapshot = snapshot;
     this.render = render;
     this.serve = serve;
   }
 
+  /** With a group member's view: the status page gets its group section, and {@code /fleet} is served. */
+  StatusRoutes group(Supplier<GroupView> view) {
+    this.group = view;
+    return this;
+  }
+
   /** Adds the routes; {@code pages} makes a shared rendering of the snapshot. */
   void install(Router router, Function<Function<MonitorSnapshot, String>, SharedRender<Buffer>> pages) {
-    SharedRender<Buffer> fleet = pages.apply(s -> StatusPage.render(s, history, REFRESH_SECONDS));
-    SharedRender<Buffer> parts = pages.apply(s -> StatusPage.parts(s, history).toString());
+    SharedRender<Buffer> fleet = pages.apply(s -> StatusPage.render(s, history, traffic.snapshot(), REFRESH_SECONDS, group.get()));
+    SharedRender<Buffer> parts = pages.apply(s -> StatusPage.parts(s, history, traffic.snapshot(), group.get()).toString());
     get(router, "/", false, rc -> {
       html(rc);
       serve.serve(rc, fleet, HTML);
     });
     get(router, StatusPage.PARTS_PATH, false, rc -> serve.serve(rc, parts, JSON));
+    groupPages(router, pages);
     get(router, "/targets/" + SEGMENT + "/" + SEGMENT, true, rc -> target(rc,
-        (s, id) -> TargetPage.render(s, history, id, REFRESH_SECONDS), HTML));
+        (s, id) -> TargetPage.render(s, history, traffic.snapshot(), id, REFRESH_SECONDS), HTML));
     get(router, StatusPage.PARTS_PATH + "/targets/" + SEGMENT + "/" + SEGMENT, true, rc -> target(rc, (s, id) -> {
-      var o = TargetPage.parts(s, history, id);
+      var o = TargetPage.parts(s, history, traffic.snapshot(), id);
       return o == null ? null : o.toString();
     }, JSON));
     get(router, "/api/v1/badges/" + SEGMENT + "/" + SEGMENT + "\\.svg", true, rc -> badge(rc, Badge::verdict));
     get(router, "/api/v1/badges/" + SEGMENT + "/" + SEGMENT + "/score\\.svg", true, rc -> badge(rc, Badge::score));
+  }
+
+  /** {@code /fleet} and its JSON part: 404 on a monitor that is not a group member. */
+  private void groupPages(Router router, Function<Function<MonitorSnapshot, String>, SharedRender<Buffer>> pages) {
+    SharedRender<Buffer> page = pages.apply(s -> {
+      GroupView g = group.get();
+      return g == null ? "" : FleetPage.render(g, REFRESH_SECONDS);
+    });
+    SharedRender<Buffer> part = pages.apply(s -> {
+      GroupView g = group.get();
+      return g == null ? "" : FleetPage.parts(g).toString();
+    });
+    get(router, FleetPage.PATH, false, rc -> {
+      if (group.get() == null) {
+        rc.response().setStatusCode(404).putHeader(HttpHeaders.CONTENT_TYPE, JSON).end(FleetJson.noGroup().toString());
+        return;
+      }
+      html(rc);
+      serve.serve(rc, page, HTML);
+    });
+    get(router, FleetPage.PARTS_PATH, false, rc -> {
+      if (group.get() == null) {
+        rc.response().setStatusCode(404).putHeader(HttpHeaders.CONTENT_TYPE, JSON).end(FleetJson.noGroup().toString());
+        return;
+      }
+      serve.serve(rc, part, JSON);
+    });
   }
 
   private static void get(Router router, String path, boolean regex, io.vertx.core.Handler<RoutingContext> h) {

@@ -12,7 +12,7 @@ import java.util.List;
 /**
  * The page of one target ({@code /targets/{service}/{environment}}): its last verdict, verdict
  * history, score and probe latency over the last hour as inline SVG charts, open and recent
- * breaches, the keys it trusts and the last envelope's signer. Pure function of its inputs;
+ * breaches, its traffic weight and its service's rollouts and rollbacks ({@link TrafficView}), the keys it trusts and the last envelope's signer. Pure function of its inputs;
  * thread-safe.
  */
 final class TargetPage {
@@ -22,6 +22,11 @@ final class TargetPage {
 
   /** The page, or null when the snapshot has no such target. */
   static String render(MonitorSnapshot s, PollHistory history, TargetId id, int refreshSeconds) {
+    return render(s, history, TrafficView.none().snapshot(), id, refreshSeconds);
+  }
+
+  static String render(MonitorSnapshot s, PollHistory history, TrafficView.Snapshot traffic, TargetId id,
+      int refreshSeconds) {
     TargetStatus t = find(s, id);
     if (t == null) {
       return null;
@@ -29,23 +34,27 @@ final class TargetPage {
     StringBuilder h = new StringBuilder(32768);
     StatusPage.head(h, "Vigil: " + id.service() + "/" + id.environment(), refreshSeconds, partsPath(id));
     h.append("<header><p><a href=\"/\">← all targets</a></p><h1>").append(esc(id.service())).append(" <small>")
-        .append(esc(id.environment())).append("</small></h1></header><main data-part=\"main\">").append(main(s, history, t))
+        .append(esc(id.environment())).append("</small></h1></header><main data-part=\"main\">").append(main(s, history, traffic, t))
         .append("</main>");
     return StatusPage.tail(h);
   }
 
   /** The JSON the page's script fetches, or null when the snapshot has no such target. */
   static ObjectNode parts(MonitorSnapshot s, PollHistory history, TargetId id) {
+    return parts(s, history, TrafficView.none().snapshot(), id);
+  }
+
+  static ObjectNode parts(MonitorSnapshot s, PollHistory history, TrafficView.Snapshot traffic, TargetId id) {
     TargetStatus t = find(s, id);
-    return t == null ? null
-        : ApiJson.MAPPER.createObjectNode().put("generatedAt", s.takenAt().toString()).put("main", main(s, history, t));
+    return t == null ? null : ApiJson.MAPPER.createObjectNode().put("generatedAt", s.takenAt().toString())
+        .put("main", main(s, history, traffic, t));
   }
 
   static String partsPath(TargetId id) {
     return "/api/v1/status-page/targets/" + Html.seg(id.service()) + "/" + Html.seg(id.environment());
   }
 
-  private static String main(MonitorSnapshot s, PollHistory history, TargetStatus t) {
+  private static String main(MonitorSnapshot s, PollHistory history, TrafficView.Snapshot traffic, TargetStatus t) {
     Instant now = s.takenAt();
     StringBuilder h = new StringBuilder(32768);
     String fam = PageAssets.family(t.verdict());
@@ -57,7 +66,7 @@ final class TargetPage {
     }
     h.append(" — ").append(esc(Html.clip(t.detail(), 500))).append("</p><table class=\"kv\"><tbody>")
         .append(row("score", Html.pct(t.score())))
-        .append(row("traffic weight", "unknown <small>(the monitor does not read the rollback controller's events)</small>"))
+        .append(row("traffic weight", TrafficHtml.weightRow(traffic, t.id(), now)))
         .append(row("last poll", Html.timeAgo(t.checkedAt(), now)))
         .append(row("verdict since", Html.timeAgo(t.changedAt(), now)))
         .append(row("polls", Long.toString(t.polls())))
@@ -77,9 +86,7 @@ final class TargetPage {
     breaches(h, "Open breaches", t.openBreaches(), now);
     breaches(h, "Recently resolved breaches",
         s.recentlyResolved().stream().filter(b -> b.target().equals(t.id())).toList(), now);
-    h.append("<h2>Rollbacks and rollouts</h2><p>None known to this monitor: it does not read ")
-        .append("<code>constitutional.rollbacks</code> or <code>constitutional.rollouts</code>; the rollback controller's ")
-        .append("metrics and the Rollbacks dashboard show them.</p>");
+    TrafficHtml.section(h, traffic, t.id(), now);
     keys(h, history, t, past, now);
     return h.toString();
   }

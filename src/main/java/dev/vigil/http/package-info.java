@@ -8,7 +8,10 @@
  * {@link dev.vigil.http.PollHistory} the monitor feeds) and changes nothing but through the view's own
  * operation (reload).
  *
- * <p>Depends on {@code attest}, {@code config}, {@code score} and {@code poll}'s value types only. The dependency with {@code monitor} is one
+ * The rollback controller's work (traffic weights, rollbacks, rollouts) reaches the pages as a
+ * {@link dev.vigil.http.TrafficView} folded from its verified events.
+ *
+ * <p>Depends on {@code attest}, {@code config}, {@code score}, {@code poll} and {@code events}' value types only. The dependency with {@code monitor} is one
  * way: {@code monitor} implements the view and wires the server; {@code http} imports nothing from
  * {@code monitor}.
  */

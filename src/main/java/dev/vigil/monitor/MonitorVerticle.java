@@ -49,7 +49,9 @@ public final class MonitorVerticle extends VerticleBase implements MonitorView {
   private MonitorServer server;
   private volatile int port = -1;
   /** This instance's membership in a group of monitors; null without a group. */
-  private volatile dev.vigil.group.GroupMember group;
+  private volatile dev.vigil.group.MonitorGroup group;
+  /** The rollback controller's events as the status pages show them; null before start. */
+  private volatile ControllerEvents controllerEvents;
 
   MonitorVerticle(MonitorBuilder b) {
     this.initial = b.config;
@@ -75,10 +77,11 @@ public final class MonitorVerticle extends VerticleBase implements MonitorView {
             dev.vigil.group.MonitorShards shards = initial.group().enabled() ? dev.vigil.group.MonitorShards.attach(
                 context, monitor, initial.group().shards(), initial.kafka().deliveryTimeout().multipliedBy(2)) : null;
             return monitor.start(initial).compose(v -> shards == null ? Future.succeededFuture() : vertx.executeBlocking(
-                () -> group = dev.vigil.group.GroupMember.join(initial.kafka(), initial.group(), shards, metrics.registry()),
+                () -> group = dev.vigil.group.MonitorGroup.join(initial, clock, shards, metrics.registry()),
                 false));
           });
-    }).compose(v -> onContext(serverContext, server::start))
+    }).compose(v -> vertx.executeBlocking(() -> controllerEvents = ControllerEvents.open(initial, clock), false))
+        .compose(v -> onContext(serverContext, server::start))
         .onSuccess(p -> port = p)
         .recover(e -> closeOwned().transform(x -> Future.failedFuture(e)));
   }
@@ -104,10 +107,15 @@ public final class MonitorVerticle extends VerticleBase implements MonitorView {
   /** Closes the pipeline and the metrics this verticle opened (blocking work: on a worker). */
   private Future<Void> closeOwned() {
     return vertx.executeBlocking(() -> {
-      dev.vigil.group.GroupMember g = group;
+      dev.vigil.group.MonitorGroup g = group;
       if (g != null) {
         g.close();
         group = null;
+      }
+      ControllerEvents c = controllerEvents;
+      if (c != null) {
+        c.close();
+        controllerEvents = null;
       }
       KafkaEventPipeline p = pipeline;
       if (p != null) {
@@ -179,6 +187,18 @@ public final class MonitorVerticle extends VerticleBase implements MonitorView {
   }
 
   @Override
+  public dev.vigil.http.GroupView group() {
+    dev.vigil.group.MonitorGroup g = group;
+    return g == null ? null : g.view();
+  }
+
+  @Override
+  public dev.vigil.http.TrafficView traffic() {
+    ControllerEvents c = controllerEvents;
+    return c == null ? dev.vigil.http.TrafficView.none() : c.view();
+  }
+
+  @Override
   public boolean ready() {
     return monitor.isReady();
   }
@@ -195,7 +215,7 @@ public final class MonitorVerticle extends VerticleBase implements MonitorView {
 
   /** Leaves the group (its shards handed over, their state saved first) on a worker: the handover runs on this context. */
   private Future<Void> leaveGroup() {
-    dev.vigil.group.GroupMember g = group;
+    dev.vigil.group.MonitorGroup g = group;
     return g == null ? Future.succeededFuture() : vertx.executeBlocking(() -> {
       g.close();
       return null;

@@ -3,6 +3,7 @@ package dev.vigil.poll;
 import dev.vigil.attest.Envelope;
 import dev.vigil.attest.Verdict;
 import dev.vigil.config.TlsConfig;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -50,7 +51,8 @@ import org.slf4j.LoggerFactory;
  * Every outcome is a {@link FetchResult}, never a failed future; a target's misbehaviour is logged
  * at DEBUG at most.
  *
- * <p>Use from one Vert.x context; the futures complete on it. After {@link #close} (a retry
+ * <p>Use from one Vert.x context; the futures complete on it. A caller outside any context is
+ * served on one context of its own. After {@link #close} (a retry
  * timer may still fire while the monitor stops) every request answers {@code unreachable} at once.
  */
 public final class HttpProbe {
@@ -65,6 +67,7 @@ public final class HttpProbe {
   /** Connections that ended a response cleanly, so the next request on one is a reuse. */
   private final Set<HttpConnection> reused = Collections.newSetFromMap(new WeakHashMap<>());
   private boolean closed;
+  private Context offContext;
 
   private record ClientKey(TlsConfig tls, long timeoutMs) {}
 
@@ -78,11 +81,27 @@ public final class HttpProbe {
     if (closed) {
       return Future.succeededFuture(FetchResult.failed(Verdict.UNREACHABLE, 0, "the monitor is stopping"));
     }
+    if (Vertx.currentContext() == null) {
+      Promise<FetchResult> onContext = Promise.promise();
+      offContextCallers().runOnContext(v -> get(uri, tls, timeout, maxBytes).onComplete(onContext));
+      return onContext.future();
+    }
     long timeoutMs = Math.max(1, timeout.toMillis());
     Exchange x = new Exchange(uri, clientFor(tls, timeoutMs), timeoutMs, maxBytes);
     long timer = vertx.setTimer(timeoutMs, id -> x.expire());
     x.attempt(true);
     return x.result.future().onComplete(r -> vertx.cancelTimer(timer));
+  }
+
+  /**
+   * The context a caller outside Vert.x (a test, a command's main thread) is served on: a response's
+   * handlers must be set on the thread that reads it, or a response that ended in between is lost.
+   */
+  private synchronized Context offContextCallers() {
+    if (offContext == null) {
+      offContext = vertx.getOrCreateContext();
+    }
+    return offContext;
   }
 
   /** One poll: its deadline, the request in flight, and at most one retry (see {@link #attempt}). */

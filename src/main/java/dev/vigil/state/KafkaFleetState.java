@@ -3,6 +3,7 @@ package dev.vigil.state;
 import dev.vigil.config.KafkaConfig;
 import dev.vigil.score.TargetId;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Collections;
 import java.util.Map;
@@ -12,18 +13,22 @@ import java.util.concurrent.CountDownLatch;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.header.Header;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The fleet-wide state of a group: tails the compacted topic {@value StateTopic#NAME} read-only
  * (no consumer group, every partition assigned, from the start) on a thread of its own, keeping the
- * latest snapshot of every target; a tombstone removes one. A record it cannot read is logged
- * (topic, partition, offset, key) and skipped: this view judges nothing. Thread-safe.
+ * latest {@link FleetState.Entry} of every target (its score over {@code scoringWindow} as of its
+ * saving, and the monitor named by the record's {@value KafkaStateStore#SAVED_BY} header); a
+ * tombstone removes one. A record it cannot read is logged (topic, partition, offset, key) and
+ * skipped: this view judges nothing. Thread-safe.
  */
 public final class KafkaFleetState implements FleetState {
   private static final Logger LOG = LoggerFactory.getLogger(KafkaFleetState.class);
-  private final Map<TargetId, TargetSnapshot> latest = new ConcurrentHashMap<>();
+  private final Map<TargetId, Entry> latest = new ConcurrentHashMap<>();
+  private final Duration scoringWindow;
   private final Consumer<byte[], byte[]> consumer;
   private final Thread thread;
   private final CountDownLatch stopped = new CountDownLatch(1);
@@ -32,26 +37,31 @@ public final class KafkaFleetState implements FleetState {
 
   private final String topic;
 
-  private KafkaFleetState(Consumer<byte[], byte[]> consumer, String topic) {
+  private KafkaFleetState(Consumer<byte[], byte[]> consumer, String topic, Duration scoringWindow) {
     this.consumer = consumer;
     this.topic = topic;
+    this.scoringWindow = scoringWindow;
     this.thread = new Thread(this::run, "vigil-fleet-state");
     this.thread.setDaemon(true);
   }
 
-  /** Starts tailing; the topic must exist (a {@link KafkaStateStore} opened first creates it). */
-  public static KafkaFleetState open(KafkaConfig kafka) {
-    return open(kafka, StateTopic.NAME);
+  /**
+   * Starts tailing, scoring each target over {@code scoringWindow}; the topic must exist (a {@link
+   * KafkaStateStore} opened first creates it).
+   */
+  public static KafkaFleetState open(KafkaConfig kafka, Duration scoringWindow) {
+    return open(kafka, StateTopic.NAME, scoringWindow);
   }
 
-  static KafkaFleetState open(KafkaConfig kafka, String topic) {
-    KafkaFleetState v = new KafkaFleetState(StateTopic.consumer(kafka, kafka.clientId() + "-fleet-state"), topic);
+  static KafkaFleetState open(KafkaConfig kafka, String topic, Duration scoringWindow) {
+    KafkaFleetState v = new KafkaFleetState(StateTopic.consumer(kafka, kafka.clientId() + "-fleet-state"), topic,
+        scoringWindow);
     v.thread.start();
     return v;
   }
 
   @Override
-  public Map<TargetId, TargetSnapshot> latest() {
+  public Map<TargetId, Entry> latest() {
     return Collections.unmodifiableMap(new TreeMap<>(latest));
   }
 
@@ -93,7 +103,9 @@ public final class KafkaFleetState implements FleetState {
       return;
     }
     try {
-      latest.put(id, StateTopic.decode(r));
+      Header by = r.headers().lastHeader(KafkaStateStore.SAVED_BY);
+      latest.put(id, Entry.of(StateTopic.decode(r), by == null ? null : new String(by.value(), StandardCharsets.UTF_8),
+          scoringWindow));
     } catch (StateFormatException e) {
       LOG.error("fleet state view: {}; skipped", e.getMessage());
     }

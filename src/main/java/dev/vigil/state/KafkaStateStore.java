@@ -28,31 +28,46 @@ import org.apache.kafka.clients.producer.RecordMetadata;
  * compaction ({@link StateTopic}). A save returns once every record is acknowledged by all in-sync
  * replicas (the event producer's settings: acks=all, idempotent). A load reads the topic from its
  * start to its end as of the load; a record it cannot read fails the load, naming topic, partition,
- * offset and key.
+ * offset and key. Every record carries the header {@value #SAVED_BY} (UTF-8): the {@code monitorId} of
+ * the monitor that wrote it, so that the fleet-wide view ({@link KafkaFleetState}) can say which
+ * instance of a group last owned a target.
  *
  * <p>Thread-safe (synchronized); blocking network I/O.
  */
 public final class KafkaStateStore implements StateStore {
   /** The state topic: {@code constitutional.monitor-state}. */
   public static final String TOPIC = StateTopic.NAME;
+  /** The record header naming the monitor that wrote the record. */
+  public static final String SAVED_BY = "vigil-monitor";
   private final KafkaConfig kafka;
   private final String topic;
   private final Producer<byte[], byte[]> producer;
+  private final byte[] savedBy;
 
-  private KafkaStateStore(KafkaConfig kafka, String topic, Producer<byte[], byte[]> producer) {
+  private KafkaStateStore(KafkaConfig kafka, String topic, Producer<byte[], byte[]> producer, String monitorId) {
     this.kafka = kafka;
     this.topic = topic;
     this.producer = producer;
+    this.savedBy = monitorId == null ? null : monitorId.getBytes(StandardCharsets.UTF_8);
   }
 
-  /** Checks (or creates) the topic {@value StateTopic#NAME}, then opens the producer. */
+  /** Checks (or creates) the topic {@value StateTopic#NAME}, then opens the producer; records name no monitor. */
   public static KafkaStateStore open(KafkaConfig kafka) throws IOException {
-    return open(kafka, StateTopic.NAME);
+    return open(kafka, StateTopic.NAME, null);
+  }
+
+  /** As {@link #open(KafkaConfig)}, every record naming {@code monitorId} in its {@value #SAVED_BY} header. */
+  public static KafkaStateStore openAs(KafkaConfig kafka, String monitorId) throws IOException {
+    return open(kafka, StateTopic.NAME, monitorId);
   }
 
   static KafkaStateStore open(KafkaConfig kafka, String topic) throws IOException {
+    return open(kafka, topic, null);
+  }
+
+  static KafkaStateStore open(KafkaConfig kafka, String topic, String monitorId) throws IOException {
     StateTopic.ensure(kafka, topic);
-    return new KafkaStateStore(kafka, topic, KafkaProducers.create(kafka));
+    return new KafkaStateStore(kafka, topic, KafkaProducers.create(kafka), monitorId);
   }
 
   @Override
@@ -87,7 +102,7 @@ public final class KafkaStateStore implements StateStore {
   public synchronized void save(Collection<TargetSnapshot> snapshots) throws IOException {
     List<Future<RecordMetadata>> sent = new ArrayList<>(snapshots.size());
     for (TargetSnapshot s : snapshots) {
-      sent.add(producer.send(new ProducerRecord<>(topic, key(s.target()), SnapshotCodec.encode(s))));
+      sent.add(producer.send(record(key(s.target()), SnapshotCodec.encode(s))));
     }
     await(sent);
   }
@@ -96,9 +111,17 @@ public final class KafkaStateStore implements StateStore {
   public synchronized void drop(Collection<TargetId> targets) throws IOException {
     List<Future<RecordMetadata>> sent = new ArrayList<>(targets.size());
     for (TargetId t : targets) {
-      sent.add(producer.send(new ProducerRecord<>(topic, key(t), null)));
+      sent.add(producer.send(record(key(t), null)));
     }
     await(sent);
+  }
+
+  private ProducerRecord<byte[], byte[]> record(byte[] key, byte[] value) {
+    ProducerRecord<byte[], byte[]> r = new ProducerRecord<>(topic, key, value);
+    if (savedBy != null) {
+      r.headers().add(SAVED_BY, savedBy);
+    }
+    return r;
   }
 
   private void await(List<Future<RecordMetadata>> sent) throws IOException {

@@ -21,7 +21,7 @@ public final class StateStores {
       return Optional.empty();
     }
     if (config.kafka().enabled()) {
-      return Optional.of(KafkaStateStore.open(config.kafka()));
+      return Optional.of(KafkaStateStore.openAs(config.kafka(), config.monitorId()));
     }
     return Optional.of(LocalStateStore.open(config.state().dir(), clock));
   }

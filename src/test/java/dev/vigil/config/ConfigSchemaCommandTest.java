@@ -65,7 +65,7 @@ class ConfigSchemaCommandTest {
     assertThat(r.out()).isEmpty();
     assertThat(r.err().lines()).containsExactlyInAnyOrder(
         file + ": server.prot: unknown key; expected one of: host, port, adminToken, maxConnections, idleTimeout,"
-            + " requestTimeout",
+            + " requestTimeout, tls, auth, metricsPort",
         file + ": targets[0].interval: not valid (integer found, string expected); expected a duration as Prometheus"
             + " writes it:"
             + " 500ms, 30s, 2m, 1h, 7d, 2w, 1y (365 days), or a compound in descending unit order such as 1m30s; or"

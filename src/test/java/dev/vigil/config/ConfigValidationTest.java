@@ -168,8 +168,8 @@ class ConfigValidationTest {
               tls: {ca: x}
           """;
       assertThat(errors(yaml, dir)).containsExactly(
-          "monitorID: unknown key; expected one of: monitorId, server, polling, scoring, policies, rules, targets, kafka, events, rollback, controller, overload, rollout, state, group",
-          "server.hots: unknown key; expected one of: host, port, adminToken, maxConnections, idleTimeout, requestTimeout",
+          "monitorID: unknown key; expected one of: monitorId, server, polling, scoring, policies, rules, targets, kafka, events, rollback, controller, overload, rollout, state, group, evidence",
+          "server.hots: unknown key; expected one of: host, port, adminToken, maxConnections, idleTimeout, requestTimeout, tls, auth, metricsPort",
           "polling.intervall: unknown key; expected one of: interval, timeout, retries, retryBackoff, concurrency,"
               + " jitter, partitionThreshold, partitionMinTargets, maxResponseBytes",
           "scoring.windows: unknown key; expected one of: window",
@@ -187,7 +187,7 @@ class ConfigValidationTest {
     @Test
     void aSectionThatIsNoMappingIsOneError() {
       assertThat(errors(withMinimalTargets("server: [9470]"), dir))
-          .containsExactly("server: expected a mapping with keys host, port, adminToken, maxConnections, idleTimeout, requestTimeout; got a list");
+          .containsExactly("server: expected a mapping with keys host, port, adminToken, maxConnections, idleTimeout, requestTimeout, tls, auth, metricsPort; got a list");
     }
   }
 

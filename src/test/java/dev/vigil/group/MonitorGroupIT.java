@@ -206,6 +206,47 @@ class MonitorGroupIT {
     return worst;
   }
 
+  /** Who polls each target, by the instances' own APIs, by monitorId. */
+  Map<TargetId, String> pollers(List<String> bases) throws Exception {
+    Map<TargetId, String> out = new HashMap<>();
+    for (String b : bases) {
+      String id = JSON.readTree(get(b + "/api/v1/targets")).get("monitor").asText();
+      owned(b).forEach(t -> out.put(t, id));
+    }
+    return out;
+  }
+
+  /** True when {@code base}'s fleet view lists every target with the instance that polls it. */
+  boolean fleetViewAgrees(String base, Map<TargetId, String> pollers) throws Exception {
+    JsonNode fleet = JSON.readTree(get(base + "/api/v1/fleet"));
+    if (!fleet.get("caughtUp").asBoolean() || fleet.get("targets").size() != TARGETS) {
+      return false;
+    }
+    for (JsonNode t : fleet.get("targets")) {
+      TargetId id = new TargetId(t.get("service").asText(), t.get("environment").asText());
+      if (!t.get("owner").asText().equals(pollers.get(id))) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** Each instance's API names its shards; together they are every shard once; its pages show the group. */
+  void shardsListed(List<String> bases) throws Exception {
+    List<Integer> all = new ArrayList<>();
+    for (String b : bases) {
+      JsonNode group = JSON.readTree(get(b + "/api/v1/targets")).get("group");
+      assertThat(group.get("name").asText()).isEqualTo("it-group");
+      group.get("owned").forEach(n -> all.add(n.asInt()));
+      assertThat(get(b + "/metrics")).contains("constitutional_monitor_shards_owned{group=\"it-group\"} "
+          + group.get("owned").size() + ".0");
+      assertThat(get(b + "/")).contains("Group <code>it-group</code>").contains("owns " + group.get("owned").size()
+          + " of 16 shards");
+      assertThat(get(b + "/fleet")).contains("data-owner=");
+    }
+    assertThat(all).containsExactlyInAnyOrderElementsOf(java.util.stream.IntStream.range(0, 16).boxed().toList());
+  }
+
   JsonNode breach(String base, TargetId id) throws Exception {
     for (JsonNode b : JSON.readTree(get(base + "/api/v1/breaches")).get("open")) {
       if (b.get("service").asText().equals(id.service())) {
@@ -251,6 +292,14 @@ class MonitorGroupIT {
             .orElse(0));
     assertThat(counts).as("polls per target in %d intervals (two owners would double it)", intervals)
         .allMatch(n -> n >= intervals - 2 && n <= intervals + 1);
+
+    // the fleet-wide view: every instance shows every target with the instance that polls it, and its shards
+    Map<TargetId, String> pollers = pollers(bases);
+    for (String b : bases) {
+      await("the fleet view of " + b + " names every target's poller").atMost(Duration.ofSeconds(30))
+          .until(() -> fleetViewAgrees(b, pollers));
+    }
+    shardsListed(bases);
 
     // a breach on a target, then kill -9 of the instance polling it
     TargetId victim = sim.targets().get(7);
@@ -298,6 +347,12 @@ class MonitorGroupIT {
     for (String b : survivors) {
       assertThat(opened(get(b + "/metrics"))).as("no survivor opened a breach").isZero();
     }
+    Map<TargetId, String> after = pollers(survivors);
+    for (String b : survivors) {
+      await("the fleet view of " + b + " names the new owners").atMost(Duration.ofSeconds(30))
+          .until(() -> fleetViewAgrees(b, after));
+    }
+    shardsListed(survivors);
 
     // a fourth instance joins: shards move without a second breach or a long gap
     long joined = System.nanoTime();

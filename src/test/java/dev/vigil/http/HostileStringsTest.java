@@ -5,6 +5,9 @@ import static dev.vigil.http.PageFixtures.polls;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.vigil.attest.Verdict;
+import dev.vigil.events.CloudEvent;
+import dev.vigil.events.RollbackFinished;
+import dev.vigil.events.RolloutData;
 import dev.vigil.score.Breach;
 import dev.vigil.score.TargetId;
 import java.time.Duration;
@@ -37,9 +40,23 @@ class HostileStringsTest {
     h.keys(id, List.of(new PollHistory.KeyInfo("key-" + evil, "scheme-" + evil, null, null, false)));
     polls(h, id, 3, Verdict.HASH_MISMATCH, "poll-" + evil, List.of("key-" + evil));
 
-    String status = StatusPage.render(s, h, 5);
-    String target = TargetPage.render(s, h, id, 5);
-    String parts = StatusPage.parts(s, h).toString() + TargetPage.parts(s, h, id);
+    TrafficView traffic = new TrafficView("topic-" + evil, Duration.ofSeconds(15));
+    traffic.accept(new CloudEvent("e1", "src", CloudEvent.ROLLBACK_FINISHED, id.service(), PageFixtures.NOW,
+        new RollbackFinished("r-" + evil, "b-" + evil, "e-" + evil, id.service(), id.environment(), "to-" + evil,
+            RollbackFinished.Status.SUCCEEDED, "detail-" + evil, PageFixtures.NOW, PageFixtures.NOW, 1)));
+    traffic.accept(new CloudEvent("e2", "src", CloudEvent.ROLLOUT_STEP, id.service(), PageFixtures.NOW,
+        new RolloutData(false, "m-" + evil, id.service(), "to-" + evil, id.environment(), 1, List.of(10, 100), 90,
+            "state-" + evil, List.of(new RolloutData.Analysis("check-" + evil, 1, 2, false)), "d-" + evil, null,
+            PageFixtures.NOW.plusSeconds(1))));
+    traffic.rejected();
+    TrafficView.Snapshot ts = traffic.snapshot();
+    assertThat(ts.inProgress()).isNotEmpty();
+
+    String status = StatusPage.render(s, h, ts, 5);
+    String target = TargetPage.render(s, h, ts, id, 5);
+    assertThat(status).contains("rollout in progress").contains(Html.esc("check-" + evil).trim());
+    assertThat(target).contains(Html.esc("detail-" + evil).trim()).contains(Html.esc("d-" + evil).trim());
+    String parts = StatusPage.parts(s, h, ts).toString() + TargetPage.parts(s, h, ts, id);
     for (String html : List.of(status, target)) {
       assertThat(html).doesNotContain(evil).doesNotContain("<img").doesNotContain("onerror=alert(1)>")
           .doesNotContain("='alert").doesNotContain("\u0000");

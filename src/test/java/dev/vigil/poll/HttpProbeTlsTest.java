@@ -51,7 +51,7 @@ class HttpProbeTlsTest {
   }
 
   private FetchResult get(int port, TlsConfig tls) throws Exception {
-    return TestVertx.await(probe.get(URI.create("https://127.0.0.1:" + port + "/attestation"), tls, Duration.ofSeconds(5), 65_536));
+    return TestVertx.await(probe.get(URI.create("https://127.0.0.1:" + port + "/attestation"), tls, Duration.ofSeconds(15), 65_536));
   }
 
   @Nested

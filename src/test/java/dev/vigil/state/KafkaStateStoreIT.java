@@ -25,7 +25,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
@@ -143,17 +142,25 @@ class KafkaStateStoreIT {
     }
 
     @Test
-    void theFleetViewTailsSavesAndDrops(KafkaBroker broker) throws Exception {
-      try (KafkaStateStore store = KafkaStateStore.open(kafka(broker), "it.state-fleet")) {
+    void theFleetViewTailsSavesAndDropsNamingTheMonitorThatSaved(KafkaBroker broker) throws Exception {
+      try (KafkaStateStore store = KafkaStateStore.open(kafka(broker), "it.state-fleet", "monitor-a");
+          KafkaStateStore anonymous = KafkaStateStore.open(kafka(broker), "it.state-fleet")) {
         store.save(List.of(StateFixtures.snapshot(A, NOW)));
-        try (KafkaFleetState view = KafkaFleetState.open(kafka(broker), "it.state-fleet")) {
+        try (KafkaFleetState view = KafkaFleetState.open(kafka(broker), "it.state-fleet", Duration.ofMinutes(5))) {
           await().atMost(Duration.ofSeconds(30)).until(view::caughtUp);
           assertThat(view.latest()).containsOnlyKeys(A);
-          store.save(List.of(StateFixtures.snapshot(B, NOW)));
+          assertThat(view.latest().get(A).savedBy()).isEqualTo("monitor-a");
+          anonymous.save(List.of(StateFixtures.snapshot(B, NOW)));
           await().atMost(Duration.ofSeconds(30)).until(() -> view.latest().containsKey(B));
           store.drop(List.of(A));
           await().atMost(Duration.ofSeconds(30)).until(() -> !view.latest().containsKey(A));
-          assertThat(view.latest().get(B).lastVerdict()).isEqualTo(Optional.of(Verdict.HASH_MISMATCH));
+          FleetState.Entry b = view.latest().get(B);
+          assertThat(b.savedBy()).as("a record without the header names no monitor").isNull();
+          assertThat(b.verdict()).isEqualTo(Verdict.HASH_MISMATCH);
+          assertThat(b.verdictAt()).isEqualTo(NOW.minusSeconds(1));
+          assertThat(b.savedAt()).isEqualTo(NOW);
+          assertThat(b.score()).as("the one poll of its window failed").isEqualTo(0.0);
+          assertThat(b.openBreaches()).extracting(x -> x.breachId()).containsExactly("b-integrity-service");
         }
       }
     }

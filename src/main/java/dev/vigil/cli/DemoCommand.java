@@ -129,6 +129,9 @@ final class DemoCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     logging.apply(dev.vigil.logging.Logging.Profile.DEMO);
+    if (port < 0 || port > 65_535) {
+      throw new Main.InputException("--port: invalid port " + port + ": use 0 to 65535 (0 picks a free one)");
+    }
     if (interval.compareTo(Duration.ofMillis(200)) < 0) {
       throw new Main.InputException("--interval must be at least 200ms");
     }

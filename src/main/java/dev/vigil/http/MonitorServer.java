@@ -102,7 +102,7 @@ public final class MonitorServer {
         serve(rc, fleetApi, JSON);
       }
     });
-    new StatusRoutes(view.history(), snapshot::get, this::render, this::serve).group(view::group).traffic(view.traffic())
+    new StatusRoutes(view.history(), view.traffic(), snapshot::get, this::render, this::serve).group(view::group)
         .install(router, this::fromSnapshot);
     router.post("/-/reload").handler(this::reload);
     router.route().last().handler(rc -> json(rc, 404, ApiJson.error("no such endpoint: " + rc.request().path())));

@@ -32,8 +32,7 @@ final class StatusRoutes {
   }
 
   private final PollHistory history;
-  /** The rollback controller's work as the monitor knows it: see {@link #traffic}. */
-  private TrafficView traffic = TrafficView.none();
+  private final TrafficView traffic;
   private final Supplier<Future<MonitorSnapshot>> snapshot;
   private final Function<Callable<Buffer>, Future<Buffer>> render;
   private final Serve serve;
@@ -44,9 +43,10 @@ final class StatusRoutes {
    * @param snapshot the server's shared snapshot
    * @param render runs a rendering on the server's render pool
    */
-  StatusRoutes(PollHistory history, Supplier<Future<MonitorSnapshot>> snapshot,
+  StatusRoutes(PollHistory history, TrafficView traffic, Supplier<Future<MonitorSnapshot>> snapshot,
       Function<Callable<Buffer>, Future<Buffer>> render, Serve serve) {
     this.history = history;
+    this.traffic = traffic;
     this.snapshot = snapshot;
     this.render = render;
     this.serve = serve;
@@ -58,16 +58,9 @@ final class StatusRoutes {
     return this;
   }
 
-  /** With the rollback controller's events: traffic weights, rollouts and rollbacks on the pages. */
-  StatusRoutes traffic(TrafficView view) {
-    this.traffic = view;
-    return this;
-  }
-
   /** Adds the routes; {@code pages} makes a shared rendering of the snapshot. */
   void install(Router router, Function<Function<MonitorSnapshot, String>, SharedRender<Buffer>> pages) {
-    SharedRender<Buffer> fleet = pages.apply(s -> StatusPage.render(s, history, traffic.snapshot(), REFRESH_SECONDS,
-        group.get()));
+    SharedRender<Buffer> fleet = pages.apply(s -> StatusPage.render(s, history, traffic.snapshot(), REFRESH_SECONDS, group.get()));
     SharedRender<Buffer> parts = pages.apply(s -> StatusPage.parts(s, history, traffic.snapshot(), group.get()).toString());
     get(router, "/", false, rc -> {
       html(rc);

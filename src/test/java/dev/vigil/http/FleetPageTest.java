@@ -45,12 +45,12 @@ class FleetPageTest {
     void showsTheShardsOwnedTheFleetScoresTheOwnersAndTheFleetsOpenBreaches() {
       MonitorSnapshot s = PageFixtures.snapshot("m0", List.of(PageFixtures.target(A, Verdict.COMPLIANT, "", 1.0,
           List.of())), List.of(), List.of(), false, List.of());
-      String html = StatusPage.render(s, new PollHistory(), 5, twoOwners());
+      String html = StatusPage.render(s, new PollHistory(), TrafficView.none().snapshot(), 5, twoOwners());
       assertThat(html).contains("Group <code>vigil</code>").contains("owns 4 of 8 shards")
           .contains("<span class=\"shards\">0–2, 4</span>").contains("fleet score <b>green</b> 75.0 %")
           .contains("<code>m0</code> 1, <code>m1</code> 1").contains("href=\"/fleet\"")
           .contains("data-breach-id=\"b-integrity-service\"").contains("<code>m1</code></td>");
-      assertThat(StatusPage.parts(s, new PollHistory(), twoOwners()).get("group").asText())
+      assertThat(StatusPage.parts(s, new PollHistory(), TrafficView.none().snapshot(), twoOwners()).get("group").asText())
           .isEqualTo(FleetPage.section(twoOwners()));
       assertThat(StatusPage.render(s, new PollHistory(), 5)).as("no group, no section").doesNotContain("id=\"group\"");
       assertThat(StatusPage.parts(s, new PollHistory()).has("group")).isFalse();

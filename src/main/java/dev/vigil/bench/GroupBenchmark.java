@@ -100,10 +100,18 @@ public final class GroupBenchmark {
           }));
         }
         List<GroupProcess> group0 = new ArrayList<>();
+        Exception failed = null;
         for (var f : starting) {
-          GroupProcess p = f.get();
-          group0.add(p);
-          running.add(p);
+          try {
+            GroupProcess p = f.get();
+            group0.add(p);
+            running.add(p); // killed at the end even when another did not start
+          } catch (java.util.concurrent.ExecutionException e) {
+            failed = failed == null ? e : failed;
+          }
+        }
+        if (failed != null) {
+          throw failed;
         }
         awaitSplit(group0, Duration.ofMinutes(3));
         warmUp(ledger, group0);

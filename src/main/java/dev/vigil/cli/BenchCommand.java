@@ -22,7 +22,7 @@ import picocli.CommandLine.Model.CommandSpec;
     mixinStandardHelpOptions = true,
     description = "Run a benchmark and print its figures.",
     subcommands = {BenchCommand.Verify.class, BenchCommand.Fleet.class, BenchCommand.Events.class,
-        BenchCommand.Rollbacks.class, BenchEvidenceCommand.class, CommandLine.HelpCommand.class})
+        BenchCommand.Rollbacks.class, BenchEvidenceCommand.class, BenchGroupCommand.class, CommandLine.HelpCommand.class})
 final class BenchCommand implements Runnable {
   @Spec CommandSpec spec;
 

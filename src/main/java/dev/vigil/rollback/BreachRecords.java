@@ -17,8 +17,6 @@ import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.header.Header;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * What the controller does with one record of the breaches topic (events-v1): verify the DSSE
@@ -36,7 +34,6 @@ import org.slf4j.LoggerFactory;
  * batches what it can ({@link EngineBatch}).
  */
 public final class BreachRecords {
-  private static final Logger LOG = LoggerFactory.getLogger(BreachRecords.class);
   private static final String CE_TYPE = "ce_type";
 
   private final RollbackEngine engine;
@@ -55,16 +52,15 @@ public final class BreachRecords {
     EventCodec.Decoded d = decode(record.value(), now);
     if (d instanceof EventCodec.Rejected r) {
       engine.rejected(r.reason().label());
-      LOG.warn("breaches record {} rejected, not acted on ({}): {}", coordinates(record), r.reason().label(),
-          printable(r.detail(), 200));
+      RollbackLog.rejected(coordinates(record), r.reason().label(), printable(r.detail(), 200));
       return Future.succeededFuture();
     }
     CloudEvent e = ((EventCodec.Accepted) d).event();
     if (!CloudEvent.BREACH_OPENED.equals(e.type())) {
       if (!CloudEvent.BREACH_RESOLVED.equals(e.type())) {
         engine.rejected(EventCodec.Reason.MALFORMED.label()); // a rollback.finished has no business here
-        LOG.warn("breaches record {} rejected, not acted on (malformed): a {} event on the breaches topic",
-            coordinates(record), e.type());
+        RollbackLog.rejected(coordinates(record), EventCodec.Reason.MALFORMED.label(),
+            "a " + printable(e.type(), 100) + " event on the breaches topic");
       }
       return Future.succeededFuture();
     }
@@ -147,16 +143,15 @@ public final class BreachRecords {
   private EngineBatch.Item item(ConsumerRecord<byte[], byte[]> record, Read read) {
     if (read.decoded() instanceof EventCodec.Rejected r) {
       engine.rejected(r.reason().label());
-      LOG.warn("breaches record {} rejected, not acted on ({}): {}", coordinates(record), r.reason().label(),
-          printable(r.detail(), 200));
+      RollbackLog.rejected(coordinates(record), r.reason().label(), printable(r.detail(), 200));
       return null;
     }
     CloudEvent e = ((EventCodec.Accepted) read.decoded()).event();
     if (!CloudEvent.BREACH_OPENED.equals(e.type())) {
       if (!CloudEvent.BREACH_RESOLVED.equals(e.type())) {
         engine.rejected(EventCodec.Reason.MALFORMED.label());
-        LOG.warn("breaches record {} rejected, not acted on (malformed): a {} event on the breaches topic",
-            coordinates(record), e.type());
+        RollbackLog.rejected(coordinates(record), EventCodec.Reason.MALFORMED.label(),
+            "a " + printable(e.type(), 100) + " event on the breaches topic");
       }
       return null;
     }

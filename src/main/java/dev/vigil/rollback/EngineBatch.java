@@ -185,6 +185,7 @@ final class EngineBatch {
         Instant now = engine.now();
         for (Skip s : done) {
           metrics.finished(s.finished(), Duration.between(s.received(), now));
+          RollbackLog.finished(s.event(), s.finished(), !s.record());
         }
         if (stoppedAt < skips.size()) {
           Throwable why = stoppedAt < failures.size() ? failures.get(stoppedAt)

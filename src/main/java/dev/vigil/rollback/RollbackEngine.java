@@ -182,12 +182,10 @@ public final class RollbackEngine {
     if (resolvedBy != null) {
       String detail = SkipReason.STALE_EVENT.detail("breach " + e.breachId() + " was already resolved by a later"
           + " event in the same batch (" + resolvedBy + ")");
-      LOG.info("rollback of {} for breach {} skipped: {}", e.service(), e.breachId(), detail);
       return new Step(skipped(e, received, detail), true, null);
     }
     Decision d = guards.decide(e, received);
     if (!d.acts()) {
-      LOG.info("rollback of {} for breach {} skipped: {}", e.service(), e.breachId(), d.detail());
       return new Step(skipped(e, received, d.detail()), true, null);
     }
     if (guards.critical(e.service())) {
@@ -306,6 +304,7 @@ public final class RollbackEngine {
           return null;
         }, false)).map(done -> {
           metrics.finished(f, Duration.between(received, now()));
+          RollbackLog.finished(e, f, !record);
           return o;
         });
   }

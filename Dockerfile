@@ -40,12 +40,11 @@ COPY --from=build /src/target/vigil.jar /opt/vigil/vigil.jar
 
 # Read-only root filesystem: the only writable places are the state volume (outbox, state) and
 # /tmp (mount a tmpfs or emptyDir); no JVM perf-data file is written.
-ENV JDK_JAVA_OPTIONS="-XX:-UsePerfData -XX:MaxRAMPercentage=75 -Djava.io.tmpdir=/tmp"
 VOLUME ["/var/lib/vigil"]
 WORKDIR /var/lib/vigil
 USER 10001:10001
 
 # /metrics, /health/live, /health/ready, the API and the status page.
 EXPOSE 9470
-ENTRYPOINT ["java", "-jar", "/opt/vigil/vigil.jar"]
+ENTRYPOINT ["java", "-XX:-UsePerfData", "-XX:MaxRAMPercentage=75", "-Djava.io.tmpdir=/tmp", "-jar", "/opt/vigil/vigil.jar"]
 CMD ["monitor", "--config", "/etc/vigil/vigil.yaml"]

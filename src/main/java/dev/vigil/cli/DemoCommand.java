@@ -129,6 +129,9 @@ final class DemoCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     logging.apply(dev.vigil.logging.Logging.Profile.DEMO);
+    if (port < 0 || port > 65_535) {
+      throw new Main.InputException("--port: invalid port " + port + ": use 0 to 65535 (0 picks a free one)");
+    }
     if (interval.compareTo(Duration.ofMillis(200)) < 0) {
       throw new Main.InputException("--interval must be at least 200ms");
     }
@@ -161,7 +164,8 @@ final class DemoCommand implements Callable<Integer> {
       FleetSimulator sim = await(FleetSimulator.start(vertx, simulatorOptions()), "start the simulator");
       Path dir = writeKeys(sim);
       kafka = EmbeddedKafka.create().start();
-      VigilConfig config = config(sim, dir, kafka.bootstrapServers());
+      VigilConfig config = DemoEvidence.configure(config(sim, dir, kafka.bootstrapServers()), dir, interval);
+      java.time.Instant began = clock.instant();
       DemoTimeline timeline = new DemoTimeline(out, clock);
       MonitorMetrics metrics = new MonitorMetrics();
       controller = await(startController(vertx, config, metrics, clock, timeline::rollback),
@@ -198,6 +202,7 @@ final class DemoCommand implements Callable<Integer> {
       await(vertx.undeploy(verticle.deploymentID()), "stop the monitor");
       await(sim.stop(), "stop the simulator");
       metrics.close();
+      DemoEvidence.printCommands(out, config, dir, began, clock.instant());
       return 0;
     } finally {
       (controller == null ? Future.<Void>succeededFuture() : controller.close()).eventually(vertx::close)

@@ -3,6 +3,7 @@ package dev.vigil.cli;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
+import java.util.List;
 import java.util.Properties;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -58,6 +59,8 @@ public final class Main implements Runnable {
     CommandLine cl = new CommandLine(new Main());
     cl.setOut(out);
     cl.setErr(err);
+    HelpLayout.apply(cl);
+    cl.setParameterExceptionHandler(Main::usageError);
     cl.setExecutionExceptionHandler((ex, cmd, parsed) -> {
       if (ex instanceof InputException) {
         cmd.getErr().println(cmd.getCommandSpec().qualifiedName() + ": " + ex.getMessage());
@@ -76,6 +79,24 @@ public final class Main implements Runnable {
     out.flush();
     err.flush();
     return code;
+  }
+
+  /**
+   * A command line that does not parse: the one-line error (and picocli's "did you mean" suggestions for an
+   * unknown option or command), then where the help is; not the whole usage. Exit 2.
+   */
+  private static int usageError(CommandLine.ParameterException ex, String[] args) {
+    CommandLine cmd = ex.getCommandLine();
+    PrintWriter err = cmd.getErr();
+    err.println(cmd.getCommandSpec().qualifiedName() + ": " + ex.getMessage());
+    if (ex instanceof CommandLine.UnmatchedArgumentException unmatched) {
+      List<String> suggestions = unmatched.getSuggestions();
+      if (!suggestions.isEmpty()) {
+        err.println("Did you mean: " + String.join(" or ", suggestions) + "?");
+      }
+    }
+    err.println("See '" + cmd.getCommandSpec().qualifiedName() + " --help'.");
+    return INPUT_ERROR;
   }
 
   /**

@@ -73,7 +73,7 @@ public final class Poller {
     return attempt(target, 1, span).map(r -> {
       verdictLog.record(target.id(), r.verification);
       return new PollResult(target.id(), r.verification, r.responded, Duration.ofNanos(System.nanoTime() - start),
-          clock.instant(), r.attempts, r.attesterRestart);
+          clock.instant(), r.attempts, r.attesterRestart, r.nonce, r.envelope);
     });
   }
 
@@ -95,13 +95,17 @@ public final class Poller {
   }
 
   private record Attempt(Verification verification, boolean responded, int status, int attempts,
-      boolean attesterRestart) {
+      boolean attesterRestart, String nonce, byte[] envelope) {
     Attempt(Verification verification, boolean responded, int status, int attempts) {
-      this(verification, responded, status, attempts, false);
+      this(verification, responded, status, attempts, false, null, null);
     }
 
     Attempt numbered(int n) {
-      return new Attempt(verification, responded, status, n, attesterRestart);
+      return new Attempt(verification, responded, status, n, attesterRestart, nonce, envelope);
+    }
+
+    Attempt withNonce(String n) {
+      return new Attempt(verification, responded, status, attempts, attesterRestart, n, envelope);
     }
   }
 
@@ -140,7 +144,7 @@ public final class Poller {
       if (!f.succeeded()) {
         probeSpan.setStatus(io.opentelemetry.api.trace.StatusCode.ERROR, transport(f).verdict().label());
         probeSpan.end();
-        return Future.succeededFuture(new Attempt(transport(f), f.responded(), f.status(), 1));
+        return Future.succeededFuture(new Attempt(transport(f), f.responded(), f.status(), 1).withNonce(nonce));
       }
       probeSpan.end();
       SequenceBaseline baseline = sequences.computeIfAbsent(target.id(), id -> new SequenceBaseline());
@@ -151,7 +155,8 @@ public final class Poller {
           .map(v -> {
             verifySpan.setAttribute("vigil.verdict", v.verdict().label());
             verifySpan.end();
-            return new Attempt(v, true, 200, 1, baseline.observe(v, clock.instant()));
+            return new Attempt(v, true, 200, 1, baseline.observe(v, clock.instant()), nonce,
+                v.verdict() == Verdict.MALFORMED_ENVELOPE ? null : f.body());
           });
     });
   }

@@ -425,8 +425,8 @@ public final class Scorer {
         it.remove();
       }
     }
-    targets.put(id, state);
-    recountUnreachable();
+    TargetState before = targets.put(id, state);
+    unreachable += (isUnreachable(state) ? 1 : 0) - (before != null && isUnreachable(before) ? 1 : 0);
     updatePartition();
     return List.copyOf(out);
   }
@@ -436,8 +436,12 @@ public final class Scorer {
    * continues their breaches). The partition flag is re-evaluated.
    */
   public void release(Collection<TargetId> ids) {
-    ids.forEach(targets::remove);
-    recountUnreachable();
+    for (TargetId id : ids) {
+      TargetState gone = targets.remove(id);
+      if (gone != null && isUnreachable(gone)) {
+        unreachable--;
+      }
+    }
     updatePartition();
   }
 

@@ -20,7 +20,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The image's command line, run by hand from the packaged jar (no Docker engine here): the
  * ENTRYPOINT with /opt/vigil/vigil.jar replaced by target/vigil.jar (its lib/ beside it, as in the
- * image), the image's JDK_JAVA_OPTIONS, and a working directory the process may not write to.
+ * image, and the image's -Djava.io.tmpdir pointed at this machine's), and a working directory the process may
+ * not write to.
  */
 class DockerRuntimeIT {
   static final Path JAR = OpsFiles.ROOT.resolve("target/vigil.jar");
@@ -30,7 +31,8 @@ class DockerRuntimeIT {
     List<String> cmd = new ArrayList<>();
     for (String part : runtime) {
       cmd.add(part.equals("java") ? Path.of(System.getProperty("java.home"), "bin", "java").toString()
-          : part.equals("/opt/vigil/vigil.jar") ? JAR.toString() : part);
+          : part.equals("/opt/vigil/vigil.jar") ? JAR.toString()
+          : part.equals("-Djava.io.tmpdir=/tmp") ? "-Djava.io.tmpdir=" + System.getProperty("java.io.tmpdir") : part);
     }
     cmd.addAll(List.of(args));
     return cmd;
@@ -38,8 +40,8 @@ class DockerRuntimeIT {
 
   static ProcessBuilder builder(Path workDir, List<String> cmd) {
     ProcessBuilder pb = new ProcessBuilder(cmd).directory(workDir.toFile()).redirectErrorStream(true);
-    pb.environment().put("JDK_JAVA_OPTIONS", DockerfileSpec.env(DockerfileSpec.runtimeStage(), "JDK_JAVA_OPTIONS")
-        .replace("/tmp", System.getProperty("java.io.tmpdir")));
+    pb.environment().remove("JDK_JAVA_OPTIONS");
+    pb.environment().remove("JAVA_TOOL_OPTIONS");
     return pb;
   }
 
@@ -51,6 +53,7 @@ class DockerRuntimeIT {
     assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
     assertThat(p.exitValue()).as(out).isZero();
     assertThat(out).containsPattern("(?m)^vigil \\d+\\.\\d+\\.\\d+").contains("Java 17");
+    assertThat(out).as("no JVM banner on start").doesNotContain("Picked up");
   }
 
   @Test

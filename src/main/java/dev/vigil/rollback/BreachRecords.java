@@ -168,7 +168,7 @@ public final class BreachRecords {
       }
       return null;
     }
-    return new EngineBatch.Item(BreachEvent.of(e), read.resolvedBy());
+    return new EngineBatch.Item(BreachEvent.of(e), read.resolvedBy(), record.headers());
   }
 
   /**

@@ -39,6 +39,7 @@ final class MonitorCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     logging.apply(dev.vigil.logging.Logging.Profile.DAEMON);
     VigilConfig initial = CliFiles.config(config, spec.commandLine().getErr());
+    dev.vigil.tracing.Tracing.install(dev.vigil.tracing.Tracing.start(initial.tracing(), System.getenv(), "vigil-monitor"));
     ConfigSource source = () -> {
       ConfigResult r = ConfigLoader.load(config, System.getenv());
       return new ConfigSource.Loaded(r.isValid() ? r.orElseThrow() : null,
@@ -64,6 +65,7 @@ final class MonitorCommand implements Callable<Integer> {
       } catch (Exception ignored) {
         // exiting anyway
       }
+      dev.vigil.tracing.Tracing.current().close(); // exports the last spans
       stopped.countDown();
     }, "vigil-monitor-shutdown"));
     stopped.await();

@@ -49,6 +49,8 @@ final class RollbackControllerCommand implements Callable<Integer> {
       }
       throw new Main.InputException("--config " + config + ": " + problems.size() + " error(s); nothing started");
     }
+    dev.vigil.tracing.Tracing.install(dev.vigil.tracing.Tracing.start(vigil.tracing(), System.getenv(),
+        "vigil-rollback-controller"));
     MetricsRegistry metrics = new MetricsRegistry();
     PrometheusMeterRegistry registry = metrics.registry();
     Vertx vertx = Vertx.vertx();
@@ -79,6 +81,7 @@ final class RollbackControllerCommand implements Callable<Integer> {
         // exiting anyway
       }
       metrics.close();
+      dev.vigil.tracing.Tracing.current().close(); // exports the last spans
       stopped.countDown();
     }, "vigil-rollback-controller-shutdown"));
     stopped.await();

@@ -19,6 +19,7 @@ import java.util.Map;
  * @param state where the durable target state is kept ({@link StateConfig#disabled()} when built in code)
  * @param group the group of monitors this instance belongs to ({@link GroupConfig#none()}: none)
  * @param evidence the evidence log ({@link EvidenceConfig#disabled()} when built in code)
+ * @param tracing OpenTelemetry tracing ({@link TracingConfig#disabled()} when absent: off unless OTEL_* asks)
  */
 public record VigilConfig(
     String monitorId,
@@ -37,7 +38,8 @@ public record VigilConfig(
     RolloutConfig rollout,
     StateConfig state,
     GroupConfig group,
-    EvidenceConfig evidence) {
+    EvidenceConfig evidence,
+    TracingConfig tracing) {
 
   public VigilConfig {
     policies = Map.copyOf(policies);
@@ -50,6 +52,16 @@ public record VigilConfig(
     java.util.Objects.requireNonNull(state, "state");
     java.util.Objects.requireNonNull(group, "group");
     java.util.Objects.requireNonNull(evidence, "evidence");
+    java.util.Objects.requireNonNull(tracing, "tracing");
+  }
+
+  /** As the canonical constructor, without tracing. */
+  public VigilConfig(String monitorId, ServerConfig server, PollingConfig polling, ScoringConfig scoring,
+      PolicyConfig defaultPolicy, Map<String, PolicyConfig> policies, List<Rule> rules, List<TargetConfig> targets,
+      KafkaConfig kafka, EventsConfig events, RollbackConfig rollback, ControllerConfig controller,
+      OverloadConfig overload, RolloutConfig rollout, StateConfig state, GroupConfig group, EvidenceConfig evidence) {
+    this(monitorId, server, polling, scoring, defaultPolicy, policies, rules, targets, kafka, events, rollback,
+        controller, overload, rollout, state, group, evidence, TracingConfig.disabled());
   }
 
   /** As the canonical constructor, without an evidence log. */
@@ -64,7 +76,7 @@ public record VigilConfig(
   /** This configuration with {@code evidence} instead of its own. */
   public VigilConfig withEvidence(EvidenceConfig evidence) {
     return new VigilConfig(monitorId, server, polling, scoring, defaultPolicy, policies, rules, targets, kafka, events,
-        rollback, controller, overload, rollout, state, group, evidence);
+        rollback, controller, overload, rollout, state, group, evidence, tracing);
   }
 
   /** As the canonical constructor, without a group. */
@@ -101,7 +113,7 @@ public record VigilConfig(
   static final String DEFAULT_MONITOR_ID = "monitor-0";
   private static final List<String> KEYS =
       List.of("monitorId", "server", "polling", "scoring", "policies", "rules", "targets", "kafka", "events",
-          "rollback", "controller", "overload", "rollout", "state", "group", "evidence");
+          "rollback", "controller", "overload", "rollout", "state", "group", "evidence", "tracing");
 
   /**
    * The top level of the document: every section, read in an order that lets targets see polling and policies.
@@ -137,8 +149,9 @@ public record VigilConfig(
     StateConfig state = StateConfig.read(m.node("state"));
     GroupConfig group = GroupConfig.read(m.node("group"), kafka);
     EvidenceConfig evidence = EvidenceConfig.read(m.node("evidence"));
+    TracingConfig tracing = TracingConfig.read(m.node("tracing"));
     VigilConfig config = new VigilConfig(monitorId, server, polling, scoring, policies.defaultPolicy(),
-        policies.byEnvironment(), rules, targets, kafka, events, rollback, controller, overload, rollout, state, group, evidence);
+        policies.byEnvironment(), rules, targets, kafka, events, rollback, controller, overload, rollout, state, group, evidence, tracing);
     if (m.has("controller")) {
       LoadContext ctx = root.context();
       for (ConfigError e : ControllerConfig.requirements(config)) {

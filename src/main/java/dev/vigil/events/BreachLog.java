@@ -34,6 +34,10 @@ public final class BreachLog {
     if (eventId != null) {
       e = e.addKeyValue(LogFields.EVENT_ID, eventId);
     }
+    String traceId = dev.vigil.tracing.Tracing.traceId(io.opentelemetry.api.trace.Span.current());
+    if (traceId != null) {
+      e = e.addKeyValue(LogFields.TRACE_ID, traceId);
+    }
     e.log("breach {} {} ({}) {}: verdict {}, score {}, observed {}, expected {} [{}]{}", opened ? "OPENED" : "RESOLVED",
         b.rule(), b.severity().label(), b.target(), b.verdict().label(),
         String.format(Locale.ROOT, "%.3f", b.complianceScore()), b.observed(), b.expected(), b.breachId(),

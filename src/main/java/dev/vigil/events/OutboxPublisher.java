@@ -209,7 +209,9 @@ public final class OutboxPublisher implements AutoCloseable {
     producer.partitionsFor(topic);
     List<Future<RecordMetadata>> sent = new ArrayList<>(batch.size());
     for (Outbox.Entry e : batch) {
-      Future<RecordMetadata> f = producer.send(e.event().toRecord(topic));
+      org.apache.kafka.clients.producer.ProducerRecord<byte[], byte[]> r = e.event().toRecord(topic);
+      dev.vigil.tracing.Tracing.current().inject(r.headers(), e.event().id());
+      Future<RecordMetadata> f = producer.send(r);
       sent.add(f);
       if (f.isDone() && failed(f)) {
         break; // failed before it left: send nothing after it

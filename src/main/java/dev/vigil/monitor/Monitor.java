@@ -404,9 +404,24 @@ public final class Monitor {
     }
     PollTarget target = s.target;
     long started = System.nanoTime();
-    return poller.poll(target).onSuccess(r -> onResult(id, target, r, overload.overlapped(started, System.nanoTime())))
-        .onFailure(e -> LOG.error("poll of {} failed unexpectedly", id, e));
+    io.opentelemetry.api.trace.Span span = PollSpans.start(id);
+    return poller.poll(target, span).onSuccess(r -> {
+      PollSpans.result(span, r);
+      try {
+        current = span;
+        onResult(id, target, r, overload.overlapped(started, System.nanoTime()));
+      } finally {
+        current = null;
+        span.end();
+      }
+    }).onFailure(e -> {
+      span.end();
+      LOG.error("poll of {} failed unexpectedly", id, e);
+    });
   }
+
+  /** The poll span whose result is being handled (event loop only; null outside onResult). */
+  private io.opentelemetry.api.trace.Span current;
 
   /** @param monitorFault the poll ran while the monitor was overloaded */
   private void onResult(TargetId id, PollTarget target, PollResult r, boolean monitorFault) {
@@ -481,10 +496,13 @@ public final class Monitor {
           resolved.removeLast();
         }
       }
+      PollSpans.Transition traced = PollSpans.transition(t, current);
       try {
         sink.publish(t);
       } catch (RuntimeException e) {
         LOG.error("event sink refused {} for {}", t.kind(), t.breach().breachId(), e);
+      } finally {
+        traced.close();
       }
       listeners.forEach(l -> l.onTransition(t));
     }

@@ -61,8 +61,16 @@ public final class Poller {
   }
 
   public Future<PollResult> poll(PollTarget target) {
+    return poll(target, null);
+  }
+
+  /**
+   * As {@link #poll(PollTarget)}; with tracing on and a recorded {@code span} (the poll's), each
+   * attempt's fetch and verification are its children {@code vigil.probe} and {@code vigil.verify}.
+   */
+  public Future<PollResult> poll(PollTarget target, io.opentelemetry.api.trace.Span span) {
     long start = System.nanoTime();
-    return attempt(target, 1).map(r -> {
+    return attempt(target, 1, span).map(r -> {
       verdictLog.record(target.id(), r.verification);
       return new PollResult(target.id(), r.verification, r.responded, Duration.ofNanos(System.nanoTime() - start),
           clock.instant(), r.attempts, r.attesterRestart, r.nonce, r.envelope);
@@ -101,14 +109,14 @@ public final class Poller {
     }
   }
 
-  private Future<Attempt> attempt(PollTarget target, int n) {
-    return once(target).compose(a -> {
+  private Future<Attempt> attempt(PollTarget target, int n, io.opentelemetry.api.trace.Span span) {
+    return once(target, span).compose(a -> {
       if (!retryable(a) || n > target.config().retries()) {
         return Future.succeededFuture(a.numbered(n));
       }
       long backoff = target.retryBackoff().toMillis() << Math.min(n - 1, 10);
       Promise<Attempt> next = Promise.promise();
-      vertx.setTimer(Math.max(1, backoff), id -> attempt(target, n + 1).onComplete(next));
+      vertx.setTimer(Math.max(1, backoff), id -> attempt(target, n + 1, span).onComplete(next));
       return next.future();
     });
   }
@@ -119,23 +127,37 @@ public final class Poller {
         || v == Verdict.HTTP_ERROR && a.status >= 500;
   }
 
-  private Future<Attempt> once(PollTarget target) {
+  private Future<Attempt> once(PollTarget target, io.opentelemetry.api.trace.Span span) {
     TargetConfig cfg = target.config();
+    dev.vigil.tracing.Tracing tracing = span == null || !span.getSpanContext().isValid()
+        ? dev.vigil.tracing.Tracing.off() : dev.vigil.tracing.Tracing.current();
     if (cfg.mode() == TargetConfig.Mode.LEGACY_HEALTH) {
       return legacy(target);
     }
     String nonce = nonces.get();
     String path = cfg.attestationPath() + (cfg.attestationPath().contains("?") ? "&" : "?") + "nonce="
         + URLEncoder.encode(nonce, StandardCharsets.UTF_8);
+    io.opentelemetry.api.trace.Span probeSpan = tracing.start("vigil.probe", span,
+        io.opentelemetry.api.trace.SpanKind.CLIENT);
     return probe.get(target.endpoint(path), cfg.tls(), cfg.timeout(), target.maxResponseBytes()).compose(f -> {
+      probeSpan.setAttribute("http.response.status_code", f.status());
       if (!f.succeeded()) {
+        probeSpan.setStatus(io.opentelemetry.api.trace.StatusCode.ERROR, transport(f).verdict().label());
+        probeSpan.end();
         return Future.succeededFuture(new Attempt(transport(f), f.responded(), f.status(), 1).withNonce(nonce));
       }
+      probeSpan.end();
       SequenceBaseline baseline = sequences.computeIfAbsent(target.id(), id -> new SequenceBaseline());
       Expectation e = expectation(target, nonce, baseline.enforced(clock.instant(), restartWindow));
+      io.opentelemetry.api.trace.Span verifySpan = tracing.start("vigil.verify", span,
+          io.opentelemetry.api.trace.SpanKind.INTERNAL);
       return verifyPool.executeBlocking(() -> target.verifier().verify(f.body(), e), false)
-          .map(v -> new Attempt(v, true, 200, 1, baseline.observe(v, clock.instant()), nonce,
-              v.verdict() == Verdict.MALFORMED_ENVELOPE ? null : f.body()));
+          .map(v -> {
+            verifySpan.setAttribute("vigil.verdict", v.verdict().label());
+            verifySpan.end();
+            return new Attempt(v, true, 200, 1, baseline.observe(v, clock.instant()), nonce,
+                v.verdict() == Verdict.MALFORMED_ENVELOPE ? null : f.body());
+          });
     });
   }
 

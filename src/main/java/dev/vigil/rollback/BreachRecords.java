@@ -65,7 +65,20 @@ public final class BreachRecords {
       return Future.succeededFuture();
     }
     BreachEvent opened = BreachEvent.of(e);
-    return engine.handle(opened, resolvedBy(opened.breachId(), later, now)).mapEmpty();
+    io.opentelemetry.api.trace.Span span = dev.vigil.tracing.Tracing.current().startFrom("vigil.rollback",
+        record.headers(), io.opentelemetry.api.trace.SpanKind.CONSUMER);
+    if (span.getSpanContext().isValid()) {
+      span.setAttribute("vigil.service", opened.service()).setAttribute("vigil.breach_id", opened.breachId())
+          .setAttribute("vigil.event_id", opened.eventId());
+    }
+    return engine.handle(opened, resolvedBy(opened.breachId(), later, now), span).onComplete(ar -> {
+      if (ar.succeeded()) {
+        span.setAttribute("vigil.status", ar.result().finished().status().label());
+      } else {
+        span.setStatus(io.opentelemetry.api.trace.StatusCode.ERROR, String.valueOf(ar.cause().getMessage()));
+      }
+      span.end();
+    }).mapEmpty();
   }
 
   /** Handles {@code batch} in order ({@link BatchHandler}); {@code later} are the records fetched after it. */
@@ -155,7 +168,7 @@ public final class BreachRecords {
       }
       return null;
     }
-    return new EngineBatch.Item(BreachEvent.of(e), read.resolvedBy());
+    return new EngineBatch.Item(BreachEvent.of(e), read.resolvedBy(), record.headers());
   }
 
   /**

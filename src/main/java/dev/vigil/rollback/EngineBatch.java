@@ -29,7 +29,12 @@ import java.util.Optional;
  */
 final class EngineBatch {
   /** A verified {@code breach.opened} and where a later {@code breach.resolved} of its breach is (or null). */
-  record Item(BreachEvent event, String resolvedBy) {}
+  record Item(BreachEvent event, String resolvedBy, org.apache.kafka.common.header.Headers headers) {
+    /** An item without Kafka headers (no trace to continue). */
+    Item(BreachEvent event, String resolvedBy) {
+      this(event, resolvedBy, null);
+    }
+  }
 
   /** A skip waiting in the group: the item's index, its outcome, whether to record it. */
   private record Skip(int index, BreachEvent event, Instant received, RollbackFinished finished, boolean record) {}
@@ -70,14 +75,24 @@ final class EngineBatch {
       BreachEvent e = it.event();
       RollbackEngine.Step step;
       Instant received = engine.now();
+      io.opentelemetry.api.trace.Span span = it.headers() == null ? io.opentelemetry.api.trace.Span.getInvalid()
+          : dev.vigil.tracing.Tracing.current().startFrom("vigil.rollback", it.headers(),
+              io.opentelemetry.api.trace.SpanKind.CONSUMER);
+      if (span.getSpanContext().isValid()) {
+        span.setAttribute("vigil.service", e.service()).setAttribute("vigil.breach_id", e.breachId())
+            .setAttribute("vigil.event_id", e.eventId());
+      }
       try {
         engine.seen(e, it.resolvedBy());
-        step = engine.decide(e, it.resolvedBy(), received, find(e));
+        step = engine.decide(e, it.resolvedBy(), received, find(e), span);
       } catch (RuntimeException ex) {
+        span.end();
         stopAt(i, ex);
         return;
       }
       if (step.skip() != null) {
+        span.setAttribute("vigil.status", step.skip().finished().status().label());
+        span.end();
         RollbackFinished f = step.skip().finished();
         group.add(new Skip(i, e, received, f, step.record()));
         if (step.record()) {
@@ -100,6 +115,10 @@ final class EngineBatch {
           rollback = Future.failedFuture(ex);
         }
         rollback.onComplete(o -> {
+          if (o.succeeded()) {
+            span.setAttribute("vigil.status", o.result().finished().status().label());
+          }
+          span.end();
           if (o.failed()) {
             result.complete(new BatchHandler.Handled(at, o.cause()));
           } else {
@@ -185,7 +204,7 @@ final class EngineBatch {
         Instant now = engine.now();
         for (Skip s : done) {
           metrics.finished(s.finished(), Duration.between(s.received(), now));
-          RollbackLog.finished(s.event(), s.finished(), !s.record());
+          RollbackLog.finished(s.event(), s.finished(), !s.record(), null);
         }
         if (stoppedAt < skips.size()) {
           Throwable why = stoppedAt < failures.size() ? failures.get(stoppedAt)

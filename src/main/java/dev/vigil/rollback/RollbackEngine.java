@@ -134,11 +134,19 @@ public final class RollbackEngine {
    * is then skipped as {@code stale_event} (unless the store says traffic was already moved for it).
    */
   public Future<RollbackOutcome> handle(BreachEvent e, String resolvedBy) {
+    return handle(e, resolvedBy, io.opentelemetry.api.trace.Span.getInvalid());
+  }
+
+  /**
+   * As {@link #handle(BreachEvent, String)} within {@code span} (the event's {@code vigil.rollback},
+   * continuing the monitor's trace): actuation and validation are its children. The caller ends it.
+   */
+  public Future<RollbackOutcome> handle(BreachEvent e, String resolvedBy, io.opentelemetry.api.trace.Span span) {
     Instant received = now();
     seen(e, resolvedBy);
     return vertx.executeBlocking(() -> store.find(e.eventId(), e.breachId()), false).compose(found -> {
-      Step s = decide(e, resolvedBy, received, found);
-      return s.skip() != null ? report(e, received, s.skip(), s.record()) : s.rollback().get();
+      Step s = decide(e, resolvedBy, received, found, span);
+      return s.skip() != null ? report(e, received, s.skip(), s.record(), span) : s.rollback().get();
     });
   }
 
@@ -166,6 +174,12 @@ public final class RollbackEngine {
 
   /** Decides {@code e}, whose progress in the store is {@code found}: at once for a skip, else the rollback to run. */
   Step decide(BreachEvent e, String resolvedBy, Instant received, Optional<DedupStore.Entry> found) {
+    return decide(e, resolvedBy, received, found, io.opentelemetry.api.trace.Span.getInvalid());
+  }
+
+  /** As above; a rollback it returns runs within {@code span}. */
+  Step decide(BreachEvent e, String resolvedBy, Instant received, Optional<DedupStore.Entry> found,
+      io.opentelemetry.api.trace.Span span) {
     if (found.isPresent() && found.get().state() == DedupStore.State.FINISHED) {
       metrics.rejected(SkipReason.DUPLICATE.label());
       DedupStore.Entry f = found.get();
@@ -177,7 +191,7 @@ public final class RollbackEngine {
       LOG.info("resuming rollback of {} for event {}: traffic was moved at {}, validating {} without moving again",
           e.service(), e.eventId(), found.get().at(), config.to());
       Instant startedAt = found.get().startedAt();
-      return new Step(null, false, () -> bounded(e, received, startedAt, true));
+      return new Step(null, false, () -> bounded(e, received, startedAt, true, span));
     }
     if (resolvedBy != null) {
       String detail = SkipReason.STALE_EVENT.detail("breach " + e.breachId() + " was already resolved by a later"
@@ -192,7 +206,7 @@ public final class RollbackEngine {
       LOG.warn("rolling back critical service {} ({}); dependants that may be affected: {}", e.service(),
           e.breachId(), d.dependants().isEmpty() ? "none configured" : String.join(", ", d.dependants()));
     }
-    return new Step(null, false, () -> bounded(e, received, received, false).map(o -> {
+    return new Step(null, false, () -> bounded(e, received, received, false, span).map(o -> {
       if (o.traffic() == Traffic.NOT_MOVED) {
         guards.release(e.service(), received);
       }
@@ -201,7 +215,8 @@ public final class RollbackEngine {
   }
 
   /** Actuation (unless resumed) and validation under the execution timeout, then the report. */
-  private Future<RollbackOutcome> bounded(BreachEvent e, Instant received, Instant startedAt, boolean alreadyMoved) {
+  private Future<RollbackOutcome> bounded(BreachEvent e, Instant received, Instant startedAt, boolean alreadyMoved,
+      io.opentelemetry.api.trace.Span span) {
     AtomicBoolean moved = new AtomicBoolean(alreadyMoved);
     // A resumed rollback gets a whole execution timeout again from now: it may resume long after its start.
     Instant deadline = clock.instant().plus(config.executionTimeout());
@@ -215,10 +230,10 @@ public final class RollbackEngine {
               detail + " (traffic moved to " + config.to() + ", not validated)")
           : outcome(e, startedAt, Status.FAILED, Traffic.UNKNOWN, detail + " (traffic not moved)"));
     });
-    run(e, startedAt, moved, over).onComplete(ar -> result.tryComplete(ar.succeeded() ? ar.result()
+    run(e, startedAt, moved, over, span).onComplete(ar -> result.tryComplete(ar.succeeded() ? ar.result()
         : outcome(e, startedAt, Status.FAILED, moved.get() ? Traffic.MOVED : Traffic.UNKNOWN,
             "internal error: " + describe(ar.cause()))));
-    return result.future().compose(o -> report(e, received, o, true));
+    return result.future().compose(o -> report(e, received, o, true, span));
   }
 
   /** Runs {@code expired} once the clock reaches {@code deadline}, unless {@code done} completed before. */
@@ -234,7 +249,10 @@ public final class RollbackEngine {
     vertx.setTimer(Math.max(1, Math.min(left, WAKE_UP.toMillis())), id -> watch(deadline, done, expired));
   }
 
-  private Future<RollbackOutcome> run(BreachEvent e, Instant startedAt, AtomicBoolean moved, BooleanSupplier over) {
+  private Future<RollbackOutcome> run(BreachEvent e, Instant startedAt, AtomicBoolean moved, BooleanSupplier over,
+      io.opentelemetry.api.trace.Span span) {
+    dev.vigil.tracing.Tracing tracing = span.getSpanContext().isValid() ? dev.vigil.tracing.Tracing.current()
+        : dev.vigil.tracing.Tracing.off();
     Future<String> move;
     if (moved.get()) {
       move = Future.succeededFuture("traffic had already been moved before a restart");
@@ -244,7 +262,14 @@ public final class RollbackEngine {
         return Future.succeededFuture(outcome(e, startedAt, Status.FAILED, Traffic.NOT_MOVED,
             NOT_MOVED + "no actuator configured for " + e.service()));
       }
-      move = locks.run(e.service(), () -> unlessAlreadyBlue(a, e)).compose(r -> {
+      io.opentelemetry.api.trace.Span actuate = tracing.start("vigil.actuate", span,
+          io.opentelemetry.api.trace.SpanKind.CLIENT).setAttribute("vigil.actuator", a.type());
+      move = locks.run(e.service(), () -> unlessAlreadyBlue(a, e)).onComplete(ar -> {
+        if (ar.failed()) {
+          actuate.setStatus(io.opentelemetry.api.trace.StatusCode.ERROR, describe(ar.cause()));
+        }
+        actuate.end();
+      }).compose(r -> {
         moved.set(true);
         metrics.weights(e.service(), config.from(), config.to(), r.weights());
         Instant at = now();
@@ -265,7 +290,12 @@ public final class RollbackEngine {
             NOT_MOVED + describe(ar.cause())));
       }
       String how = ar.result();
-      return validation.validate(e.service(), over).map(v -> outcome(e, startedAt,
+      io.opentelemetry.api.trace.Span validate = tracing.start("vigil.validate", span,
+          io.opentelemetry.api.trace.SpanKind.INTERNAL);
+      return validation.validate(e.service(), over).onComplete(vr -> {
+        validate.setAttribute("vigil.valid", vr.succeeded() && vr.result().valid());
+        validate.end();
+      }).map(v -> outcome(e, startedAt,
           v.valid() ? Status.SUCCEEDED : Status.VALIDATION_FAILED, Traffic.MOVED, v.detail() + "; " + how));
     });
   }
@@ -296,7 +326,8 @@ public final class RollbackEngine {
   }
 
   /** Publishes {@code o}, then (if {@code record}) records FINISHED, counts it, and completes with it. */
-  private Future<RollbackOutcome> report(BreachEvent e, Instant received, RollbackOutcome o, boolean record) {
+  private Future<RollbackOutcome> report(BreachEvent e, Instant received, RollbackOutcome o, boolean record,
+      io.opentelemetry.api.trace.Span span) {
     RollbackFinished f = o.finished();
     return sink.publish(f).compose(ack -> !record ? Future.<Void>succeededFuture()
         : vertx.<Void>executeBlocking(() -> {
@@ -304,7 +335,7 @@ public final class RollbackEngine {
           return null;
         }, false)).map(done -> {
           metrics.finished(f, Duration.between(received, now()));
-          RollbackLog.finished(e, f, !record);
+          RollbackLog.finished(e, f, !record, dev.vigil.tracing.Tracing.traceId(span));
           return o;
         });
   }

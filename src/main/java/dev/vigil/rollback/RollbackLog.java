@@ -21,7 +21,7 @@ final class RollbackLog {
   private RollbackLog() {}
 
   /** The outcome of one breach event: {@code rollback.finished}'s status is the decision. */
-  static void finished(BreachEvent e, RollbackFinished f, boolean duplicate) {
+  static void finished(BreachEvent e, RollbackFinished f, boolean duplicate, String traceId) {
     Status s = f.status();
     boolean warn = duplicate || s == Status.FAILED || s == Status.VALIDATION_FAILED;
     String decision = duplicate ? "rejected" : s.label();
@@ -35,6 +35,9 @@ final class RollbackLog {
         .addKeyValue("status", s.label());
     if (duplicate) {
       b = b.addKeyValue(LogFields.REASON, SkipReason.DUPLICATE.label());
+    }
+    if (traceId != null) {
+      b = b.addKeyValue(LogFields.TRACE_ID, traceId);
     }
     b.log("rollback {} {} {}->{} for breach {} (event {}, {}): {}{}", duplicate ? "REJECTED duplicate" : s.label(),
         e.service(), f.from(), f.to(), e.breachId(), e.eventId(), e.rule(), f.detail(),

@@ -168,7 +168,7 @@ class ConfigValidationTest {
               tls: {ca: x}
           """;
       assertThat(errors(yaml, dir)).containsExactly(
-          "monitorID: unknown key; expected one of: monitorId, server, polling, scoring, policies, rules, targets, kafka, events, rollback, controller, overload, rollout, state, group, evidence",
+          "monitorID: unknown key; expected one of: monitorId, server, polling, scoring, policies, rules, targets, kafka, events, rollback, controller, overload, rollout, state, group, evidence, tracing",
           "server.hots: unknown key; expected one of: host, port, adminToken, maxConnections, idleTimeout, requestTimeout, tls, auth, metricsPort",
           "polling.intervall: unknown key; expected one of: interval, timeout, retries, retryBackoff, concurrency,"
               + " jitter, partitionThreshold, partitionMinTargets, maxResponseBytes",

@@ -45,7 +45,7 @@ class YamlDocumentTest {
     void aDocumentThatIsNoMappingIsOneError() {
       assertThat(errors("just some text\n", dir)).containsExactly(
           "expected a mapping at the top level with keys monitorId, server, polling, scoring, policies, rules,"
-              + " targets, kafka, events, rollback, controller, overload, rollout, state, group, evidence; got 'just some text'");
+              + " targets, kafka, events, rollback, controller, overload, rollout, state, group, evidence, tracing; got 'just some text'");
       assertThat(errors("- a\n- b\n", dir)).singleElement().asString().endsWith("got a list");
     }
 

@@ -363,6 +363,45 @@ class RollbackEngineTest {
     }
 
     @Test
+    void theRollbackSpanContinuesTheMonitorsTraceWithActuateAndValidateChildren() throws Exception {
+      io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter spans =
+          io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter.create();
+      dev.vigil.tracing.Tracing before = dev.vigil.tracing.Tracing.install(dev.vigil.tracing.Tracing.forTesting(spans));
+      try {
+        RollbackConfig c = config();
+        RollbackEngine engine = engine(c, counting(c));
+        BreachRecords records = new BreachRecords(engine,
+            dev.vigil.attest.TrustStore.of(ControllerFixture.MONITOR_KEY.trusted()), Clock.systemUTC());
+        dev.vigil.events.SignedEvent signed = new dev.vigil.events.EventCodec(ControllerFixture.MONITOR_KEY)
+            .sign(ControllerFixture.opened("integrity-service", "traced"));
+        io.opentelemetry.api.trace.Span breach = dev.vigil.tracing.Tracing.current().start("vigil.breach.opened", null,
+            io.opentelemetry.api.trace.SpanKind.PRODUCER);
+        dev.vigil.tracing.Tracing.current().remember(signed.id(), breach);
+        breach.end();
+        var produced = signed.toRecord("constitutional.breaches");
+        dev.vigil.tracing.Tracing.current().inject(produced.headers(), signed.id());
+        var record = new org.apache.kafka.clients.consumer.ConsumerRecord<>("constitutional.breaches", 0, 9L,
+            0L, org.apache.kafka.common.record.TimestampType.CREATE_TIME, produced.key().length,
+            produced.value().length, produced.key(), produced.value(), produced.headers(), java.util.Optional.<Integer>empty());
+        Promise<BatchHandler.Handled> p = Promise.promise();
+        context.runOnContext(v -> records.handleAll(List.of(record), List.of()).onComplete(p));
+        TestVertx.await(p.future());
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> spans.getFinishedSpanItems().stream()
+            .anyMatch(s -> s.getName().equals("vigil.rollback")));
+        var rollback = spans.getFinishedSpanItems().stream().filter(s -> s.getName().equals("vigil.rollback"))
+            .findFirst().orElseThrow();
+        assertThat(rollback.getTraceId()).isEqualTo(breach.getSpanContext().getTraceId());
+        assertThat(rollback.getParentSpanId()).isEqualTo(breach.getSpanContext().getSpanId());
+        assertThat(rollback.getAttributes().get(io.opentelemetry.api.common.AttributeKey.stringKey("vigil.status")))
+            .isEqualTo("succeeded");
+        assertThat(spans.getFinishedSpanItems()).filteredOn(s -> s.getParentSpanId().equals(rollback.getSpanId()))
+            .extracting(io.opentelemetry.sdk.trace.data.SpanData::getName).contains("vigil.actuate", "vigil.validate");
+      } finally {
+        dev.vigil.tracing.Tracing.install(before).close();
+      }
+    }
+
+    @Test
     void forgedAndMalformedRecordsAreWarnRejections() throws Exception {
       RollbackConfig c = config();
       RollbackEngine engine = engine(c, counting(c));

@@ -221,7 +221,7 @@ public final class FleetBenchmark {
     return sorted[rank - 1] / 1e6;
   }
 
-  private static long processCpuNanos() {
+  static long processCpuNanos() {
     return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
   }
 

@@ -55,9 +55,15 @@ public final class RollbacksBenchmark {
   static final List<String> REAL = List.of("integrity-service", "auth-service", "executive-council-service");
 
   /** What the run measured. */
-  public record Result(int events, int partitions, double seconds, Map<String, Long> outcomes) {
+  public record Result(int events, int partitions, double seconds, Map<String, Long> outcomes, double cpuSeconds,
+      double loadAverage, List<String> rollbacks, double assignedAfter, double firstOutcomeAfter) {
     public double perSecond() {
       return events / seconds;
+    }
+
+    /** Events per second from the consumer's assignment (the burst meets a running controller) to the last commit. */
+    public double perSecondOnceAssigned() {
+      return events / (seconds - assignedAfter);
     }
   }
 
@@ -104,32 +110,48 @@ public final class RollbacksBenchmark {
       String topic = config.kafka().breachesTopic();
       int total = services * deliveries;
       try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()))) {
-        admin.createTopics(List.of(new NewTopic(topic, partitions, (short) 1))).all().get(30, TimeUnit.SECONDS);
+        // Both topics exist before the burst, as in a deployment (not auto-created by the first outcome).
+        admin.createTopics(List.of(new NewTopic(topic, partitions, (short) 1),
+            new NewTopic(config.kafka().rollbacksTopic(), partitions, (short) 1))).all().get(30, TimeUnit.SECONDS);
         fill(kafka.bootstrapServers(), topic, new EventCodec(monitorKey));
         Map<String, Long> outcomes = new ConcurrentHashMap<>();
         AtomicLong published = new AtomicLong();
+        AtomicLong firstOutcome = new AtomicLong();
+        List<String> rollbacks = new java.util.concurrent.CopyOnWriteArrayList<>();
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         long start = System.nanoTime();
+        long cpuStart = FleetBenchmark.processCpuNanos();
         RollbackController controller = await(RollbackController.start(vertx, config, registry, Clock.systemUTC(),
             () -> {
               throw new IllegalStateException("no Kubernetes in the benchmark");
             }, o -> {
               String key = o.status().label() + (o.status() == Status.SKIPPED ? " " + o.detail().split(":")[0] : "");
               outcomes.merge(key, 1L, Long::sum);
+              if (o.status() != Status.SKIPPED) {
+                rollbacks.add(o.service() + " " + o.status().label() + " in " + o.durationMs() + " ms: " + o.detail());
+              }
               published.incrementAndGet();
+              firstOutcome.compareAndSet(0, System.nanoTime());
             }));
         long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(10);
+        long assigned = 0;
         while (committed(admin, config.controller().consumerGroup()) < total) {
+          if (assigned == 0 && controller.assignedPartitions() > 0) {
+            assigned = System.nanoTime();
+          }
           if (System.nanoTime() > deadline) {
             throw new IllegalStateException("not all " + total + " events committed within 10 minutes");
           }
           Thread.sleep(20); // polling the committed offsets of the benchmark's own run
         }
         double seconds = (System.nanoTime() - start) / 1e9;
+        double cpu = (FleetBenchmark.processCpuNanos() - cpuStart) / 1e9;
+        double load = java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
         await(controller.close());
         registry.close();
         await(sim.stop());
-        return new Result(total, partitions, seconds, new TreeMap<>(outcomes));
+        return new Result(total, partitions, seconds, new TreeMap<>(outcomes), cpu, load, List.copyOf(rollbacks),
+            assigned == 0 ? 0 : (assigned - start) / 1e9, (firstOutcome.get() - start) / 1e9);
       }
     } finally {
       vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);

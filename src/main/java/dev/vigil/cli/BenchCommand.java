@@ -22,7 +22,7 @@ import picocli.CommandLine.Model.CommandSpec;
     mixinStandardHelpOptions = true,
     description = "Run a benchmark and print its figures.",
     subcommands = {BenchCommand.Verify.class, BenchCommand.Fleet.class, BenchCommand.Events.class,
-        BenchCommand.Rollbacks.class, BenchEvidenceCommand.class, CommandLine.HelpCommand.class})
+        BenchCommand.Rollbacks.class, BenchEvidenceCommand.class, BenchGroupCommand.class, CommandLine.HelpCommand.class})
 final class BenchCommand implements Runnable {
   @Spec CommandSpec spec;
 
@@ -261,7 +261,12 @@ final class BenchCommand implements Runnable {
           new dev.vigil.bench.RollbacksBenchmark(services, deliveries, partitions).run();
       out.printf(Locale.ROOT, "%d events handled and committed in %.2f s: %.0f events/s%n", r.events(), r.seconds(),
           r.perSecond());
+      out.printf(Locale.ROOT, "partitions assigned after %.2f s, first outcome after %.2f s: %.0f events/s once assigned%n",
+          r.assignedAfter(), r.firstOutcomeAfter(), r.perSecondOnceAssigned());
+      out.printf(Locale.ROOT, "process CPU meanwhile (controller, broker, simulator): %.2f s; load average %.2f%n",
+          r.cpuSeconds(), r.loadAverage());
       r.outcomes().forEach((k, v) -> out.printf(Locale.ROOT, "  %-28s %6d%n", k, v));
+      r.rollbacks().forEach(line -> out.printf(Locale.ROOT, "  rollback: %s%n", line));
       return 0;
     }
   }

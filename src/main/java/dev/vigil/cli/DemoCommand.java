@@ -173,7 +173,8 @@ final class DemoCommand implements Callable<Integer> {
       FleetSimulator sim = await(FleetSimulator.start(vertx, simulatorOptions()), "start the simulator");
       Path dir = writeKeys(sim);
       kafka = EmbeddedKafka.create().start();
-      VigilConfig config = config(sim, dir, kafka.bootstrapServers());
+      VigilConfig config = DemoEvidence.configure(config(sim, dir, kafka.bootstrapServers()), dir, interval);
+      java.time.Instant began = clock.instant();
       DemoTimeline timeline = new DemoTimeline(out, clock);
       MonitorMetrics metrics = new MonitorMetrics();
       controller = await(startController(vertx, config, metrics, clock, timeline::rollback),
@@ -210,6 +211,7 @@ final class DemoCommand implements Callable<Integer> {
       await(vertx.undeploy(verticle.deploymentID()), "stop the monitor");
       await(sim.stop(), "stop the simulator");
       metrics.close();
+      DemoEvidence.printCommands(out, config, dir, began, clock.instant());
       return 0;
     } finally {
       (controller == null ? Future.<Void>succeededFuture() : controller.close()).eventually(vertx::close)

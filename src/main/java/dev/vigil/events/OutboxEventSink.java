@@ -52,6 +52,7 @@ public final class OutboxEventSink implements EventSink, AutoCloseable {
   /** Like {@link #publish}, with the outcome: completes once the event is durable, or refused. */
   public CompletableFuture<Outbox.AppendResult> submit(BreachTransition t) {
     CloudEvent event = CloudEvent.breach(t.kind().eventType(), BreachData.of(t.breach(), monitorId));
+    BreachLog.log(t, event.id());
     return submit(event);
   }
 

@@ -22,6 +22,8 @@ public record SignedEvent(String id, String type, String source, String key, byt
   public static final String CE_SPECVERSION = "ce_specversion";
   /** The {@code content-type} header value: a DSSE envelope. */
   public static final String ENVELOPE_MEDIA_TYPE = "application/vnd.dsse.envelope.v1+json";
+  /** The {@code content-type} of an evidence checkpoint (a C2SP signed note, evidence-v1 section 3). */
+  public static final String CHECKPOINT_MEDIA_TYPE = "text/plain; charset=utf-8";
 
   public SignedEvent {
     Objects.requireNonNull(id, "id");
@@ -39,7 +41,7 @@ public record SignedEvent(String id, String type, String source, String key, byt
   /** The headers of events-v1, in the spec's order, UTF-8. */
   public List<Header> headers() {
     List<Header> h = new ArrayList<>(5);
-    h.add(header(CONTENT_TYPE, ENVELOPE_MEDIA_TYPE));
+    h.add(header(CONTENT_TYPE, CheckpointPublisher.TYPE.equals(type) ? CHECKPOINT_MEDIA_TYPE : ENVELOPE_MEDIA_TYPE));
     h.add(header(CE_ID, id));
     h.add(header(CE_TYPE, type));
     h.add(header(CE_SOURCE, source));

@@ -4,6 +4,10 @@ import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.function.Supplier;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
@@ -44,5 +48,38 @@ public final class VertxKafkaProducer {
   /** Signs nothing: sends an already signed event to {@code topic} with the events-v1 key and headers. */
   public Future<RecordMetadata> send(String topic, SignedEvent event) {
     return send(event.toRecord(topic));
+  }
+
+  /**
+   * Makes the records with {@code records} (e.g. signing them) and sends them all, on a worker, in
+   * order after what this context sent before, then flushes the producer once; completes on the
+   * calling context when every record was acknowledged or failed, with one entry per record in
+   * order: null when Kafka acknowledged it, else why not (a send that threw included). Fails as a
+   * whole only when {@code records} threw (nothing was sent then).
+   */
+  public Future<List<Throwable>> sendAll(Supplier<List<ProducerRecord<byte[], byte[]>>> records) {
+    Context ctx = vertx.getOrCreateContext();
+    return ctx.executeBlocking(() -> {
+      List<ProducerRecord<byte[], byte[]>> all = records.get();
+      List<java.util.concurrent.Future<RecordMetadata>> sent = new ArrayList<>(all.size());
+      List<Throwable> results = new ArrayList<>(all.size());
+      for (ProducerRecord<byte[], byte[]> r : all) {
+        try {
+          sent.add(producer.send(r));
+        } catch (RuntimeException e) {
+          sent.add(java.util.concurrent.CompletableFuture.failedFuture(e));
+        }
+      }
+      producer.flush();
+      for (java.util.concurrent.Future<RecordMetadata> f : sent) {
+        try {
+          f.get();
+          results.add(null);
+        } catch (ExecutionException e) {
+          results.add(e.getCause() != null ? e.getCause() : e);
+        }
+      }
+      return results;
+    }, true);
   }
 }

@@ -63,6 +63,44 @@ public final class Audit {
    */
   public static Report verify(Path logFile, byte[] checkpointNote, Keys.PublicKeyMaterial monitorKey,
       byte[] previousNote, VigilConfig fleet) throws IOException {
+    return verify(scan -> {
+      Path dir = logFile.toAbsolutePath().getParent();
+      scan.pruned = PrunedPrefix.read(dir, scan.tree::appendLeafHash);
+      RecordLog.Recovery rec = RecordLog.read(logFile, EvidenceLog.MAX_ENTRY_BYTES, scan::accept);
+      return new Read(rec.corruptRecords(), rec.corruptOffsets(), rec.tailBytes());
+    }, checkpointNote, monitorKey, previousNote, fleet);
+  }
+
+  /**
+   * Audits entries fetched elsewhere (a monitor's section-4 endpoints: one canonical entry per
+   * element, from index 0) against {@code checkpointNote} signed by {@code monitorKey}.
+   */
+  public static Report verifyEntries(List<byte[]> entries, byte[] checkpointNote, Keys.PublicKeyMaterial monitorKey,
+      byte[] previousNote, VigilConfig fleet) {
+    try {
+      return verify(scan -> {
+        long at = 0;
+        for (byte[] e : entries) {
+          scan.accept(at, e);
+          at += e.length + 1;
+        }
+        return new Read(0, List.of(), 0);
+      }, checkpointNote, monitorKey, previousNote, fleet);
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
+  /** What reading the entries found besides them. */
+  private record Read(long corruptRecords, List<Long> corruptOffsets, long tailBytes) {}
+
+  /** Feeds every entry to the scan. */
+  private interface Source {
+    Read feed(Scan scan) throws IOException;
+  }
+
+  private static Report verify(Source source, byte[] checkpointNote, Keys.PublicKeyMaterial monitorKey,
+      byte[] previousNote, VigilConfig fleet) throws IOException {
     List<String> checked = new ArrayList<>();
     SignedCheckpoint.Result opened = open(checkpointNote, monitorKey);
     if (!(opened instanceof SignedCheckpoint.Verified v)) {
@@ -73,7 +111,7 @@ public final class Audit {
     Map<String, TrustStore> trust = fleet == null ? null : trustByTarget(fleet);
     Scan scan = new Scan(trust, cp.origin().startsWith(Checkpoint.ORIGIN_PREFIX)
         ? cp.origin().substring(Checkpoint.ORIGIN_PREFIX.length()) : null);
-    RecordLog.Recovery rec = RecordLog.read(logFile, EvidenceLog.MAX_ENTRY_BYTES, scan::accept);
+    Read rec = source.feed(scan);
     long n = scan.tree.size();
     if (rec.corruptRecords() > 0) {
       String corrupt = "corrupt record(s) at byte(s) " + rec.corruptOffsets() + " (damaged or edited without its CRC32C)";
@@ -83,7 +121,12 @@ public final class Audit {
     if (scan.failure != null) {
       return fail(checked, scan.failure.index(), scan.failure.what(), n);
     }
-    checked.add("entries: " + n + " read, indices 0.." + (n - 1) + " in order, each in canonical form"
+    if (scan.pruned > 0) {
+      checked.add("pruned prefix: entries 0.." + (scan.pruned - 1) + " summarised by their leaf hashes ("
+          + PrunedPrefix.FILE + "); their content is gone");
+    }
+    checked.add("entries: " + (n - scan.pruned) + " read, indices " + scan.pruned + ".." + (n - 1)
+        + " in order, each in canonical form"
         + (rec.tailBytes() > 0 ? " (" + rec.tailBytes() + " bytes of a record still being written ignored)" : ""));
     if (n < cp.size()) {
       return fail(checked, n, "entry " + n + ": missing; the log has " + n + " entries, the checkpoint covers " + cp.size(), n);
@@ -156,6 +199,8 @@ public final class Audit {
     final MerkleTree tree = new MerkleTree();
     final Map<String, TrustStore> trust;
     final String monitorId;
+    /** Entries summarised by {@link PrunedPrefix}: the tree starts with their hashes. */
+    long pruned;
     Finding failure;
     long envelopesVerified;
     long envelopesRecordedUnverified;
@@ -168,6 +213,14 @@ public final class Audit {
 
     void accept(long offset, byte[] payload) {
       long i = tree.size();
+      long peek = pruned > 0 ? Entry.peekIndex(payload) : -1;
+      if (peek >= 0 && peek < pruned && failure == null) {
+        if (!MerkleTree.same(Rfc9162.leafHash(payload), tree.leafHash(peek))) {
+          failure = new Finding(peek, "entry " + peek + " (byte " + offset + "): left from a prune, it differs from the"
+              + " leaf hash " + PrunedPrefix.FILE + " keeps for it");
+        }
+        return;
+      }
       tree.appendLeafHash(Rfc9162.leafHash(payload));
       if (failure != null) {
         return;

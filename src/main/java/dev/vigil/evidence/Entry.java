@@ -167,8 +167,27 @@ public record Entry(long index, Instant time, String monitor, String service, St
     return e;
   }
 
+  /** The {@code time} of canonical entry bytes without parsing the rest (retention); the epoch when unreadable. */
+  static Instant peekTime(byte[] bytes) {
+    int from = -1;
+    for (int i = 9; i + 8 < bytes.length && i < 40; i++) {
+      if (bytes[i] == '"' && bytes[i + 1] == 't' && bytes[i + 5] == '"' && bytes[i + 6] == ':' && bytes[i + 7] == '"') {
+        from = i + 8;
+        break;
+      }
+    }
+    if (from < 0 || from + 24 > bytes.length) {
+      return Instant.EPOCH;
+    }
+    try {
+      return Instant.from(TIME.parse(new String(bytes, from, 24, java.nio.charset.StandardCharsets.US_ASCII)));
+    } catch (DateTimeParseException e) {
+      return Instant.EPOCH;
+    }
+  }
+
   /** The {@code index} of canonical entry bytes without parsing the rest, or -1 when it does not start as an entry. */
-  static long peekIndex(byte[] bytes) {
+  public static long peekIndex(byte[] bytes) {
     final int start = 9; // {"index":
     if (bytes.length < start + 2 || bytes[0] != '{' || bytes[1] != '"' || bytes[2] != 'i' || bytes[7] != '"'
         || bytes[8] != ':') {

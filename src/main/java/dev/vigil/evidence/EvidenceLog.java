@@ -45,20 +45,26 @@ public final class EvidenceLog implements AutoCloseable {
   private final Duration flushInterval;
   private final Clock clock;
   private final RecordLog log;
-  private final FileChannel reader;
+  private final RecordLog pruned;
+  private FileChannel reader;
   private final MerkleTree tree;
+  /** The first entry still in the file: those below were pruned ({@link PrunedPrefix}). */
+  private long first;
+  /** Byte offset in the file of entry {@code first + i} at {@code i}. */
   private long[] offsets;
   private final List<byte[]> pending = new ArrayList<>();
   private Instant pendingSince;
   private long pendingBytes;
 
-  private EvidenceLog(String monitorId, Duration flushInterval, Clock clock, RecordLog log, MerkleTree tree,
-      long[] offsets) throws IOException {
+  private EvidenceLog(String monitorId, Duration flushInterval, Clock clock, RecordLog log, RecordLog pruned,
+      MerkleTree tree, long first, long[] offsets) throws IOException {
     this.monitorId = monitorId;
     this.flushInterval = flushInterval;
     this.clock = clock;
     this.log = log;
+    this.pruned = pruned;
     this.tree = tree;
+    this.first = first;
     this.offsets = offsets;
     this.reader = FileChannel.open(log.file(), StandardOpenOption.READ);
   }
@@ -71,22 +77,41 @@ public final class EvidenceLog implements AutoCloseable {
     Checkpoint.of(monitorId, 0, Rfc9162.emptyRoot());
     Files.createDirectories(dir);
     MerkleTree tree = new MerkleTree();
+    long[] prunedCount = {0};
+    RecordLog pruned = PrunedPrefix.open(dir, prunedCount, tree::appendLeafHash);
+    long first = prunedCount[0];
     long[][] offs = {new long[1024]};
     long[] at = {0};
     long[] firstGap = {-1};
-    RecordLog log = RecordLog.open(dir.resolve(FILE), MAX_ENTRY_BYTES, (ignoredOffset, payload) -> {
-      long n = tree.size();
-      if (firstGap[0] < 0 && Entry.peekIndex(payload) != n) {
-        firstGap[0] = n;
-      }
-      if (n == offs[0].length) {
-        offs[0] = Arrays.copyOf(offs[0], offs[0].length * 2);
-      }
-      offs[0][(int) n] = at[0];
-      at[0] += RecordLog.HEADER + payload.length;
-      tree.appendLeafHash(Rfc9162.leafHash(payload));
-    });
+    RecordLog log;
+    try {
+      log = RecordLog.open(dir.resolve(FILE), MAX_ENTRY_BYTES, (ignoredOffset, payload) -> {
+        long n = tree.size();
+        long idx = Entry.peekIndex(payload);
+        if (firstGap[0] < 0 && idx >= 0 && idx < first) {
+          // left by a prune interrupted between its two steps: already summarised by its hash
+          if (!MerkleTree.same(Rfc9162.leafHash(payload), tree.leafHash(idx))) {
+            firstGap[0] = idx;
+          }
+          at[0] += RecordLog.HEADER + payload.length;
+          return;
+        }
+        if (firstGap[0] < 0 && idx != n) {
+          firstGap[0] = n;
+        }
+        if (n - first == offs[0].length) {
+          offs[0] = Arrays.copyOf(offs[0], offs[0].length * 2);
+        }
+        offs[0][(int) (n - first)] = at[0];
+        at[0] += RecordLog.HEADER + payload.length;
+        tree.appendLeafHash(Rfc9162.leafHash(payload));
+      });
+    } catch (IOException | RuntimeException e) {
+      pruned.close();
+      throw e;
+    }
     if (firstGap[0] >= 0) {
+      pruned.close();
       log.close();
       throw new IOException("evidence log " + log.file() + ": the record at position " + firstGap[0]
           + " is not entry " + firstGap[0] + " (" + log.recovery().corruptRecords() + " corrupt record(s) skipped"
@@ -94,9 +119,10 @@ public final class EvidenceLog implements AutoCloseable {
           + "); restore the log from a copy");
     }
     try {
-      return new EvidenceLog(monitorId, flushInterval, clock, log, tree, offs[0]);
+      return new EvidenceLog(monitorId, flushInterval, clock, log, pruned, tree, first, offs[0]);
     } catch (IOException e) {
       log.close();
+      pruned.close();
       throw e;
     }
   }
@@ -149,9 +175,9 @@ public final class EvidenceLog implements AutoCloseable {
     }
     long at = log.size();
     log.append(pending);
-    long first = tree.size() - pending.size();
+    long firstPending = tree.size() - pending.size();
     for (int i = 0; i < pending.size(); i++) {
-      int idx = (int) (first + i);
+      int idx = (int) (firstPending + i - first);
       if (idx >= offsets.length) {
         offsets = Arrays.copyOf(offsets, Math.max(offsets.length * 2, idx + 1));
       }
@@ -165,6 +191,11 @@ public final class EvidenceLog implements AutoCloseable {
   /** Entries appended, durable or not. */
   public synchronized long size() {
     return tree.size();
+  }
+
+  /** Bytes of durable entries on disk (the log file). */
+  public synchronized long bytes() {
+    return log.size();
   }
 
   /** Entries that survive a crash. */
@@ -196,8 +227,9 @@ public final class EvidenceLog implements AutoCloseable {
    * entry changed on disk since it was appended is an {@link IOException} naming its index).
    */
   public synchronized List<byte[]> read(long start, long end) throws IOException {
-    if (start < 0 || end < start || end > tree.size()) {
-      throw new IllegalArgumentException("range " + start + ".." + end + " is not within 0.." + tree.size());
+    if (start < first || end < start || end > tree.size()) {
+      throw new IllegalArgumentException("range " + start + ".." + end + " is not within " + first + ".." + tree.size()
+          + (first > 0 ? " (entries below " + first + " were pruned)" : ""));
     }
     long durable = durableSize();
     List<byte[]> out = new ArrayList<>((int) (end - start));
@@ -212,7 +244,7 @@ public final class EvidenceLog implements AutoCloseable {
   }
 
   private byte[] readRecord(long i) throws IOException {
-    long at = offsets[(int) i];
+    long at = offsets[(int) (i - first)];
     ByteBuffer header = ByteBuffer.allocate(RecordLog.HEADER);
     readFully(header, at);
     int len = header.getInt(0);
@@ -233,6 +265,87 @@ public final class EvidenceLog implements AutoCloseable {
     }
   }
 
+  /** The first entry still held: those below it were pruned (their leaf hashes are kept). */
+  public synchronized long first() {
+    return first;
+  }
+
+  /**
+   * Where retention may cut: the smallest index {@code k} (at least {@link #first()}, at most the
+   * durable size, at most {@code maxStep} entries further) such that entries {@code k..} take at
+   * most 90 % of {@code maxBytes} when the log is above {@code maxBytes}, and the entry at {@code k}
+   * is not older than {@code cutoff} (entries are scanned in order from the first: one made
+   * earlier than {@code cutoff} after a later one stops the scan).
+   */
+  public synchronized long retentionCut(Instant cutoff, long maxBytes, long maxStep) throws IOException {
+    long durable = durableSize();
+    long limit = Math.min(durable, first + maxStep);
+    long k = first;
+    long total = log.size();
+    if (total > maxBytes) {
+      long target = maxBytes / 10 * 9;
+      while (k < limit && total - offsets[(int) (k - first)] > target) {
+        k++;
+      }
+    }
+    while (k < limit && Entry.peekTime(readRecord(k)).isBefore(cutoff)) {
+      k++;
+    }
+    return k;
+  }
+
+  /**
+   * Retention: drops entries {@link #first()}..{@code keepFrom-1} from the file, keeping their leaf
+   * hashes ({@link PrunedPrefix}, appended and forced first), then rewriting the file with the
+   * entries kept (crash-safe: the old or the new file; a crash between the two steps leaves entries
+   * that the next open recognises by their hashes and skips). Sizes, roots and proofs are unchanged;
+   * {@link #read} no longer serves the pruned entries. Cost: one copy of the entries kept.
+   */
+  public synchronized void prune(long keepFrom) throws IOException {
+    flush();
+    if (keepFrom <= first) {
+      return;
+    }
+    if (keepFrom > tree.size()) {
+      throw new IllegalArgumentException("cannot prune up to " + keepFrom + ": the log has " + tree.size() + " entries");
+    }
+    for (long i = first; i < keepFrom; i += PrunedPrefix.CHUNK) {
+      int n = (int) Math.min(PrunedPrefix.CHUNK, keepFrom - i);
+      byte[][] hashes = new byte[n][];
+      for (int j = 0; j < n; j++) {
+        hashes[j] = tree.leafHash(i + j);
+      }
+      PrunedPrefix.append(pruned, i, hashes);
+    }
+    long size = tree.size();
+    long base = keepFrom < size ? offsets[(int) (keepFrom - first)] : log.size();
+    long[] kept = new long[(int) Math.max(1024, size - keepFrom + 1024)];
+    for (long i = keepFrom; i < size; i++) {
+      kept[(int) (i - keepFrom)] = offsets[(int) (i - first)] - base;
+    }
+    log.rewrite(() -> new java.util.Iterator<byte[]>() {
+      long next = keepFrom;
+
+      @Override
+      public boolean hasNext() {
+        return next < size;
+      }
+
+      @Override
+      public byte[] next() {
+        try {
+          return readRecord(next++);
+        } catch (IOException e) {
+          throw new java.io.UncheckedIOException(e);
+        }
+      }
+    });
+    reader.close();
+    reader = FileChannel.open(log.file(), StandardOpenOption.READ);
+    offsets = kept;
+    first = keepFrom;
+  }
+
   /** Flushes and closes. */
   @Override
   public synchronized void close() throws IOException {
@@ -241,6 +354,7 @@ public final class EvidenceLog implements AutoCloseable {
     } finally {
       reader.close();
       log.close();
+      pruned.close();
     }
   }
 }

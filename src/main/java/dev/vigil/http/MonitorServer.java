@@ -106,8 +106,9 @@ public final class MonitorServer {
         serve(rc, fleetApi, JSON);
       }
     });
-    new StatusRoutes(view.history(), view.traffic(), snapshot::get, this::render, this::serve).group(view::group)
+    new StatusRoutes(view.history(), snapshot::get, this::render, this::serve).group(view::group).traffic(view.traffic())
         .install(router, this::fromSnapshot);
+    new EvidenceRoutes(vertx, view::evidence).install(router);
     router.post("/-/reload").handler(this::reload);
     router.route().last().handler(rc -> json(rc, 404, ApiJson.error("no such endpoint: " + rc.request().path())));
 

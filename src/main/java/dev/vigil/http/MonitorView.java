@@ -31,6 +31,11 @@ public interface MonitorView {
     return new PollHistory();
   }
 
+  /** The evidence log the section-4 endpoints read, or null when the monitor keeps none. */
+  default EvidenceApi evidence() {
+    return null;
+  }
+
   /**
    * A group member's view of its group (its shards, the whole fleet from the state topic); null when
    * this monitor is not a group member. Cheap enough for each rendering; from any thread.

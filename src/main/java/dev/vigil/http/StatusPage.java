@@ -35,11 +35,19 @@ final class StatusPage {
     return render(s, history, TrafficView.none().snapshot(), refreshSeconds, null);
   }
 
+  /** The page; with a group member's {@code group} view, its group section after the grid ({@link FleetPage}). */
+  static String render(MonitorSnapshot s, PollHistory history, int refreshSeconds, GroupView group) {
+    return render(s, history, TrafficView.none().snapshot(), refreshSeconds, group);
+  }
+
   static String render(MonitorSnapshot s, PollHistory history, TrafficView.Snapshot traffic, int refreshSeconds) {
     return render(s, history, traffic, refreshSeconds, null);
   }
 
-  /** The page; with a group member's {@code group} view, its group section after the grid ({@link FleetPage}). */
+  /**
+   * The page, with what the monitor knows of the controller's work ({@code traffic}) and, for a
+   * group member, its group section after the grid ({@link FleetPage}).
+   */
   static String render(MonitorSnapshot s, PollHistory history, TrafficView.Snapshot traffic, int refreshSeconds,
       GroupView group) {
     StringBuilder h = new StringBuilder(16384);
@@ -60,11 +68,16 @@ final class StatusPage {
     return parts(s, history, TrafficView.none().snapshot(), null);
   }
 
+  /** As {@link #parts(MonitorSnapshot, PollHistory)}, with the group section's part for a group member. */
+  static ObjectNode parts(MonitorSnapshot s, PollHistory history, GroupView group) {
+    return parts(s, history, TrafficView.none().snapshot(), group);
+  }
+
   static ObjectNode parts(MonitorSnapshot s, PollHistory history, TrafficView.Snapshot traffic) {
     return parts(s, history, traffic, null);
   }
 
-  /** As {@link #parts(MonitorSnapshot, PollHistory)}, with the traffic and, for a group member, the group section. */
+  /** The parts with the controller's work and, for a group member, the group section's part. */
   static ObjectNode parts(MonitorSnapshot s, PollHistory history, TrafficView.Snapshot traffic, GroupView group) {
     ObjectNode o = ApiJson.MAPPER.createObjectNode().put("generatedAt", s.takenAt().toString()).put("summary", summary(s))
         .put("attention", attention(s, traffic)).put("grid", grid(s, history, traffic));

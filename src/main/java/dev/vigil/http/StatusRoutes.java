@@ -32,7 +32,8 @@ final class StatusRoutes {
   }
 
   private final PollHistory history;
-  private final TrafficView traffic;
+  /** The rollback controller's work as the monitor knows it: see {@link #traffic}. */
+  private TrafficView traffic = TrafficView.none();
   private final Supplier<Future<MonitorSnapshot>> snapshot;
   private final Function<Callable<Buffer>, Future<Buffer>> render;
   private final Serve serve;
@@ -43,10 +44,9 @@ final class StatusRoutes {
    * @param snapshot the server's shared snapshot
    * @param render runs a rendering on the server's render pool
    */
-  StatusRoutes(PollHistory history, TrafficView traffic, Supplier<Future<MonitorSnapshot>> snapshot,
+  StatusRoutes(PollHistory history, Supplier<Future<MonitorSnapshot>> snapshot,
       Function<Callable<Buffer>, Future<Buffer>> render, Serve serve) {
     this.history = history;
-    this.traffic = traffic;
     this.snapshot = snapshot;
     this.render = render;
     this.serve = serve;
@@ -58,9 +58,16 @@ final class StatusRoutes {
     return this;
   }
 
+  /** With the rollback controller's events: traffic weights, rollouts and rollbacks on the pages. */
+  StatusRoutes traffic(TrafficView view) {
+    this.traffic = view;
+    return this;
+  }
+
   /** Adds the routes; {@code pages} makes a shared rendering of the snapshot. */
   void install(Router router, Function<Function<MonitorSnapshot, String>, SharedRender<Buffer>> pages) {
-    SharedRender<Buffer> fleet = pages.apply(s -> StatusPage.render(s, history, traffic.snapshot(), REFRESH_SECONDS, group.get()));
+    SharedRender<Buffer> fleet = pages.apply(s -> StatusPage.render(s, history, traffic.snapshot(), REFRESH_SECONDS,
+        group.get()));
     SharedRender<Buffer> parts = pages.apply(s -> StatusPage.parts(s, history, traffic.snapshot(), group.get()).toString());
     get(router, "/", false, rc -> {
       html(rc);
@@ -148,12 +155,20 @@ final class StatusRoutes {
         return;
       }
       TargetStatus t = r.succeeded() ? TargetPage.find(r.result(), id) : null;
-      rc.response().setStatusCode(t == null ? (r.succeeded() ? 404 : 500) : 200)
+      String svg = t == null ? Badge.unknown(id.service() + "/" + id.environment()) : draw.apply(t);
+      String etag = Badge.etag(svg);
+      boolean unchanged = t != null && etag.equals(rc.request().getHeader(HttpHeaders.IF_NONE_MATCH));
+      rc.response().setStatusCode(t == null ? (r.succeeded() ? 404 : 500) : unchanged ? 304 : 200)
           .putHeader(HttpHeaders.CONTENT_TYPE, Badge.CONTENT_TYPE)
           .putHeader(HttpHeaders.CACHE_CONTROL, Badge.CACHE_CONTROL)
+          .putHeader(HttpHeaders.ETAG, etag)
           .putHeader("X-Content-Type-Options", "nosniff")
-          .putHeader("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'")
-          .end(t == null ? Badge.unknown(id.service() + "/" + id.environment()) : draw.apply(t));
+          .putHeader("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'");
+      if (unchanged) {
+        rc.response().end();
+      } else {
+        rc.response().end(svg);
+      }
     });
   }
 

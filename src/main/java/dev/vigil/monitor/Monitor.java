@@ -419,7 +419,7 @@ public final class Monitor {
       s.changedAt = r.finishedAt();
       version.incrementAndGet();
     }
-    s.last = r;
+    s.last = r.withoutEnvelope();
     s.polls++;
     if (r.attesterRestart()) {
       LOG.info("attester of {} restarted: its sequence stepped back once to {}; the baseline restarts from it",

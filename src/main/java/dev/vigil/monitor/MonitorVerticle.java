@@ -48,6 +48,9 @@ public final class MonitorVerticle extends VerticleBase implements MonitorView {
   private Monitor monitor;
   private MonitorServer server;
   private volatile int port = -1;
+  /** The evidence log's recorder; null without one. */
+  private volatile EvidenceRecorder evidence;
+  private volatile dev.vigil.events.CheckpointPublisher checkpoints;
   /** This instance's membership in a group of monitors; null without a group. */
   private volatile dev.vigil.group.MonitorGroup group;
   /** The rollback controller's events as the status pages show them; null before start. */
@@ -71,7 +74,8 @@ public final class MonitorVerticle extends VerticleBase implements MonitorView {
       monitor = new Monitor(vertx, clock, sink, metrics, random);
       listeners.forEach(monitor::addListener);
       server = new MonitorServer(vertx, this, metrics.shared(), initial.server(), clock);
-      return vertx.executeBlocking(() -> dev.vigil.state.StateStores.open(initial, clock), false)
+      return vertx.executeBlocking(this::openEvidence, false).compose(x ->
+          vertx.executeBlocking(() -> dev.vigil.state.StateStores.open(initial, clock), false))
           .compose(store -> {
             store.ifPresent(monitor::keepState);
             dev.vigil.group.MonitorShards shards = initial.group().enabled() ? dev.vigil.group.MonitorShards.attach(
@@ -104,6 +108,18 @@ public final class MonitorVerticle extends VerticleBase implements MonitorView {
     }, false);
   }
 
+  /** Opens the evidence log and its recorder when configured (blocking: on a worker); see {@link EvidenceWiring}. */
+  private Void openEvidence() throws IOException {
+    EvidenceWiring.Opened o = EvidenceWiring.open(initial, clock, metrics.registry());
+    if (o != null) {
+      evidence = o.recorder();
+      checkpoints = o.publisher();
+      monitor.addListener(o.recorder());
+      o.recorder().start();
+    }
+    return null;
+  }
+
   /** Closes the pipeline and the metrics this verticle opened (blocking work: on a worker). */
   private Future<Void> closeOwned() {
     return vertx.executeBlocking(() -> {
@@ -111,6 +127,16 @@ public final class MonitorVerticle extends VerticleBase implements MonitorView {
       if (g != null) {
         g.close();
         group = null;
+      }
+      EvidenceRecorder ev = evidence;
+      if (ev != null) {
+        ev.close();
+        evidence = null;
+      }
+      dev.vigil.events.CheckpointPublisher cps = checkpoints;
+      if (cps != null) {
+        cps.close();
+        checkpoints = null;
       }
       ControllerEvents c = controllerEvents;
       if (c != null) {
@@ -184,6 +210,16 @@ public final class MonitorVerticle extends VerticleBase implements MonitorView {
   @Override
   public dev.vigil.http.PollHistory history() {
     return monitor.history();
+  }
+
+  @Override
+  public dev.vigil.http.EvidenceApi evidence() {
+    return evidence;
+  }
+
+  /** The evidence recorder (tests); null without an evidence log. */
+  EvidenceRecorder recorder() {
+    return evidence;
   }
 
   @Override

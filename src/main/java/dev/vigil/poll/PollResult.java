@@ -9,14 +9,32 @@ import java.time.Instant;
 /**
  * One finished poll: the verdict (with detail and statement), whether any HTTP response arrived,
  * the time from first request to verdict, how many requests it took, and whether the attester's
- * {@code sequence} stepped back once (a restart, attestation-v1 section 5). Immutable.
+ * {@code sequence} stepped back once (a restart, attestation-v1 section 5), and for the evidence log
+ * the nonce sent and the exact response body when it was a DSSE envelope. Immutable (the envelope
+ * array is shared, never written).
+ *
+ * @param nonce the nonce of the last request (null in legacy-health mode)
+ * @param envelope the exact body of a 200 answer of at most {@code maxResponseBytes} that was a DSSE
+ *     envelope (not {@code malformed_envelope}), or null; dropped from what the monitor keeps
+ *     ({@link #withoutEnvelope})
  */
 public record PollResult(TargetId target, Verification verification, boolean responded, Duration duration,
-    Instant finishedAt, int attempts, boolean attesterRestart) {
+    Instant finishedAt, int attempts, boolean attesterRestart, String nonce, byte[] envelope) {
+
+  public PollResult(TargetId target, Verification verification, boolean responded, Duration duration,
+      Instant finishedAt, int attempts, boolean attesterRestart) {
+    this(target, verification, responded, duration, finishedAt, attempts, attesterRestart, null, null);
+  }
 
   public PollResult(TargetId target, Verification verification, boolean responded, Duration duration,
       Instant finishedAt, int attempts) {
     this(target, verification, responded, duration, finishedAt, attempts, false);
+  }
+
+  /** This result without its envelope bytes (what the monitor keeps per target). */
+  public PollResult withoutEnvelope() {
+    return envelope == null ? this
+        : new PollResult(target, verification, responded, duration, finishedAt, attempts, attesterRestart, nonce, null);
   }
 
   /** The scorer's view of this poll. */

@@ -65,7 +65,7 @@ public final class Poller {
     return attempt(target, 1).map(r -> {
       verdictLog.record(target.id(), r.verification);
       return new PollResult(target.id(), r.verification, r.responded, Duration.ofNanos(System.nanoTime() - start),
-          clock.instant(), r.attempts, r.attesterRestart);
+          clock.instant(), r.attempts, r.attesterRestart, r.nonce, r.envelope);
     });
   }
 
@@ -87,13 +87,17 @@ public final class Poller {
   }
 
   private record Attempt(Verification verification, boolean responded, int status, int attempts,
-      boolean attesterRestart) {
+      boolean attesterRestart, String nonce, byte[] envelope) {
     Attempt(Verification verification, boolean responded, int status, int attempts) {
-      this(verification, responded, status, attempts, false);
+      this(verification, responded, status, attempts, false, null, null);
     }
 
     Attempt numbered(int n) {
-      return new Attempt(verification, responded, status, n, attesterRestart);
+      return new Attempt(verification, responded, status, n, attesterRestart, nonce, envelope);
+    }
+
+    Attempt withNonce(String n) {
+      return new Attempt(verification, responded, status, attempts, attesterRestart, n, envelope);
     }
   }
 
@@ -125,12 +129,13 @@ public final class Poller {
         + URLEncoder.encode(nonce, StandardCharsets.UTF_8);
     return probe.get(target.endpoint(path), cfg.tls(), cfg.timeout(), target.maxResponseBytes()).compose(f -> {
       if (!f.succeeded()) {
-        return Future.succeededFuture(new Attempt(transport(f), f.responded(), f.status(), 1));
+        return Future.succeededFuture(new Attempt(transport(f), f.responded(), f.status(), 1).withNonce(nonce));
       }
       SequenceBaseline baseline = sequences.computeIfAbsent(target.id(), id -> new SequenceBaseline());
       Expectation e = expectation(target, nonce, baseline.enforced(clock.instant(), restartWindow));
       return verifyPool.executeBlocking(() -> target.verifier().verify(f.body(), e), false)
-          .map(v -> new Attempt(v, true, 200, 1, baseline.observe(v, clock.instant())));
+          .map(v -> new Attempt(v, true, 200, 1, baseline.observe(v, clock.instant()), nonce,
+              v.verdict() == Verdict.MALFORMED_ENVELOPE ? null : f.body()));
     });
   }
 

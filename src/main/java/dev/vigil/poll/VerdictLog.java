@@ -2,6 +2,7 @@ package dev.vigil.poll;
 
 import dev.vigil.attest.Verdict;
 import dev.vigil.attest.Verification;
+import dev.vigil.logging.LogFields;
 import dev.vigil.score.TargetId;
 import java.util.HashMap;
 import java.util.Map;
@@ -31,7 +32,9 @@ final class VerdictLog {
     boolean changed = before == null ? now != Verdict.Family.OK : before != now;
     String line = clean(v.detail());
     if (changed) {
-      LOG.warn("{}: verdict {} ({} -> {}): {}", id, v.verdict().label(), before == null ? "none" : before, now, line);
+      LOG.atWarn().addKeyValue(LogFields.SERVICE, id.service()).addKeyValue(LogFields.ENVIRONMENT, id.environment())
+          .addKeyValue(LogFields.VERDICT, v.verdict().label())
+          .log("{}: verdict {} ({} -> {}): {}", id, v.verdict().label(), before == null ? "none" : before, now, line);
       return Level.WARN;
     }
     LOG.debug("{}: verdict {}: {}", id, v.verdict().label(), line);

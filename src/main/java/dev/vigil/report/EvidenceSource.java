@@ -56,6 +56,7 @@ public final class EvidenceSource {
     }
     Opened cp = note == null ? null : open(note, key);
     Collector c = new Collector(cp == null ? Long.MAX_VALUE : cp.checkpoint.size());
+    c.pruned = dev.vigil.evidence.PrunedPrefix.read(dir, c.tree::appendLeafHash);
     RecordLog.Recovery rec = RecordLog.read(file, EvidenceLog.MAX_ENTRY_BYTES, (off, payload) -> c.accept(payload));
     if (rec.corruptRecords() > 0) {
       throw new Untrusted("evidence log " + file + ": corrupt record(s) at byte(s) " + rec.corruptOffsets()
@@ -137,6 +138,8 @@ public final class EvidenceSource {
     final MerkleTree tree = new MerkleTree();
     final List<Entry> entries = new ArrayList<>();
     long after;
+    /** Entries pruned by retention: the tree starts with their leaf hashes, the report with the next entry. */
+    long pruned;
     Untrusted failure;
 
     Collector(long limit) {
@@ -144,6 +147,13 @@ public final class EvidenceSource {
     }
 
     void accept(byte[] payload) {
+      long peek = pruned > 0 ? Entry.peekIndex(payload) : -1;
+      if (peek >= 0 && peek < pruned) {
+        if (failure == null && !Arrays.equals(Rfc9162.leafHash(payload), tree.leafHash(peek))) {
+          failure = new Untrusted("entry " + peek + ": left from a prune, it differs from its kept leaf hash");
+        }
+        return;
+      }
       long i = tree.size();
       if (i >= limit) {
         after++;

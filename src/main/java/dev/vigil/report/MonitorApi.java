@@ -22,7 +22,7 @@ import java.util.concurrent.TimeoutException;
  * other than 200, a page larger than {@value #MAX_PAGE_BYTES} bytes, an empty page) is an
  * {@link IOException} naming the URL. Blocks the calling thread. Not thread-safe; close it.
  */
-final class MonitorApi implements AutoCloseable {
+public final class MonitorApi implements AutoCloseable {
   /** Entries per call: the endpoint's limit. */
   static final int PAGE = 1000;
   /** Largest body read: 1,000 entries of about 2 KiB leave a wide margin; a longer page is refused, not cut. */
@@ -35,18 +35,19 @@ final class MonitorApi implements AutoCloseable {
   private final Context context = vertx.getOrCreateContext();
   private final HttpProbe probe = new HttpProbe(vertx, 1);
 
-  MonitorApi(URI base, Duration timeout) {
+  public MonitorApi(URI base, Duration timeout) {
     String s = base.toString();
     this.base = s.endsWith("/") ? s.substring(0, s.length() - 1) : s;
     this.timeout = timeout;
   }
 
-  byte[] checkpoint() throws IOException {
+  /** {@code GET /api/v1/evidence/checkpoint}: the monitor's latest signed checkpoint. */
+  public byte[] checkpoint() throws IOException {
     return get(URI.create(base + "/api/v1/evidence/checkpoint"), MAX_CHECKPOINT_BYTES);
   }
 
   /** Entries {@code start..end-1}: fetched {@value #PAGE} at a time, one element per JSON line. */
-  List<byte[]> entries(long start, long end) throws IOException {
+  public List<byte[]> entries(long start, long end) throws IOException {
     List<byte[]> out = new ArrayList<>((int) Math.min(end - start, 1 << 20));
     long at = start;
     while (at < end) {

@@ -33,7 +33,9 @@ import java.util.Optional;
  * retention are dropped, and the file is rewritten when it holds far more records than live
  * entries.
  *
- * <p>Thread-safe (synchronized). Blocking: call from a worker thread, never the event loop.
+ * <p>Thread-safe: writes (and compaction) hold a lock of their own across their fsync, the index
+ * a short one, so {@link #find} never waits for the disk and may be called from an event loop.
+ * Everything else blocks: call it from a worker thread, never the event loop.
  */
 public final class DedupStore implements AutoCloseable {
   static final String FILE = "dedup.log";
@@ -56,6 +58,8 @@ public final class DedupStore implements AutoCloseable {
   private final Duration retention;
   private final Map<String, Entry> byEvent = new LinkedHashMap<>();
   private final Map<String, Entry> byBreach = new HashMap<>();
+  /** Held across the log's I/O (append, rewrite); taken before {@code this}, never after. */
+  private final Object io = new Object();
   private RecordLog log;
   private long records;
 
@@ -96,13 +100,26 @@ public final class DedupStore implements AutoCloseable {
   }
 
   /** Records that traffic for {@code e} was moved; durable when it returns. */
-  public synchronized void moved(BreachEvent e, Instant startedAt, Instant at) throws IOException {
-    append(new Entry(e.eventId(), e.breachId(), e.service(), State.MOVED, startedAt, at, null));
+  public void moved(BreachEvent e, Instant startedAt, Instant at) throws IOException {
+    append(List.of(new Entry(e.eventId(), e.breachId(), e.service(), State.MOVED, startedAt, at, null)));
   }
 
   /** Records that {@code e} finished with {@code status} and its outcome was acknowledged; durable when it returns. */
-  public synchronized void finished(BreachEvent e, String status, Instant startedAt, Instant at) throws IOException {
-    append(new Entry(e.eventId(), e.breachId(), e.service(), State.FINISHED, startedAt, at, status));
+  public void finished(BreachEvent e, String status, Instant startedAt, Instant at) throws IOException {
+    append(List.of(new Entry(e.eventId(), e.breachId(), e.service(), State.FINISHED, startedAt, at, status)));
+  }
+
+  /**
+   * Records {@code entries} (FINISHED, their outcomes acknowledged) in order with one fsync; all are
+   * durable when it returns, none is recorded when it throws.
+   */
+  public void finished(List<Entry> entries) throws IOException {
+    for (Entry en : entries) {
+      if (en.state() != State.FINISHED || en.status() == null) {
+        throw new IllegalArgumentException("not a finished entry: " + en);
+      }
+    }
+    append(entries);
   }
 
   /** Every live entry, oldest first. */
@@ -127,36 +144,58 @@ public final class DedupStore implements AutoCloseable {
    * Drops entries last changed before {@code now - retention}, and rewrites the file when it holds
    * records no longer needed.
    */
-  public synchronized void compact(Instant now) throws IOException {
-    Instant cutoff = now.minus(retention);
-    boolean dropped = byEvent.values().removeIf(en -> en.at().isBefore(cutoff));
-    if (dropped) {
-      byBreach.values().removeIf(en -> en.at().isBefore(cutoff));
-    }
-    if (dropped || records > 2L * byEvent.size() + 1024) {
-      rewrite();
+  public void compact(Instant now) throws IOException {
+    synchronized (io) {
+      Instant cutoff = now.minus(retention);
+      List<byte[]> payloads = null;
+      synchronized (this) {
+        boolean dropped = byEvent.values().removeIf(en -> en.at().isBefore(cutoff));
+        if (dropped) {
+          byBreach.values().removeIf(en -> en.at().isBefore(cutoff));
+        }
+        if (dropped || records > 2L * byEvent.size() + 1024) {
+          Collection<Entry> live = live();
+          payloads = new ArrayList<>(live.size());
+          for (Entry en : live) {
+            payloads.add(encode(en));
+          }
+        }
+      }
+      if (payloads != null) {
+        // Writes wait on io meanwhile, so the index cannot change before the file matches it.
+        log.rewrite(payloads);
+        synchronized (this) {
+          records = payloads.size();
+        }
+      }
     }
   }
 
   @Override
-  public synchronized void close() throws IOException {
-    log.close();
+  public void close() throws IOException {
+    synchronized (io) {
+      log.close();
+    }
   }
 
-  private void append(Entry en) throws IOException {
-    log.append(encode(en));
-    index(en);
-    records++;
-  }
-
-  private void rewrite() throws IOException {
-    Collection<Entry> live = live();
-    List<byte[]> payloads = new ArrayList<>(live.size());
-    for (Entry en : live) {
+  /** Appends {@code entries} with one fsync, then indexes them (only then does {@link #find} see them). */
+  private void append(List<Entry> entries) throws IOException {
+    if (entries.isEmpty()) {
+      return;
+    }
+    List<byte[]> payloads = new ArrayList<>(entries.size());
+    for (Entry en : entries) {
       payloads.add(encode(en));
     }
-    log.rewrite(payloads);
-    records = payloads.size();
+    synchronized (io) {
+      log.append(payloads);
+      synchronized (this) {
+        for (Entry en : entries) {
+          index(en);
+        }
+        records += entries.size();
+      }
+    }
   }
 
   /** Entries to keep: every event's own entry, plus breach entries no event entry already carries. */

@@ -30,9 +30,10 @@ import org.slf4j.LoggerFactory;
 /**
  * The controller's Kafka consumer: a plain kafka-clients {@link KafkaConsumer} in a consumer group on
  * the breaches topic, polled on its own thread (never an event loop). Records go to the handler on
- * one Vert.x context, one record at a time per partition and in partition order (partitions run
- * side by side); a record's offset is committed, on the consumer thread, only after its handler's
- * future succeeded. Auto-commit is off.
+ * one Vert.x context in batches ({@link BatchHandler}: the records a poll fetched for a partition,
+ * at most {@value #MAX_BATCH}), one batch at a time per partition and in partition order
+ * (partitions run side by side); a record's offset is committed, on the consumer thread, only
+ * after the handler reported it finished. Auto-commit is off.
  *
  * <p>No record can stop a partition. A failed record is not committed: the partition seeks back to
  * it and it is delivered again after a pause (the engine resumes it without moving traffic twice).
@@ -53,6 +54,8 @@ public final class KafkaBreachConsumer implements AutoCloseable {
   private static final Duration REVOKE_GRACE = Duration.ofSeconds(10);
 
   private static final int LOG_EVERY = 30;
+  /** At most this many records of a partition go to the handler together. */
+  static final int MAX_BATCH = 500;
 
   /** Handles one record; {@code later} are the records already fetched after it on its partition. */
   @FunctionalInterface
@@ -60,13 +63,17 @@ public final class KafkaBreachConsumer implements AutoCloseable {
     Future<Void> handle(ConsumerRecord<byte[], byte[]> record, List<ConsumerRecord<byte[], byte[]>> later);
   }
 
-  /** A record's end (handled, or sent to the dead letters), reported from the Vert.x context to the consumer thread. */
-  private record Done(TopicPartition tp, long offset, long generation, Throwable failure, boolean deadLettered) {}
+  /**
+   * A batch's end, reported from the Vert.x context to the consumer thread: its first {@code handled}
+   * records finished (handled, or sent to the dead letters); {@code failure}, if set, is the next one's.
+   */
+  private record Done(TopicPartition tp, List<ConsumerRecord<byte[], byte[]>> batch, int handled, long generation,
+      Throwable failure, boolean deadLettered) {}
 
   private final KafkaConsumer<byte[], byte[]> consumer;
   private final String topic;
   private final Context context;
-  private final RecordHandler handler;
+  private final BatchHandler handler;
   private final DeadLetters deadLetters;
   private final int maxAttempts;
   private final PartitionProgress progress;
@@ -84,12 +91,24 @@ public final class KafkaBreachConsumer implements AutoCloseable {
   private long generations;
 
   /**
+   * As the batch constructor, handling one record at a time ({@link BatchHandler#sequential}).
+   *
    * @param handler runs on {@code context} for each record; its future succeeding lets the offset be committed
+   */
+  public KafkaBreachConsumer(KafkaConfig kafka, String groupId, String clientId, Context context,
+      RecordHandler handler, DeadLetters deadLetters, int maxAttempts, PartitionProgress progress,
+      RollbackMetrics metrics, Clock clock) {
+    this(kafka, groupId, clientId, context, BatchHandler.sequential(handler), deadLetters, maxAttempts, progress,
+        metrics, clock);
+  }
+
+  /**
+   * @param handler runs on {@code context} for each batch; the records it reports finished may be committed
    * @param deadLetters runs on {@code context} for a record that failed {@code maxAttempts} times, not retriably
    * @param clock measures the retry pause after a failure and the grace of a revoked partition
    */
   public KafkaBreachConsumer(KafkaConfig kafka, String groupId, String clientId, Context context,
-      RecordHandler handler, DeadLetters deadLetters, int maxAttempts, PartitionProgress progress,
+      BatchHandler handler, DeadLetters deadLetters, int maxAttempts, PartitionProgress progress,
       RollbackMetrics metrics, Clock clock) {
     this.consumer = new KafkaConsumer<>(settings(kafka, groupId, clientId));
     this.topic = kafka.breachesTopic();
@@ -223,39 +242,44 @@ public final class KafkaBreachConsumer implements AutoCloseable {
       if (s == null || s.generation != d.generation()) {
         continue; // revoked meanwhile: the next owner handles it
       }
-      if (d.failure() == null) {
-        s.succeeded(d.offset());
+      if (d.handled() > 0) {
+        long last = d.batch().get(d.handled() - 1).offset();
+        s.succeeded(last);
         RecordAttempts.Attempt a = s.attempts.finished();
         if (d.deadLettered() && a != null) {
           metrics.deadLettered(a.reason());
           LOG.error("breaches record {}-{}@{} failed {} times ({}: {}); sent to the dead-letter topic and committed",
-              BreachRecords.printable(d.tp().topic(), 250), d.tp().partition(), d.offset(), a.count(), a.reason(),
+              BreachRecords.printable(d.tp().topic(), 250), d.tp().partition(), last, a.count(), a.reason(),
               a.detail());
         }
-      } else {
-        failed(s, d);
+      }
+      if (d.handled() < d.batch().size()) {
+        // The handler stopped early: the next record failed (or, without a failure, was not done).
+        Throwable failure = d.failure() != null ? d.failure()
+            : new IllegalStateException("the handler finished " + d.handled() + " of " + d.batch().size() + " records");
+        failed(s, d.tp(), d.batch().get(d.handled()).offset(), failure, d.deadLettered());
       }
     }
   }
 
   /** Seeks back to a failed record: retried after a pause, or (non-retriable, often enough) dead-lettered next. */
-  private void failed(PartitionState s, Done d) {
-    consumer.seek(d.tp(), d.offset());
+  private void failed(PartitionState s, TopicPartition tp, long offset, Throwable failure, boolean deadLettered) {
+    consumer.seek(tp, offset);
     Instant retryAt = clock.instant().plus(RETRY_PAUSE);
-    if (d.deadLettered()) {
-      LOG.warn("breaches record {}@{} could not be sent to the dead-letter topic ({}); trying again", d.tp(),
-          d.offset(), BreachRecords.printable(String.valueOf(d.failure()), 300));
+    if (deadLettered) {
+      LOG.warn("breaches record {}@{} could not be sent to the dead-letter topic ({}); trying again", tp,
+          offset, BreachRecords.printable(String.valueOf(failure), 300));
       s.retryFrom(retryAt);
       return;
     }
-    RecordAttempts.Attempt a = s.attempts.failed(d.offset(), d.failure());
+    RecordAttempts.Attempt a = s.attempts.failed(offset, failure);
     if (a.due()) {
       s.retryFrom(clock.instant()); // dispatched to the dead letters at once
       return;
     }
     if (a.count() == 1 || a.count() % LOG_EVERY == 0) {
-      LOG.warn("breaches record {}@{} not finished (attempt {}, {}): {}; not committed, delivering it again", d.tp(),
-          d.offset(), a.count(), a.retriable() ? "retriable" : "at most " + s.attempts.maxAttempts() + " attempts",
+      LOG.warn("breaches record {}@{} not finished (attempt {}, {}): {}; not committed, delivering it again", tp,
+          offset, a.count(), a.retriable() ? "retriable" : "at most " + s.attempts.maxAttempts() + " attempts",
           a.detail());
     }
     s.retryFrom(retryAt);
@@ -292,28 +316,33 @@ public final class KafkaBreachConsumer implements AutoCloseable {
     }
   }
 
-  /** Hands the next record of every idle partition to the context; pauses partitions that are busy. */
+  /** Hands the next batch of every idle partition to the context; pauses partitions that are busy. */
   private void dispatch() {
     Set<TopicPartition> pause = new HashSet<>();
     Set<TopicPartition> resume = new HashSet<>();
     Instant now = clock.instant();
     for (PartitionState s : partitions.values()) {
       boolean waiting = s.waiting(now);
-      ConsumerRecord<byte[], byte[]> r = waiting ? null : s.dispatch();
-      if (r != null) {
-        RecordAttempts.Attempt a = s.attempts.due(r.offset());
-        boolean dead = a != null;
+      ConsumerRecord<byte[], byte[]> head = waiting ? null : s.head();
+      RecordAttempts.Attempt a = head == null ? null : s.attempts.due(head.offset());
+      boolean dead = a != null;
+      // A record due for the dead letters goes alone; otherwise what was fetched goes together.
+      List<ConsumerRecord<byte[], byte[]>> batch = head == null ? List.of() : s.dispatch(dead ? 1 : MAX_BATCH);
+      if (!batch.isEmpty()) {
         List<ConsumerRecord<byte[], byte[]>> later = dead ? List.of() : List.copyOf(s.pending);
         TopicPartition tp = s.tp;
         long gen = s.generation;
         context.runOnContext(v -> {
-          Future<Void> f;
+          Future<BatchHandler.Handled> f;
           try {
-            f = dead ? deadLetters.send(r, a.reason(), a.detail(), a.count()) : handler.handle(r, later);
+            f = dead ? deadLetters.send(batch.get(0), a.reason(), a.detail(), a.count()).map(x -> BatchHandler.Handled.all(1))
+                : handler.handle(batch, later);
           } catch (RuntimeException | StackOverflowError ex) {
             f = Future.failedFuture(ex);
           }
-          f.onComplete(ar -> done.add(new Done(tp, r.offset(), gen, ar.failed() ? ar.cause() : null, dead)));
+          f.onComplete(ar -> done.add(ar.succeeded()
+              ? new Done(tp, batch, Math.min(ar.result().count(), batch.size()), gen, ar.result().failure(), dead)
+              : new Done(tp, batch, 0, gen, ar.cause(), dead)));
         });
       }
       // Fetch more only for partitions with nothing waiting: bounds memory, keeps order simple.
@@ -330,7 +359,7 @@ public final class KafkaBreachConsumer implements AutoCloseable {
     }
   }
 
-  /** Partitions leaving: commit what is done (after a short grace for in-flight records), forget the rest. */
+  /** Partitions leaving: commit what is done (after a short grace for in-flight batches), forget the rest. */
   private void revoke(Collection<TopicPartition> revoked, boolean canCommit) {
     List<PartitionState> leaving = revoked.stream().map(partitions::get).filter(s -> s != null).toList();
     if (canCommit) {

@@ -6,11 +6,15 @@ import dev.vigil.events.RollbackFinished;
 import dev.vigil.events.UuidV7;
 import dev.vigil.events.VertxKafkaProducer;
 import io.vertx.core.Future;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.kafka.clients.producer.ProducerRecord;
 
 /**
  * The {@link OutcomeSink} of the controller: each outcome becomes a signed
  * {@code dev.vigil.rollback.finished} CloudEvent (events-v1) on the rollbacks topic, keyed by
  * service; the future completes when Kafka acknowledged it ({@code acks=all}, idempotent producer).
+ * A batch ({@link #publishAll}) is signed on a worker and sent with one producer flush.
  */
 public final class KafkaOutcomeSink implements OutcomeSink {
   private final VertxKafkaProducer producer;
@@ -44,5 +48,17 @@ public final class KafkaOutcomeSink implements OutcomeSink {
     } catch (RuntimeException e) {
       return Future.failedFuture(e);
     }
+  }
+
+  @Override
+  public Future<List<Throwable>> publishAll(List<RollbackFinished> outcomes) {
+    List<RollbackFinished> copy = List.copyOf(outcomes);
+    return producer.sendAll(() -> {
+      List<ProducerRecord<byte[], byte[]>> records = new ArrayList<>(copy.size());
+      for (RollbackFinished o : copy) {
+        records.add(codec.sign(event(o)).toRecord(topic));
+      }
+      return records;
+    });
   }
 }

@@ -2,13 +2,15 @@ package dev.vigil.rollback;
 
 import java.time.Instant;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 
 /**
  * What the breach consumer knows of one partition it holds: the records fetched and waiting, the
- * one in flight with the handler, the offset to commit, whether it is paused and until when after
+ * batch in flight with the handler (consecutive records, handled in order), the offset to commit, whether it is paused and until when after
  * a failure, the failed attempts at its head record, whether it advanced since it was last
  * measured, and the grace its in-flight record has when the partition is revoked. A new
  * assignment of the same partition is a new state with a new generation, so a completion
@@ -22,6 +24,7 @@ final class PartitionState {
   final ArrayDeque<ConsumerRecord<byte[], byte[]>> pending = new ArrayDeque<>();
   final RecordAttempts attempts;
   private long inFlight = NONE;
+  private int inFlightCount;
   private Instant retryAt;
   private Instant graceEnds;
   private OffsetAndMetadata toCommit;
@@ -38,28 +41,51 @@ final class PartitionState {
 
   /** The next waiting record, now in flight; null when one is already in flight or none waits. */
   ConsumerRecord<byte[], byte[]> dispatch() {
+    List<ConsumerRecord<byte[], byte[]>> one = dispatch(1);
+    return one.isEmpty() ? null : one.get(0);
+  }
+
+  /**
+   * The next waiting records, at most {@code max}, in offset order, now in flight together; empty
+   * when a batch is already in flight or none waits.
+   */
+  List<ConsumerRecord<byte[], byte[]>> dispatch(int max) {
     if (inFlight != NONE || pending.isEmpty()) {
-      return null;
+      return List.of();
     }
-    ConsumerRecord<byte[], byte[]> r = pending.poll();
-    inFlight = r.offset();
-    return r;
+    List<ConsumerRecord<byte[], byte[]>> batch = new ArrayList<>(Math.min(max, pending.size()));
+    while (batch.size() < max && !pending.isEmpty()) {
+      batch.add(pending.poll());
+    }
+    inFlight = batch.get(0).offset();
+    inFlightCount = batch.size();
+    return batch;
+  }
+
+  /** The head of the waiting records, not dispatched; null when none waits. */
+  ConsumerRecord<byte[], byte[]> head() {
+    return pending.peek();
   }
 
   boolean inFlight() {
     return inFlight != NONE;
   }
 
-  /** The record in flight at {@code offset} finished (handled or dead-lettered): commit {@code offset + 1}. */
+  /**
+   * The batch in flight finished up to the record at {@code offset} (handled or dead-lettered):
+   * commit {@code offset + 1}. Records of the batch after it, if any, are retried ({@link #retryFrom}).
+   */
   void succeeded(long offset) {
     inFlight = NONE;
+    inFlightCount = 0;
     toCommit = new OffsetAndMetadata(offset + 1);
     advanced = true;
   }
 
-  /** The record in flight failed: the fetched records go (the consumer seeks back to it); retried from {@code at}. */
+  /** A record in flight failed: the fetched records go (the consumer seeks back to it); retried from {@code at}. */
   void retryFrom(Instant at) {
     inFlight = NONE;
+    inFlightCount = 0;
     pending.clear();
     retryAt = at;
   }
@@ -80,7 +106,7 @@ final class PartitionState {
 
   /** Records not yet finished, {@code unfetched} being those the consumer has not fetched yet. */
   long unfinished(long unfetched) {
-    return unfetched + pending.size() + (inFlight() ? 1 : 0);
+    return unfetched + pending.size() + inFlightCount;
   }
 
   /** Whether a record finished since the last call. */
@@ -104,7 +130,7 @@ final class PartitionState {
     return changed;
   }
 
-  /** The partition is being revoked: its record in flight may finish until {@code ends}. */
+  /** The partition is being revoked: its batch in flight may finish until {@code ends}. */
   void revoking(Instant ends) {
     graceEnds = ends;
   }

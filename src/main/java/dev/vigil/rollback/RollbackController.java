@@ -126,7 +126,7 @@ public final class RollbackController {
     DeadLetters deadLetters = new KafkaDeadLetters(new VertxKafkaProducer(vertx, producer),
         config.kafka().deadLetterTopic());
     consumer = new KafkaBreachConsumer(config.kafka(), cc.consumerGroup(),
-        config.kafka().clientId() + "-rollback-controller", context, records::handle, deadLetters, cc.maxAttempts(),
+        config.kafka().clientId() + "-rollback-controller", context, (BatchHandler) records::handleAll, deadLetters, cc.maxAttempts(),
         progress, metrics, clock).start();
   }
 
@@ -152,7 +152,23 @@ public final class RollbackController {
     KafkaOutcomeSink kafkaSink = new KafkaOutcomeSink(new VertxKafkaProducer(vertx, producer),
         new EventCodec(config.events().signingKey()), KafkaOutcomeSink.source(config.monitorId()),
         config.kafka().rollbacksTopic());
-    OutcomeSink sink = o -> kafkaSink.publish(o).onSuccess(v -> published.accept(o));
+    OutcomeSink sink = new OutcomeSink() {
+      @Override
+      public Future<Void> publish(RollbackFinished o) {
+        return kafkaSink.publish(o).onSuccess(v -> published.accept(o));
+      }
+
+      @Override
+      public Future<List<Throwable>> publishAll(List<RollbackFinished> outcomes) {
+        return kafkaSink.publishAll(outcomes).onSuccess(failures -> {
+          for (int i = 0; i < failures.size(); i++) {
+            if (failures.get(i) == null) {
+              published.accept(outcomes.get(i));
+            }
+          }
+        });
+      }
+    };
     return start(vertx, config, sink, registry, clock, kubernetes, producer)
         .onFailure(e -> producer.close(Duration.ZERO));
   }

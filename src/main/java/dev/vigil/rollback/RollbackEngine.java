@@ -16,10 +16,13 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.HexFormat;
+import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BooleanSupplier;
 import java.util.function.Function;
 import java.util.function.LongSupplier;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -132,44 +135,69 @@ public final class RollbackEngine {
    */
   public Future<RollbackOutcome> handle(BreachEvent e, String resolvedBy) {
     Instant received = now();
+    seen(e, resolvedBy);
+    return vertx.executeBlocking(() -> store.find(e.eventId(), e.breachId()), false).compose(found -> {
+      Step s = decide(e, resolvedBy, received, found);
+      return s.skip() != null ? report(e, received, s.skip(), s.record()) : s.rollback().get();
+    });
+  }
+
+  /**
+   * Handles verified events in order as one batch (null items: records with nothing to do): skips
+   * are published together and recorded with one write to disk, a rollback runs on its own.
+   * See {@link EngineBatch}.
+   */
+  Future<BatchHandler.Handled> handleAll(List<EngineBatch.Item> items) {
+    return new EngineBatch(this, vertx, store, sink, metrics, items).run();
+  }
+
+  /**
+   * What to do with an event: a skip decided at once ({@code skip}, to publish, then to record
+   * FINISHED when {@code record}), or a rollback to run ({@code rollback}, which reports itself).
+   */
+  record Step(RollbackOutcome skip, boolean record, Supplier<Future<RollbackOutcome>> rollback) {}
+
+  /** Tells the rollouts of a verified breach not already resolved (before it is decided here). */
+  void seen(BreachEvent e, String resolvedBy) {
     if (resolvedBy == null) {
       breaches.accept(e);
     }
-    return vertx.executeBlocking(() -> store.find(e.eventId(), e.breachId()), false).compose(found -> {
-      if (found.isPresent() && found.get().state() == DedupStore.State.FINISHED) {
-        metrics.rejected(SkipReason.DUPLICATE.label());
-        DedupStore.Entry f = found.get();
-        String why = f.eventId().equals(e.eventId()) ? "event " + e.eventId() : "breach " + e.breachId();
-        return report(e, received, skipped(e, received, SkipReason.DUPLICATE.detail(why
-            + " already handled (" + f.status() + " at " + f.at() + ")")), false);
+  }
+
+  /** Decides {@code e}, whose progress in the store is {@code found}: at once for a skip, else the rollback to run. */
+  Step decide(BreachEvent e, String resolvedBy, Instant received, Optional<DedupStore.Entry> found) {
+    if (found.isPresent() && found.get().state() == DedupStore.State.FINISHED) {
+      metrics.rejected(SkipReason.DUPLICATE.label());
+      DedupStore.Entry f = found.get();
+      String why = f.eventId().equals(e.eventId()) ? "event " + e.eventId() : "breach " + e.breachId();
+      return new Step(skipped(e, received, SkipReason.DUPLICATE.detail(why
+          + " already handled (" + f.status() + " at " + f.at() + ")")), false, null);
+    }
+    if (found.isPresent()) {
+      LOG.info("resuming rollback of {} for event {}: traffic was moved at {}, validating {} without moving again",
+          e.service(), e.eventId(), found.get().at(), config.to());
+      Instant startedAt = found.get().startedAt();
+      return new Step(null, false, () -> bounded(e, received, startedAt, true));
+    }
+    if (resolvedBy != null) {
+      String detail = SkipReason.STALE_EVENT.detail("breach " + e.breachId() + " was already resolved by a later"
+          + " event in the same batch (" + resolvedBy + ")");
+      return new Step(skipped(e, received, detail), true, null);
+    }
+    Decision d = guards.decide(e, received);
+    if (!d.acts()) {
+      return new Step(skipped(e, received, d.detail()), true, null);
+    }
+    if (guards.critical(e.service())) {
+      LOG.warn("rolling back critical service {} ({}); dependants that may be affected: {}", e.service(),
+          e.breachId(), d.dependants().isEmpty() ? "none configured" : String.join(", ", d.dependants()));
+    }
+    return new Step(null, false, () -> bounded(e, received, received, false).map(o -> {
+      if (o.traffic() == Traffic.NOT_MOVED) {
+        guards.release(e.service(), received);
       }
-      if (found.isPresent()) {
-        LOG.info("resuming rollback of {} for event {}: traffic was moved at {}, validating {} without moving again",
-            e.service(), e.eventId(), found.get().at(), config.to());
-        return bounded(e, received, found.get().startedAt(), true);
-      }
-      if (resolvedBy != null) {
-        String detail = SkipReason.STALE_EVENT.detail("breach " + e.breachId() + " was already resolved by a later"
-            + " event in the same batch (" + resolvedBy + ")");
-        LOG.info("rollback of {} for breach {} skipped: {}", e.service(), e.breachId(), detail);
-        return report(e, received, skipped(e, received, detail), true);
-      }
-      Decision d = guards.decide(e, received);
-      if (!d.acts()) {
-        LOG.info("rollback of {} for breach {} skipped: {}", e.service(), e.breachId(), d.detail());
-        return report(e, received, skipped(e, received, d.detail()), true);
-      }
-      if (guards.critical(e.service())) {
-        LOG.warn("rolling back critical service {} ({}); dependants that may be affected: {}", e.service(),
-            e.breachId(), d.dependants().isEmpty() ? "none configured" : String.join(", ", d.dependants()));
-      }
-      return bounded(e, received, received, false).map(o -> {
-        if (o.traffic() == Traffic.NOT_MOVED) {
-          guards.release(e.service(), received);
-        }
-        return o;
-      });
-    });
+      return o;
+    }));
   }
 
   /** Actuation (unless resumed) and validation under the execution timeout, then the report. */
@@ -276,6 +304,7 @@ public final class RollbackEngine {
           return null;
         }, false)).map(done -> {
           metrics.finished(f, Duration.between(received, now()));
+          RollbackLog.finished(e, f, !record);
           return o;
         });
   }
@@ -293,7 +322,7 @@ public final class RollbackEngine {
   }
 
   /** The clock's time to the millisecond, as rollback.finished carries it (so durationMs matches its times). */
-  private Instant now() {
+  Instant now() {
     return clock.instant().truncatedTo(ChronoUnit.MILLIS);
   }
 

@@ -10,8 +10,12 @@
  * partition order, to {@link dev.vigil.rollback.BreachRecords}, which verifies it (a record that
  * fails verification is counted, logged once with its coordinates and committed, never answered)
  * and passes a verified {@code breach.opened}, as a {@link dev.vigil.rollback.BreachEvent}, to
- * {@link dev.vigil.rollback.RollbackEngine#handle}. An offset is committed only when that future
- * succeeded; a failed record is delivered again, and after {@code controller.maxAttempts}
+ * {@link dev.vigil.rollback.RollbackEngine#handle}. The consumer hands over the records one poll
+ * fetched for a partition as a batch ({@link dev.vigil.rollback.BatchHandler}): they are verified
+ * together on a worker, and the skips among them (duplicates, stale events, guarded skips) are
+ * published with one producer flush and recorded with one fsync ({@link
+ * dev.vigil.rollback.EngineBatch}); a rollback runs on its own, in order. An offset is committed
+ * only when its outcome was acknowledged and recorded; a failed record is delivered again, and after {@code controller.maxAttempts}
  * non-retriable failures goes to {@link dev.vigil.rollback.DeadLetters} instead. {@link
  * dev.vigil.rollback.PartitionProgress} exports lag and stalls per partition.
  *

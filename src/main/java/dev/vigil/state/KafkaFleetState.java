@@ -29,6 +29,9 @@ public final class KafkaFleetState implements FleetState {
   private static final Logger LOG = LoggerFactory.getLogger(KafkaFleetState.class);
   private final Map<TargetId, Entry> latest = new ConcurrentHashMap<>();
   private final Duration scoringWindow;
+  private static final int OWNERS = 1024;
+  /** Monitor names seen, canonical; touched by the tailing thread only. */
+  private final Map<String, String> owners = new java.util.HashMap<>();
   private final Consumer<byte[], byte[]> consumer;
   private final Thread thread;
   private final CountDownLatch stopped = new CountDownLatch(1);
@@ -104,11 +107,18 @@ public final class KafkaFleetState implements FleetState {
     }
     try {
       Header by = r.headers().lastHeader(KafkaStateStore.SAVED_BY);
-      latest.put(id, Entry.of(StateTopic.decode(r), by == null ? null : new String(by.value(), StandardCharsets.UTF_8),
-          scoringWindow));
+      Entry e = Entry.of(StateTopic.decode(r), by == null ? null : owner(by.value()), scoringWindow);
+      latest.put(e.target(), e); // equal to id (decode checks), and one TargetId kept instead of two
+
     } catch (StateFormatException e) {
       LOG.error("fleet state view: {}; skipped", e.getMessage());
     }
+  }
+
+  /** One String per monitor name, however many targets it saved (a few names; at most {@value #OWNERS} kept). */
+  private String owner(byte[] name) {
+    String s = new String(name, StandardCharsets.UTF_8);
+    return owners.size() < OWNERS ? owners.computeIfAbsent(s, k -> k) : owners.getOrDefault(s, s);
   }
 
   @Override

@@ -214,14 +214,14 @@ class AuditVerifyCommandTest {
   @Nested
   class Help {
     @Test
-    void listsEveryOptionTheExitCodesAndWhatIsNotThereYet() {
+    void listsEveryOptionAndTheExitCodes() {
       Cli.Result r = Cli.run("audit", "verify", "--help");
       String help = r.out().replaceAll("\\s+", " ");
 
       assertThat(r.code()).isZero();
-      assertThat(help).contains("--dir", "--checkpoint", "--key", "--previous-checkpoint", "--config",
-          "0 everything verified", "1 the first bad index or failing proof is named", "2 usage or input error",
-          "--url, is not there yet");
+      assertThat(help).contains("--dir", "--url", "--checkpoint", "--key", "--previous-checkpoint", "--config",
+          "--timeout", "0 everything verified", "1 the first bad index or failing proof is named",
+          "2 usage or input error", "DIR/checkpoint.txt");
       assertThat(Cli.run("bench", "evidence", "--help").out())
           .contains("--entries", "--proof-tree-size", "--flush-interval", "--dir");
     }
@@ -240,6 +240,15 @@ class AuditVerifyCommandTest {
           "--key", monitorPub.toString());
       assertThat(r.code()).isEqualTo(2);
       assertThat(r.err()).contains("--checkpoint: cannot read " + dir.resolve("none") + ": no such file");
+
+      r = Cli.run("audit", "verify", "--dir", logDir.toString(), "--key", monitorPub.toString());
+      assertThat(r.code()).isEqualTo(2);
+      assertThat(r.err()).contains("--checkpoint: not given, and no checkpoint.txt in --dir " + logDir);
+
+      r = Cli.run("audit", "verify", "--dir", logDir.toString(), "--url", "http://127.0.0.1:1", "--key",
+          monitorPub.toString());
+      assertThat(r.code()).isEqualTo(2);
+      assertThat(r.err()).contains("mutually exclusive");
     }
 
     @Test

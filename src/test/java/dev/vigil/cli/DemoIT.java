@@ -37,6 +37,19 @@ class DemoIT {
         .contains("demo over:");
     assertThat(text.indexOf("OPENED hash_mismatch")).isLessThan(text.indexOf("RESOLVED hash_mismatch"));
     assertThat(text).doesNotContain("auth-service/green compliant ->");
+    // the evidence is left behind with the commands to check it, and they pass
+    java.util.regex.Matcher audit = java.util.regex.Pattern.compile("java -jar target/vigil.jar (audit verify [^\n]+)")
+        .matcher(text);
+    java.util.regex.Matcher report = java.util.regex.Pattern.compile("java -jar target/vigil.jar (report [^\n]+) --out \\S+")
+        .matcher(text);
+    assertThat(audit.find()).as(text).isTrue();
+    assertThat(report.find()).as(text).isTrue();
+    Cli.Result verified = Cli.run(audit.group(1).split(" "));
+    assertThat(verified.code()).as(verified.toString()).isZero();
+    assertThat(verified.out()).containsPattern("verified: [1-9][0-9]* entries");
+    Cli.Result reported = Cli.run((report.group(1).replace("--format html", "--format json")).split(" "));
+    assertThat(reported.code()).as(reported.toString()).isZero();
+    assertThat(reported.out()).contains("integrity-service", "hash_mismatch");
   }
 
   @Test

@@ -62,4 +62,29 @@ class OutboxEventSinkTest {
       assertThat(o.pendingCount()).isEqualTo(20);
     }
   }
+
+  @Test
+  void everyTransitionIsOneDecisionLineWithTheEventId() throws Exception {
+    KafkaConfig kafka = new KafkaConfig(closedPort(), "t", "r", "vigil-test", Duration.ofSeconds(1), Map.of());
+    try (MonitorMetrics metrics = new MonitorMetrics();
+        KafkaEventPipeline p = KafkaEventPipeline.start("monitor-0", kafka,
+            new EventsConfig(dir, 20, null, MONITOR_KEY), metrics.registry());
+        dev.vigil.testing.LogCapture logs = dev.vigil.testing.LogCapture.begin()) {
+      dev.vigil.score.BreachTransition opened = EventFixtures.opened("integrity-service", 1);
+      p.sink().submit(opened).get(10, TimeUnit.SECONDS);
+      dev.vigil.score.Breach b = opened.breach();
+      p.sink().submit(new dev.vigil.score.BreachTransition(dev.vigil.score.BreachTransition.Kind.RESOLVED,
+          b.resolved(b.openedAt().plusSeconds(60), dev.vigil.attest.Verdict.COMPLIANT, 1.0))).get(10, TimeUnit.SECONDS);
+      var lines = logs.lines("dev.vigil.events.Breaches", l -> true);
+      assertThat(lines).extracting(dev.vigil.testing.LogCapture.Line::level).containsExactly("WARN", "INFO");
+      assertThat(lines.get(0).message()).startsWith("breach OPENED " + b.rule());
+      assertThat(lines.get(0).fields()).containsEntry("decision", "breach_opened")
+          .containsEntry("service", "integrity-service").containsEntry("breachId", b.breachId())
+          .containsKey("eventId").containsKey("verdict").containsKey("environment");
+      assertThat(lines.get(1).fields()).containsEntry("decision", "breach_resolved")
+          .containsEntry("breachId", b.breachId());
+      assertThat(p.outbox().pending(10)).extracting(e -> e.event().id())
+          .containsExactly(lines.get(0).fields().get("eventId"), lines.get(1).fields().get("eventId"));
+    }
+  }
 }

@@ -52,6 +52,20 @@ class StatusRoutesIT {
     }
     await().atMost(FleetHarness.deadline()).untilAsserted(() ->
         assertThat(h.get("/api/v1/badges/auth-service/green.svg").body()).contains(">compliant<"));
+    HttpResponse<String> first = h.get("/api/v1/badges/auth-service/green.svg");
+    String etag = first.headers().firstValue("etag").orElseThrow();
+    assertThat(etag).matches("\"[0-9a-f]{24}\"");
+    HttpResponse<String> again = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+        URI.create(h.baseUrl() + "/api/v1/badges/auth-service/green.svg")).header("If-None-Match", etag).build(),
+        HttpResponse.BodyHandlers.ofString());
+    assertThat(again.statusCode()).as("revalidated while unchanged").isEqualTo(304);
+    assertThat(again.body()).isEmpty();
+    assertThat(again.headers().firstValue("etag")).hasValue(etag);
+    HttpResponse<String> stale = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+        URI.create(h.baseUrl() + "/api/v1/badges/auth-service/green.svg")).header("If-None-Match", "\"stale\"").build(),
+        HttpResponse.BodyHandlers.ofString());
+    assertThat(stale.statusCode()).isEqualTo(200);
+    assertThat(stale.body()).isEqualTo(first.body());
     HttpResponse<String> head = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
         URI.create(h.baseUrl() + "/api/v1/badges/auth-service/green.svg")).method("HEAD", HttpRequest.BodyPublishers.noBody())
         .build(), HttpResponse.BodyHandlers.ofString());

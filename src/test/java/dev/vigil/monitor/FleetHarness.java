@@ -60,12 +60,18 @@ public final class FleetHarness {
 
   /** Starts {@code services} (green only unless {@code environments} says otherwise) and a monitor over them. */
   public static FleetHarness start(List<String> services, List<String> environments, Path dir) throws Exception {
+    return start(services, environments, dir, "");
+  }
+
+  /** As {@link #start(List, List, Path)}, with {@code extraYaml} (top-level sections, e.g. {@code kafka}) at the end. */
+  public static FleetHarness start(List<String> services, List<String> environments, Path dir, String extraYaml)
+      throws Exception {
     Vertx vertx = TestVertx.create();
     FleetSimulator sim = TestVertx.await(FleetSimulator.start(vertx, SimulatorOptions.defaults()
         .withServices(services).withEnvironments(environments).withBasePort(0).withAdminPort(0)));
     sim.writePublicKeys(dir);
     Path file = dir.resolve("vigil.yaml");
-    Files.writeString(file, yaml(sim, sim.targets(), ""));
+    Files.writeString(file, yaml(sim, sim.targets(), extraYaml));
     ConfigResult loaded = ConfigLoader.load(file, Map.of());
     if (!loaded.isValid()) {
       throw new IllegalStateException("test configuration invalid: " + loaded.errors() + "\n" + Files.readString(file));

@@ -57,7 +57,7 @@ class DashboardsTest {
   }
 
   /** Panel types that draw a quantity (and so need a unit); state timelines and tables name states through mappings. */
-  private static final Set<String> QUANTITY = Set.of("timeseries", "stat", "bargauge", "gauge");
+  static final Set<String> QUANTITY = Set.of("timeseries", "stat", "bargauge", "gauge");
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("dashboards")

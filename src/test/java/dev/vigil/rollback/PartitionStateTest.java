@@ -40,6 +40,20 @@ class PartitionStateTest {
     }
 
     @Test
+    void aBatchIsWhatWaitsUpToItsBoundAndIsInFlightAsAWhole() {
+      fetched(20, 21, 22, 23);
+      assertThat(s.head().offset()).isEqualTo(20);
+      assertThat(s.dispatch(3)).extracting(ConsumerRecord::offset).containsExactly(20L, 21L, 22L);
+      assertThat(s.dispatch(3)).as("a batch is in flight").isEmpty();
+      assertThat(s.unfinished(0)).isEqualTo(3 + 1);
+      s.succeeded(21); // the handler finished 20 and 21, then 22 failed
+      s.retryFrom(T0);
+      assertThat(s.takeCommit()).isEqualTo(new OffsetAndMetadata(22));
+      assertThat(s.pending).as("fetched again from 22").isEmpty();
+      assertThat(s.unfinished(2)).isEqualTo(2);
+    }
+
+    @Test
     void theCommitIsTheOffsetAfterTheLastFinishedAndIsTakenOnce() {
       assertThat(s.takeCommit()).isNull();
       fetched(4);

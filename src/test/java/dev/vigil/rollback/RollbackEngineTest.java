@@ -317,6 +317,78 @@ class RollbackEngineTest {
     assertThat(moves.get()).isZero();
   }
 
+  /** One decision line per event (logger dev.vigil.rollback.Decisions), with the event's fields. */
+  @Nested
+  class DecisionLines {
+    private List<dev.vigil.testing.LogCapture.Line> decisions(dev.vigil.testing.LogCapture logs) {
+      return logs.lines("dev.vigil.rollback.Decisions", l -> true);
+    }
+
+    @Test
+    void succeededIsInfoAndADuplicateIsAWarnRejection() throws Exception {
+      RollbackConfig c = config();
+      RollbackEngine engine = engine(c, counting(c));
+      BreachEvent e = breach("integrity-service", "green", 1);
+      try (dev.vigil.testing.LogCapture logs = dev.vigil.testing.LogCapture.begin()) {
+        handle(engine, e);
+        handle(engine, e);
+        assertThat(decisions(logs)).hasSize(2);
+        var ok = decisions(logs).get(0);
+        assertThat(ok.level()).isEqualTo("INFO");
+        assertThat(ok.message()).startsWith("rollback succeeded integrity-service green->blue for breach " + e.breachId());
+        assertThat(ok.fields()).containsEntry("decision", "succeeded").containsEntry("service", "integrity-service")
+            .containsEntry("environment", "green").containsEntry("breachId", e.breachId())
+            .containsEntry("eventId", e.eventId());
+        var dup = decisions(logs).get(1);
+        assertThat(dup.level()).isEqualTo("WARN");
+        assertThat(dup.message()).startsWith("rollback REJECTED duplicate integrity-service");
+        assertThat(dup.fields()).containsEntry("decision", "rejected").containsEntry("reason", "duplicate");
+      }
+    }
+
+    @Test
+    void validationFailedIsWarnAndASkipIsInfo() throws Exception {
+      TestVertx.await(sim.setFault(new TargetId("integrity-service", "blue"), Fault.TAMPERED_HASH));
+      RollbackConfig c = config(false, Duration.ofSeconds(1), Duration.ofSeconds(20));
+      RollbackEngine engine = engine(c, counting(c));
+      try (dev.vigil.testing.LogCapture logs = dev.vigil.testing.LogCapture.begin()) {
+        handle(engine, breach("integrity-service", "green", 1));
+        handle(engine, breach("auth-service", "blue", 1));
+        assertThat(decisions(logs)).extracting(dev.vigil.testing.LogCapture.Line::level).containsExactly("WARN", "INFO");
+        assertThat(decisions(logs).get(0).fields()).containsEntry("decision", "validation_failed");
+        assertThat(decisions(logs).get(1).fields()).containsEntry("decision", "skipped")
+            .containsEntry("service", "auth-service");
+        assertThat(decisions(logs).get(1).message()).contains("not_rollbackable");
+      }
+    }
+
+    @Test
+    void forgedAndMalformedRecordsAreWarnRejections() throws Exception {
+      RollbackConfig c = config();
+      RollbackEngine engine = engine(c, counting(c));
+      BreachRecords records = new BreachRecords(engine,
+          dev.vigil.attest.TrustStore.of(ControllerFixture.MONITOR_KEY.trusted()), Clock.systemUTC());
+      byte[] forged = new dev.vigil.events.EventCodec(ControllerFixture.STRANGER_KEY)
+          .sign(ControllerFixture.opened("integrity-service", "forged")).value();
+      try (dev.vigil.testing.LogCapture logs = dev.vigil.testing.LogCapture.begin()) {
+        for (byte[] value : List.of(forged, "{not json\n[ERROR] forged line".getBytes(java.nio.charset.StandardCharsets.UTF_8))) {
+          Promise<Void> p = Promise.promise();
+          context.runOnContext(v -> records.handle(new org.apache.kafka.clients.consumer.ConsumerRecord<>(
+              "constitutional.breaches", 0, 7L, "k".getBytes(java.nio.charset.StandardCharsets.UTF_8), value), List.of()).onComplete(p));
+          TestVertx.await(p.future());
+        }
+        assertThat(decisions(logs)).hasSize(2).allSatisfy(l -> {
+          assertThat(l.level()).isEqualTo("WARN");
+          assertThat(l.fields()).containsEntry("decision", "rejected");
+          assertThat(l.message()).startsWith("breaches record constitutional.breaches-0@7 REJECTED").doesNotContain("\n");
+        });
+        assertThat(decisions(logs)).extracting(l -> l.fields().get("reason"))
+            .containsExactly("untrusted_event", "malformed");
+      }
+      assertThat(moves.get()).isZero();
+    }
+  }
+
   @Nested
   class WhenTheStoreLostRecords {
     @Test

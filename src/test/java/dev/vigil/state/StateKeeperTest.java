@@ -132,6 +132,27 @@ class StateKeeperTest {
     }
 
     @Test
+    void discardingStaleStateIsOneInfoLineForAllOfThemAndNothingWhenAllAreFresh() throws Exception {
+      TargetId c = new TargetId("policy-governance-service", "green");
+      store.save(List.of(snapshot(A, NOW.minus(Duration.ofHours(2))), snapshot(c, NOW.minus(Duration.ofHours(3))),
+          snapshot(B, NOW.minusSeconds(30))));
+      StateKeeper k = keeper(Duration.ofSeconds(5), Duration.ofHours(1));
+      try (dev.vigil.testing.LogCapture log = dev.vigil.testing.LogCapture.begin()) {
+        on(() -> k.load(id -> true));
+        assertThat(log.lines(StateKeeper.class.getName(), l -> true)).singleElement().satisfies(l -> {
+          assertThat(l.level()).isEqualTo("INFO");
+          assertThat(l.message()).contains("state of 2 target(s) discarded: saved more than state.maxAge (PT1H) ago")
+              .contains("the oldest at " + NOW.minus(Duration.ofHours(3)));
+        });
+      }
+      store.save(List.of(snapshot(A, NOW.minusSeconds(5)), snapshot(c, NOW.minusSeconds(5))));
+      try (dev.vigil.testing.LogCapture log = dev.vigil.testing.LogCapture.begin()) {
+        on(() -> k.load(id -> true));
+        assertThat(log.lines(StateKeeper.class.getName(), l -> true)).isEmpty();
+      }
+    }
+
+    @Test
     void aSnapshotSavedAfterNowByAClockAheadDoesNotJudgeEither() throws Exception {
       store.save(List.of(snapshot(A, NOW.plusSeconds(600))));
       StateKeeper k = keeper(Duration.ofSeconds(5), Duration.ofHours(1));

@@ -132,6 +132,15 @@ final class DemoCommand implements Callable<Integer> {
     if (port < 0 || port > 65_535) {
       throw new Main.InputException("--port: invalid port " + port + ": use 0 to 65535 (0 picks a free one)");
     }
+    if (port != 0) {
+      // Before the broker, the simulator and the monitor start: a taken port is one line, not their shutdown.
+      try (java.net.ServerSocket probe = new java.net.ServerSocket()) {
+        probe.bind(new java.net.InetSocketAddress(host, port));
+      } catch (java.io.IOException taken) {
+        throw new Main.InputException("--port " + port + ": cannot listen on " + host + " (" + taken.getMessage()
+            + "); pick another, or 0 for any free port");
+      }
+    }
     if (interval.compareTo(Duration.ofMillis(200)) < 0) {
       throw new Main.InputException("--interval must be at least 200ms");
     }

@@ -56,7 +56,8 @@ final class MonitorCommand implements Callable<Integer> {
     }
     Signals.onHangup(verticle::reloadFromAnyThread);
     spec.commandLine().getOut().println("vigil monitor " + initial.monitorId() + ": " + initial.targets().size()
-        + " targets; http://" + initial.server().host() + ":" + verticle.port() + "/");
+        + " targets; " + (initial.server().web().tls() == null ? "http" : "https") + "://" + initial.server().host() + ":"
+        + verticle.port() + "/");
     spec.commandLine().getOut().flush();
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {

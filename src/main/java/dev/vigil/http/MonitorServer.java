@@ -30,6 +30,10 @@ import java.util.function.Function;
  * {@code POST /-/reload} guarded by the bearer admin token (scheme case-insensitive; 401 without a
  * valid one, 403 when no token is configured).
  *
+ * <p>{@code server.tls}, {@code server.auth} and {@code server.metricsPort} ({@link WebSecurity}): TLS with
+ * certificate reload, client certificates, read credentials for the pages and {@code /api/*}, and a second
+ * listener serving only {@code /metrics} and the probes.
+ *
  * <p>Its work is bounded whatever the load: {@link ServerLimits} (connection cap, idle and request
  * timeouts), and every page is a {@link SharedRender}: concurrent requests share one rendering,
  * reused for {@link #CACHE_FOR} unless the monitor's {@link MonitorView#version()} moved, rendered

@@ -139,7 +139,13 @@ public final class HttpProbe {
           .setFollowRedirects(false)
           .setConnectTimeout(timeoutMs)
           .putHeader(HttpHeaders.ACCEPT, ACCEPT);
-      client.request(opts)
+      Future<HttpClientRequest> request;
+      try {
+        request = client.request(opts);
+      } catch (IllegalStateException closed) {
+        request = Future.failedFuture(closed); // "Client is closed": a poll racing the monitor's shutdown
+      }
+      request
           .compose(req -> {
             if (result.future().isComplete()) {
               req.reset();

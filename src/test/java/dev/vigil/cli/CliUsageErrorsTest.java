@@ -42,6 +42,17 @@ class CliUsageErrorsTest {
   }
 
   @Test
+  void aTakenDemoPortIsOneLineBeforeAnythingStarts() throws Exception {
+    try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 1, java.net.InetAddress.getByName("127.0.0.1"))) {
+      Cli.Result r = Cli.run("demo", "--port", Integer.toString(taken.getLocalPort()));
+      assertThat(r.code()).isEqualTo(2);
+      assertThat(r.err()).contains("--port " + taken.getLocalPort() + ": cannot listen on 127.0.0.1")
+          .doesNotContain("Client is closed").doesNotContain("\tat ").doesNotContain("internal error");
+      assertThat(r.out()).doesNotContain("broker");
+    }
+  }
+
+  @Test
   void anOutOfRangeDemoPortIsAnInvalidPortNotAnInternalError() {
     Cli.Result r = Cli.run("demo", "--port", "99999");
     assertThat(r.code()).isEqualTo(2);

@@ -72,7 +72,8 @@ class DockerRuntimeIT {
     Process p = builder(readOnly(dir.resolve("work")), command(args.toArray(String[]::new)))
         .redirectOutput(dir.resolve("monitor.log").toFile()).start();
     try {
-      await().atMost(Duration.ofSeconds(30)).ignoreExceptions().until(() -> status(port, "/health/ready") == 200);
+      // 60 s: a JVM start, Vert.x and the first poll take 15 s and more on a loaded 2-core CI machine.
+      await().atMost(Duration.ofSeconds(60)).ignoreExceptions().until(() -> status(port, "/health/ready") == 200);
       assertThat(status(port, "/health/live")).isEqualTo(200);
       assertThat(p.isAlive()).isTrue();
     } finally {

@@ -84,7 +84,7 @@ final class GroupProcess {
 
   private JsonNode targetsApi() throws Exception {
     return JSON.readTree(HTTP.send(HttpRequest.newBuilder(URI.create(base + "/api/v1/targets"))
-        .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString()).body());
+        .timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString()).body());
   }
 
   /** The shards the instance's API lists (empty without a group). */

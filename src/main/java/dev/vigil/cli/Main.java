@@ -51,6 +51,11 @@ public final class Main implements Runnable {
   }
 
   public static void main(String[] args) {
+    // Netty's JFR allocator events initialise JDK Flight Recorder's metadata inside the first pooled
+    // chunk allocation, on an event loop: seconds on a loaded machine (issue 14). Off unless asked for.
+    if (System.getProperty("io.netty.jfr.enabled") == null) {
+      System.setProperty("io.netty.jfr.enabled", "false");
+    }
     System.exit(execute(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
   }
 

@@ -32,7 +32,8 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code vigil report --url}: the client side of evidence-v1 section 4. The server here is a real
  * HTTP server on 127.0.0.1 (port 0) serving a real {@link EvidenceLog} as the spec says (checkpoint
  * as text/plain, entries as JSON lines, at most 1000 a call, a 400 naming a bad parameter). It
- * stands in for the monitor's own endpoints, which are built on another branch.
+ * controls what is served (paging, tampering in transit); {@link EvidenceEndpointsTest} runs the
+ * command against a real monitor's endpoints.
  */
 class ReportUrlTest {
   static final SigningKey MONITOR = Fixtures.generate(Scheme.ED25519);

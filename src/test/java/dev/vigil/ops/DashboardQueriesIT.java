@@ -62,6 +62,7 @@ class DashboardQueriesIT {
   void start() throws Exception {
     Assumptions.assumeTrue(RealPrometheus.executable().isPresent(),
         "prometheus not installed (Debian package prometheus): dashboard queries not run against a real Prometheus");
+    dev.vigil.poll.TestVertx.warmUpHttp(); // a cold first request's class loading would count as a blocked event loop
     h = FleetHarness.start(SimulatorOptions.ACGS_SERVICES, List.of("green", "blue"), dir.resolve("fleet"));
     await().atMost(FleetHarness.deadline()).until(() -> h.get("/health/ready").statusCode() == 200);
     h.sim.setFault(VICTIM, Fault.TAMPERED_HASH).toCompletionStage().toCompletableFuture().get();

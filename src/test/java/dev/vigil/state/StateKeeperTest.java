@@ -137,27 +137,19 @@ class StateKeeperTest {
       store.save(List.of(snapshot(A, NOW.minus(Duration.ofHours(2))), snapshot(c, NOW.minus(Duration.ofHours(3))),
           snapshot(B, NOW.minusSeconds(30))));
       StateKeeper k = keeper(Duration.ofSeconds(5), Duration.ofHours(1));
-      List<String> lines = logged(() -> on(() -> k.load(id -> true)));
-      assertThat(lines).filteredOn(l -> l.contains("StateKeeper")).singleElement().satisfies(l -> assertThat(l)
-          .contains("[INFO]").contains("state of 2 target(s) discarded: saved more than state.maxAge (PT1H) ago")
-          .contains("the oldest at " + NOW.minus(Duration.ofHours(3))));
-      store.save(List.of(snapshot(A, NOW.minusSeconds(5)), snapshot(c, NOW.minusSeconds(5))));
-      assertThat(logged(() -> on(() -> k.load(id -> true)))).noneMatch(l -> l.contains("StateKeeper"));
-    }
-
-    /** What slf4j-simple wrote to System.err while {@code action} ran, line by line. */
-    List<String> logged(java.util.concurrent.Callable<?> action) throws Exception {
-      java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
-      java.io.PrintStream err = System.err;
-      System.setErr(new java.io.PrintStream(out, true, java.nio.charset.StandardCharsets.UTF_8));
-      try {
-        action.call();
-      } finally {
-        System.setErr(err);
+      try (dev.vigil.testing.LogCapture log = dev.vigil.testing.LogCapture.begin()) {
+        on(() -> k.load(id -> true));
+        assertThat(log.lines(StateKeeper.class.getName(), l -> true)).singleElement().satisfies(l -> {
+          assertThat(l.level()).isEqualTo("INFO");
+          assertThat(l.message()).contains("state of 2 target(s) discarded: saved more than state.maxAge (PT1H) ago")
+              .contains("the oldest at " + NOW.minus(Duration.ofHours(3)));
+        });
       }
-      String text = out.toString(java.nio.charset.StandardCharsets.UTF_8);
-      err.print(text);
-      return text.lines().toList();
+      store.save(List.of(snapshot(A, NOW.minusSeconds(5)), snapshot(c, NOW.minusSeconds(5))));
+      try (dev.vigil.testing.LogCapture log = dev.vigil.testing.LogCapture.begin()) {
+        on(() -> k.load(id -> true));
+        assertThat(log.lines(StateKeeper.class.getName(), l -> true)).isEmpty();
+      }
     }
 
     @Test

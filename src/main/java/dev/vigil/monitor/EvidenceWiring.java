@@ -7,6 +7,7 @@ import dev.vigil.evidence.EvidenceLog;
 import dev.vigil.evidence.NoteKey;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
+import java.nio.file.Path;
 import java.time.Clock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -26,6 +27,15 @@ final class EvidenceWiring {
   record Opened(EvidenceRecorder recorder, CheckpointPublisher publisher) {}
 
   /** Null when {@code config.evidence()} is off. */
+  /**
+   * Where this instance records: {@code evidence.dir}, or for a member of a group (every member runs
+   * the same configuration) {@code evidence.dir/<monitorId>}, so that members sharing a disk never
+   * write one log (each member keeps its own log, evidence-v1).
+   */
+  static Path dirOf(VigilConfig config) {
+    return config.group().enabled() ? config.evidence().dir().resolve(config.monitorId()) : config.evidence().dir();
+  }
+
   static Opened open(VigilConfig config, Clock clock, MeterRegistry registry) throws IOException {
     if (!config.evidence().enabled()) {
       return null;
@@ -38,10 +48,11 @@ final class EvidenceWiring {
         LOG.warn("evidence checkpoints are not signed: {} (a C2SP signed note needs an Ed25519 event key)", e.getMessage());
       }
     }
-    EvidenceLog log = EvidenceLog.open(config.evidence().dir(), config.monitorId(), config.evidence().flushInterval(), clock);
+    Path dir = dirOf(config);
+    EvidenceLog log = EvidenceLog.open(dir, config.monitorId(), config.evidence().flushInterval(), clock);
     if (log.recovery().tailBytes() > 0) {
       LOG.warn("evidence log {}: {} bytes of an entry cut short by a crash removed; the log continues at entry {}",
-          config.evidence().dir(), log.recovery().tailBytes(), log.size());
+          dir, log.recovery().tailBytes(), log.size());
     }
     CheckpointPublisher publisher = null;
     try {
@@ -53,12 +64,12 @@ final class EvidenceWiring {
       throw e;
     }
     LOG.info("evidence log {}: {} entries, fsync at most every {}, a sample per target every {}, checkpoints every {}{}",
-        config.evidence().dir(), log.size(), dev.vigil.config.Durations.format(config.evidence().flushInterval()),
+        dir, log.size(), dev.vigil.config.Durations.format(config.evidence().flushInterval()),
         dev.vigil.config.Durations.format(config.evidence().sampleInterval()),
         dev.vigil.config.Durations.format(config.evidence().checkpointInterval()),
         publisher == null ? "" : " (published to " + CheckpointPublisher.TOPIC + ")");
     CheckpointPublisher p = publisher;
-    EvidenceRecorder r = new EvidenceRecorder(log, key, config.evidence(), config.evidence().dir(), clock, registry,
+    EvidenceRecorder r = new EvidenceRecorder(log, key, config.evidence(), dir, clock, registry,
         p == null ? null : p::publish);
     return new Opened(r, publisher);
   }

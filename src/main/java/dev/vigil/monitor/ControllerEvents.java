@@ -5,6 +5,7 @@ import dev.vigil.config.VigilConfig;
 import dev.vigil.events.CloudEvent;
 import dev.vigil.events.EventCodec;
 import dev.vigil.events.EventTail;
+import dev.vigil.events.RollbackFinished;
 import dev.vigil.http.TrafficView;
 import java.time.Clock;
 import java.util.List;
@@ -14,7 +15,7 @@ import java.util.List;
  * kafka.bootstrapServers} set, an {@link EventTail} of {@code kafka.rollbacksTopic} and {@code
  * rollout.topic} verifying each record against the installation's event key (the public half of
  * {@code events.signingKey}, which the controller signs with: the same configuration runs both)
- * feeds a {@link TrafficView} that the status pages show. Without Kafka the view stays empty and
+ * feeds a {@link TrafficView} that the status pages show, and the evidence log's rollback entries. Without Kafka the view stays empty and
  * says why. Thread-safe.
  */
 final class ControllerEvents implements AutoCloseable {
@@ -28,6 +29,14 @@ final class ControllerEvents implements AutoCloseable {
 
   /** Starts reading when {@code config} has Kafka and an event key; creating the consumer does no I/O. */
   static ControllerEvents open(VigilConfig config, Clock clock) {
+    return open(config, clock, f -> { });
+  }
+
+  /**
+   * As {@link #open(VigilConfig, Clock)}, also handing every verified {@code rollback.finished} to
+   * {@code rollbacks} (on the tail's thread): the evidence log records them.
+   */
+  static ControllerEvents open(VigilConfig config, Clock clock, java.util.function.Consumer<RollbackFinished> rollbacks) {
     if (!config.kafka().enabled() || config.events().signingKey() == null) {
       return new ControllerEvents(TrafficView.none(), null);
     }
@@ -38,6 +47,9 @@ final class ControllerEvents implements AutoCloseable {
           @Override
           public void accepted(String topic, CloudEvent event) {
             view.accept(event);
+            if (event.data() instanceof RollbackFinished f) {
+              rollbacks.accept(f);
+            }
           }
 
           @Override

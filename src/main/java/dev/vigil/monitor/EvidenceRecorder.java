@@ -2,6 +2,7 @@ package dev.vigil.monitor;
 
 import dev.vigil.attest.Verdict;
 import dev.vigil.config.EvidenceConfig;
+import dev.vigil.events.RollbackFinished;
 import dev.vigil.evidence.Checkpoint;
 import dev.vigil.evidence.Entry;
 import dev.vigil.evidence.EvidenceLog;
@@ -78,6 +79,8 @@ final class EvidenceRecorder implements MonitorListener, EvidenceApi, AutoClosea
   private final AtomicLong dropped = new AtomicLong();
   private volatile String latestNote;
   private long lastCheckpointed = -1;
+  /** Writer thread only: keys of the rollback entries in the log; null until the first rollback event. */
+  private java.util.Set<String> rollbacksRecorded;
 
   /**
    * @param key the monitor's event key as a note key, or null: entries are recorded, checkpoints not signed
@@ -148,6 +151,72 @@ final class EvidenceRecorder implements MonitorListener, EvidenceApi, AutoClosea
         b.target().environment(), opened ? Entry.Kind.BREACH_OPENED : Entry.Kind.BREACH_RESOLVED,
         b.verdict() == null ? null : b.verdict().label(), detail, poll == null ? null : poll.nonce(),
         poll == null ? null : poll.envelope(), b.breachId()));
+  }
+
+  /**
+   * Records a verified {@code rollback.finished} of the rollback controller (from its topic, read from
+   * the start at every start of the monitor): one entry per rollback that ran ({@code skipped}
+   * answers, duplicates among them, are not transitions), for the side traffic moved away from, with
+   * the status as its verdict. One already in the log (a restart re-reads the topic) is not recorded
+   * again: the writer scans the log's rollback entries once, at the first such event. From any thread.
+   */
+  void onRollbackFinished(RollbackFinished f) {
+    if (f.status() == RollbackFinished.Status.SKIPPED) {
+      return;
+    }
+    Entry e = new Entry(0, f.finishedAt(), log.monitorId(), f.service(), f.from(), Entry.Kind.ROLLBACK_FINISHED,
+        f.status().label(), f.detail(), null, null, f.breachId());
+    try {
+      writer.execute(() -> {
+        if (rollbacksRecorded().add(rollbackKey(e))) {
+          append(e);
+        }
+      });
+    } catch (RejectedExecutionException ex) {
+      drop(e, "the evidence log is closed");
+    }
+  }
+
+  /** Writer thread only: the rollbacks already in the log, read once. */
+  private java.util.Set<String> rollbacksRecorded() {
+    if (rollbacksRecorded == null) {
+      rollbacksRecorded = new java.util.HashSet<>();
+      byte[] marker = "\"rollback.finished\"".getBytes(StandardCharsets.UTF_8);
+      try {
+        long size = log.size();
+        for (long from = log.first(); from < size; from += 10_000) {
+          for (byte[] bytes : log.read(from, Math.min(size, from + 10_000))) {
+            if (contains(bytes, marker)) {
+              Entry old = Entry.parse(bytes);
+              if (old.kind() == Entry.Kind.ROLLBACK_FINISHED) {
+                rollbacksRecorded.add(rollbackKey(old));
+              }
+            }
+          }
+        }
+      } catch (IOException | Entry.Malformed | RuntimeException ex) {
+        LOG.warn("cannot read the evidence log's rollback entries ({}): a rollback recorded before this start may be"
+            + " recorded again", ex.getMessage());
+      }
+    }
+    return rollbacksRecorded;
+  }
+
+  private static String rollbackKey(Entry e) {
+    return e.breachId() + "|" + e.service() + "|" + e.environment() + "|" + e.time() + "|" + e.verdict();
+  }
+
+  private static boolean contains(byte[] haystack, byte[] needle) {
+    outer:
+    for (int i = 0; i + needle.length <= haystack.length; i++) {
+      for (int j = 0; j < needle.length; j++) {
+        if (haystack[i + j] != needle[j]) {
+          continue outer;
+        }
+      }
+      return true;
+    }
+    return false;
   }
 
   /** Appends {@code e} on the writer thread (from any thread). */

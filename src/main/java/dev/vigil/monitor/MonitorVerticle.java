@@ -84,7 +84,12 @@ public final class MonitorVerticle extends VerticleBase implements MonitorView {
                 () -> group = dev.vigil.group.MonitorGroup.join(initial, clock, shards, metrics.registry()),
                 false));
           });
-    }).compose(v -> vertx.executeBlocking(() -> controllerEvents = ControllerEvents.open(initial, clock), false))
+    }).compose(v -> vertx.executeBlocking(() -> controllerEvents = ControllerEvents.open(initial, clock, f -> {
+      EvidenceRecorder r = evidence;
+      if (r != null) {
+        r.onRollbackFinished(f);
+      }
+    }), false))
         .compose(v -> onContext(serverContext, server::start))
         .onSuccess(p -> port = p)
         .recover(e -> closeOwned().transform(x -> Future.failedFuture(e)));

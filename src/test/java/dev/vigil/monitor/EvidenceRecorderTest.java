@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.vigil.attest.Verdict;
 import dev.vigil.attest.Verification;
 import dev.vigil.config.EvidenceConfig;
+import dev.vigil.events.RollbackFinished;
 import dev.vigil.evidence.Entry;
 import dev.vigil.evidence.EvidenceLog;
 import dev.vigil.poll.PollResult;
@@ -69,6 +70,38 @@ class EvidenceRecorderTest {
       assertThat(e.get(0).nonce()).isEqualTo("nonce-0");
       assertThat(new String(e.get(0).envelope(), StandardCharsets.UTF_8)).isEqualTo("{\"payloadType\":\"0\"}");
       r.close();
+    }
+  }
+
+  @Nested
+  class Rollbacks {
+    RollbackFinished finished(String breachId, RollbackFinished.Status status, int second) {
+      Instant at = T0.plusSeconds(second);
+      return new RollbackFinished("r-" + breachId, breachId, "e-" + breachId, "auth-service", "green", "blue", status,
+          status.label() + " detail", at.minusSeconds(2), at, 2000);
+    }
+
+    @Test
+    void eachRollbackThatRanIsOneEntryEvenWhenTheTopicIsReadAgainAfterARestart() throws Exception {
+      EvidenceRecorder r = recorder(EvidenceConfig.disabled().withDir(dir));
+      r.onRollbackFinished(finished("b-1", RollbackFinished.Status.SUCCEEDED, 10));
+      r.onRollbackFinished(finished("b-1", RollbackFinished.Status.SKIPPED, 11));
+      r.onRollbackFinished(finished("b-2", RollbackFinished.Status.VALIDATION_FAILED, 20));
+      r.onRollbackFinished(finished("b-1", RollbackFinished.Status.SUCCEEDED, 10));
+      List<Entry> first = entries(r);
+      assertThat(first).extracting(Entry::kind).containsOnly(Entry.Kind.ROLLBACK_FINISHED);
+      assertThat(first).extracting(Entry::breachId, Entry::verdict, Entry::environment).containsExactly(
+          org.assertj.core.groups.Tuple.tuple("b-1", "succeeded", "green"),
+          org.assertj.core.groups.Tuple.tuple("b-2", "validation_failed", "green"));
+      assertThat(first.get(0).time()).isEqualTo(T0.plusSeconds(10));
+      r.close();
+
+      EvidenceRecorder again = recorder(EvidenceConfig.disabled().withDir(dir));
+      again.onRollbackFinished(finished("b-1", RollbackFinished.Status.SUCCEEDED, 10));
+      again.onRollbackFinished(finished("b-2", RollbackFinished.Status.VALIDATION_FAILED, 20));
+      again.onRollbackFinished(finished("b-3", RollbackFinished.Status.FAILED, 30));
+      assertThat(entries(again)).extracting(Entry::breachId).containsExactly("b-1", "b-2", "b-3");
+      again.close();
     }
   }
 

@@ -200,11 +200,11 @@ final class DemoCommand implements Callable<Integer> {
       } else {
         stop.await(duration.toMillis(), TimeUnit.MILLISECONDS);
       }
-      List<String> summary = await(verticle.inspect(m -> List.of(
-          m.openBreaches().size() + " breach(es) open, " + m.recentlyResolved().size() + " resolved")), "summarise");
-      timeline.note("demo over: " + summary.get(0) + "; traffic " + TAMPERED.service() + " green "
-          + sim.traffic().split(TAMPERED.service()).green() + " % / blue " + sim.traffic().split(TAMPERED.service()).blue()
-          + " %");
+      String traffic = "traffic of " + TAMPERED.service() + ": green " + sim.traffic().split(TAMPERED.service()).green()
+          + " % / blue " + sim.traffic().split(TAMPERED.service()).blue() + " %";
+      List<String> summary = await(verticle.inspect(m -> DemoSummary.lines(m.openBreaches(), m.recentlyResolved().size(),
+          traffic, clock.instant())), "summarise");
+      summary.forEach(timeline::note);
       // The controller first: stopping it takes a moment, and the monitor (with its outbox) just before Vert.x.
       await(controller.close(), "stop the rollback controller");
       controller = null;

@@ -50,7 +50,8 @@ class MonitorBuilderIT {
       try {
         MonitorVerticle verticle = MonitorBuilder.of(config).build();
         TestVertx.await(vertx.deployVerticle(verticle));
-        assertThat(publishers()).isEqualTo(before + 1);
+        assertThat(publishers()).as("the breach events' publisher and the evidence checkpoints' (evidence is on by"
+            + " default)").isEqualTo(before + 2);
         HttpResponse<String> metrics = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
             URI.create("http://127.0.0.1:" + verticle.port() + "/metrics")).build(), HttpResponse.BodyHandlers.ofString());
         assertThat(metrics.body()).contains("constitutional_events_outbox_pending").contains("jvm_memory_used_bytes");

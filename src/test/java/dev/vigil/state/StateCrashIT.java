@@ -46,8 +46,8 @@ class StateCrashIT {
       .resolve("target/vigil.jar");
   static final ObjectMapper JSON = new ObjectMapper();
   static final TargetId VICTIM = new TargetId("integrity-service", "green");
-  static final Pattern OPENED = Pattern.compile("dev\\.vigil\\.breach\\.opened integrity-service/green rule=hash_mismatch .* id=(\\S+)");
-  static final Pattern RESOLVED = Pattern.compile("dev\\.vigil\\.breach\\.resolved integrity-service/green rule=hash_mismatch .* id=(\\S+)");
+  static final Pattern OPENED = Pattern.compile("breach OPENED hash_mismatch \\(\\w+\\) integrity-service/green: .* \\[(\\S+)\\]");
+  static final Pattern RESOLVED = Pattern.compile("breach RESOLVED hash_mismatch \\(\\w+\\) integrity-service/green: .* \\[(\\S+)\\]");
   @TempDir Path dir;
   Vertx vertx;
   FleetSimulator sim;

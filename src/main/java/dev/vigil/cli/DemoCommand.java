@@ -200,7 +200,7 @@ final class DemoCommand implements Callable<Integer> {
       } else {
         stop.await(duration.toMillis(), TimeUnit.MILLISECONDS);
       }
-      String traffic = "traffic of " + TAMPERED.service() + ": green " + sim.traffic().split(TAMPERED.service()).green()
+      String traffic = "traffic " + TAMPERED.service() + " green " + sim.traffic().split(TAMPERED.service()).green()
           + " % / blue " + sim.traffic().split(TAMPERED.service()).blue() + " %";
       List<String> summary = await(verticle.inspect(m -> DemoSummary.lines(m.openBreaches(), m.recentlyResolved().size(),
           traffic, clock.instant())), "summarise");

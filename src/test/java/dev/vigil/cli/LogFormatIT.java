@@ -47,6 +47,10 @@ class LogFormatIT {
         .directory(dir.toFile()).redirectError(err.toFile()).redirectOutput(dir.resolve("stdout.txt").toFile()).start();
     try {
       await().atMost(Duration.ofSeconds(90)).until(() -> Files.readString(err).contains("dev.vigil.events.Breaches"));
+      // a breach can open before the start is over: stopped in the middle of its start, the command says so on a
+      // plain line (a command's error, not a log line), so it is stopped only once started
+      await().atMost(Duration.ofSeconds(90))
+          .until(() -> Files.readString(dir.resolve("stdout.txt")).contains("vigil monitor log-format-it:"));
     } finally {
       monitor.destroy();
       monitor.waitFor(30, TimeUnit.SECONDS);

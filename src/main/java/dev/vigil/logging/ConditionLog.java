@@ -107,15 +107,7 @@ public final class ConditionLog {
   }
 
   static String clean(String detail) {
-    if (detail == null) {
-      return "";
-    }
-    StringBuilder b = new StringBuilder(Math.min(detail.length(), MAX_DETAIL + 1));
-    for (int i = 0; i < detail.length() && b.length() < MAX_DETAIL; i++) {
-      char c = detail.charAt(i);
-      b.append(Character.isISOControl(c) ? ' ' : c);
-    }
-    return detail.length() > MAX_DETAIL ? b.append('…').toString() : b.toString();
+    return LogText.bounded(detail, MAX_DETAIL, ' ');
   }
 
   private static String human(Duration d) {

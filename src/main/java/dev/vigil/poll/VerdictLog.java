@@ -47,14 +47,6 @@ final class VerdictLog {
   }
 
   static String clean(String detail) {
-    if (detail == null) {
-      return "";
-    }
-    StringBuilder b = new StringBuilder(Math.min(detail.length(), MAX_DETAIL + 1));
-    for (int i = 0; i < detail.length() && b.length() < MAX_DETAIL; i++) {
-      char c = detail.charAt(i);
-      b.append(Character.isISOControl(c) ? '?' : c);
-    }
-    return detail.length() > MAX_DETAIL ? b.append('…').toString() : b.toString();
+    return dev.vigil.logging.LogText.bounded(detail, MAX_DETAIL, '?');
   }
 }

@@ -125,11 +125,53 @@ public record Statement(
       throw new Malformed("predicate.issuedAt '" + clip(text)
           + "' is not an RFC 3339 UTC timestamp (YYYY-MM-DDTHH:MM:SS[.fraction]Z, uppercase T and Z, no offset)");
     }
+    Instant fast = utcFast(text);
+    if (fast != null) {
+      return fast;
+    }
     try {
       return Instant.parse(text);
     } catch (DateTimeParseException e) {
       throw new Malformed("predicate.issuedAt '" + clip(text) + "' is not a valid date and time");
     }
+  }
+
+  /**
+   * The instant of {@code text}, already matched by {@link #UTC_TIMESTAMP}, when every field is in
+   * its ordinary range (a real calendar date, hour 0..23, minute and second 0..59); null otherwise,
+   * leaving the rare forms (a leap second, hour 24, an invalid date) to {@link Instant#parse}, so the
+   * result is the same. {@code Instant.parse} costs tens of microseconds, a tenth of a verification.
+   */
+  static Instant utcFast(String text) {
+    int hour = digits(text, 11, 2);
+    int minute = digits(text, 14, 2);
+    int second = digits(text, 17, 2);
+    if (hour > 23 || minute > 59 || second > 59) {
+      return null;
+    }
+    long day;
+    try {
+      day = java.time.LocalDate.of(digits(text, 0, 4), digits(text, 5, 2), digits(text, 8, 2)).toEpochDay();
+    } catch (java.time.DateTimeException e) {
+      return null;
+    }
+    int nanos = 0;
+    if (text.charAt(19) == '.') {
+      int end = text.length() - 1;
+      nanos = digits(text, 20, end - 20);
+      for (int i = end - 20; i < 9; i++) {
+        nanos *= 10;
+      }
+    }
+    return Instant.ofEpochSecond(day * 86_400 + hour * 3_600L + minute * 60L + second, nanos);
+  }
+
+  private static int digits(String s, int from, int count) {
+    int v = 0;
+    for (int i = from; i < from + count; i++) {
+      v = v * 10 + (s.charAt(i) - '0');
+    }
+    return v;
   }
 
   private static Long sequence(JsonNode p) throws Malformed {

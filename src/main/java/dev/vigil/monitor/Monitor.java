@@ -147,7 +147,7 @@ public final class Monitor {
     return restoreState(owned).map(restored -> {
       applyTargets(initial);
       fleetTimer = vertx.setPeriodic(FLEET_SCORE_PERIOD_MS, id -> {
-        fleet = scorer.fleetScores(clock.instant());
+        fleet = fleetScores();
         metrics.setFleetScores(fleet);
       });
       if (state != null) {
@@ -314,8 +314,24 @@ public final class Monitor {
     return scorer.partitioned();
   }
 
+  /**
+   * Per environment, the mean of the targets' scores as of their last polls (the per-target gauges),
+   * as metrics-v1 defines the fleet score; targets not polled yet are left out. A sum over the
+   * kept scores, not a window recomputed per target: it runs every second over every target.
+   */
   public Map<String, Double> fleetScores() {
-    return scorer.fleetScores(clock.instant());
+    Map<String, double[]> sums = new java.util.HashMap<>();
+    for (Map.Entry<TargetId, State> e : states.entrySet()) {
+      Double score = e.getValue().score;
+      if (score != null) {
+        double[] acc = sums.computeIfAbsent(e.getKey().environment(), env -> new double[2]);
+        acc[0] += score;
+        acc[1]++;
+      }
+    }
+    Map<String, Double> out = new java.util.TreeMap<>();
+    sums.forEach((env, acc) -> out.put(env, acc[0] / acc[1]));
+    return java.util.Collections.unmodifiableMap(out);
   }
 
   public List<Breach> openBreaches() {
@@ -445,7 +461,7 @@ public final class Monitor {
     }
     List<BreachTransition> transitions =
         scorer.observe(r.toObservation(), target.policy().expectedHash(), monitorFault);
-    OptionalDouble score = scorer.score(id, r.finishedAt());
+    OptionalDouble score = scorer.lastScore(id);
     s.score = score.isPresent() ? score.getAsDouble() : null;
     metrics.recordPoll(r, score);
     history.record(r, s.score);

@@ -55,7 +55,7 @@ final class RuleEvaluator {
     }
     double x = value.getAsDouble();
     boolean failing = lowerIsWorse(rule.kind()) ? x < rule.threshold() : x > rule.threshold();
-    return Evaluation.of(failing, format(x), format(rule.threshold()));
+    return Evaluation.of(failing, x, rule.threshold());
   }
 
   /** The rule's measure over the observations; empty when there is nothing to measure. */

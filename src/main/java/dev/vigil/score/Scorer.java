@@ -302,7 +302,8 @@ public final class Scorer {
     }
     boolean hold = partitioned || overloaded || monitorFault;
 
-    double score = scoreOf(state, o.at()).orElse(0);
+    state.lastScore = scoreOf(state, o.at());
+    double score = state.lastScore.orElse(0);
     List<BreachTransition> opened = new ArrayList<>();
     List<BreachTransition> resolved = new ArrayList<>();
     for (Rule rule : rules) {
@@ -330,6 +331,16 @@ public final class Scorer {
     Objects.requireNonNull(now, "now");
     TargetState state = targets.get(id);
     return state == null ? OptionalDouble.empty() : scoreOf(state, now);
+  }
+
+  /**
+   * The score of {@code id} as computed by its last {@link #observe} (over the window ending at that
+   * observation's time): what {@link #score} returns for that time, without computing it again.
+   * Empty when the target is unknown or has not been observed since it was added or restored.
+   */
+  public OptionalDouble lastScore(TargetId id) {
+    TargetState state = targets.get(id);
+    return state == null ? OptionalDouble.empty() : state.lastScore;
   }
 
   /**

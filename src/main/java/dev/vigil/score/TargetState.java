@@ -13,6 +13,8 @@ import java.util.TreeMap;
  */
 final class TargetState {
   final TargetWindow window = new TargetWindow();
+  /** The score computed at the last {@link Scorer#observe}, empty before the first. */
+  java.util.OptionalDouble lastScore = java.util.OptionalDouble.empty();
   private final Map<String, RuleState> rules = new TreeMap<>();
 
   /** The state {@code memory} describes, for target {@code id}. */

@@ -2,6 +2,7 @@ package dev.vigil.monitor;
 
 import static dev.vigil.monitor.FleetHarness.series;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -11,6 +12,7 @@ import dev.vigil.sim.Fault;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
@@ -60,6 +62,20 @@ class MonitorApiIT {
       assertThat(page.body()).contains("integrity-service").contains("hash_mismatch").contains(open.get("breachId").asText())
           .contains("http-equiv=\"refresh\"").doesNotContain("<script src").doesNotContain("src=\"http");
       assertThat(h.get("/no/such/thing").statusCode()).isEqualTo(404);
+      // metrics-v1: the fleet score is the mean of the per-service scores, as exported
+      await().atMost(Duration.ofSeconds(30)).ignoreExceptions().untilAsserted(() -> {
+        String metrics = h.get("/metrics").body();
+        double[] sum = new double[2];
+        metrics.lines().filter(l -> l.startsWith("constitutional_compliance_score{")).forEach(l -> {
+          sum[0] += Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1));
+          sum[1]++;
+        });
+        String fleet = metrics.lines().filter(l -> l.startsWith("constitutional_fleet_compliance_score{environment=\"green\"}"))
+            .findFirst().orElseThrow();
+        assertThat(sum[1]).isEqualTo(SERVICES.size());
+        assertThat(sum[0] / sum[1]).isLessThan(1.0)
+            .isCloseTo(Double.parseDouble(fleet.substring(fleet.lastIndexOf(' ') + 1)), within(1e-9));
+      });
     }
 
     @Test

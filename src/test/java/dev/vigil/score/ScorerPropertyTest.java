@@ -79,6 +79,9 @@ class ScorerPropertyTest {
         ts = s.observe(o, "cdd01ef066bc6cf2");
         if (!known.contains(o.target())) {
           require(ts.isEmpty(), at, "an unknown target's observation is ignored");
+        } else {
+          require(s.lastScore(o.target()).equals(s.score(o.target(), o.at())), at,
+              "lastScore is the score at the observation's time");
         }
         assertOpenedBeforeResolved(ts, at);
         if (s.partitioned()) {

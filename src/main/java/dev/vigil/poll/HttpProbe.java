@@ -78,16 +78,26 @@ public final class HttpProbe {
 
   /** GETs {@code uri} within {@code timeout}, reading at most {@code maxBytes} of the body. */
   public Future<FetchResult> get(URI uri, TlsConfig tls, Duration timeout, int maxBytes) {
+    return get(uri, requestUri(uri), tls, timeout, maxBytes);
+  }
+
+  /**
+   * As {@link #get(URI, TlsConfig, Duration, int)} for the scheme, host and port of {@code origin}
+   * and the request target {@code requestUri} (path and query, as sent): a poll's URL differs from
+   * its target's only by them, so no URL is built and parsed again for every request.
+   */
+  public Future<FetchResult> get(URI origin, String requestUri, TlsConfig tls, Duration timeout, int maxBytes) {
+    URI uri = origin;
     if (closed) {
       return Future.succeededFuture(FetchResult.failed(Verdict.UNREACHABLE, 0, "the monitor is stopping"));
     }
     if (Vertx.currentContext() == null) {
       Promise<FetchResult> onContext = Promise.promise();
-      offContextCallers().runOnContext(v -> get(uri, tls, timeout, maxBytes).onComplete(onContext));
+      offContextCallers().runOnContext(v -> get(uri, requestUri, tls, timeout, maxBytes).onComplete(onContext));
       return onContext.future();
     }
     long timeoutMs = Math.max(1, timeout.toMillis());
-    Exchange x = new Exchange(uri, clientFor(tls, timeoutMs), timeoutMs, maxBytes);
+    Exchange x = new Exchange(uri, requestUri, clientFor(tls, timeoutMs), timeoutMs, maxBytes);
     long timer = vertx.setTimer(timeoutMs, id -> x.expire());
     x.attempt(true);
     return x.result.future().onComplete(r -> vertx.cancelTimer(timer));
@@ -108,13 +118,15 @@ public final class HttpProbe {
   private final class Exchange {
     final Promise<FetchResult> result = Promise.promise();
     final URI uri;
+    final String requestUri;
     final HttpClientAgent client;
     final long timeoutMs;
     final int maxBytes;
     HttpClientRequest inFlight;
 
-    Exchange(URI uri, HttpClientAgent client, long timeoutMs, int maxBytes) {
+    Exchange(URI uri, String requestUri, HttpClientAgent client, long timeoutMs, int maxBytes) {
       this.uri = uri;
+      this.requestUri = requestUri;
       this.client = client;
       this.timeoutMs = timeoutMs;
       this.maxBytes = maxBytes;
@@ -135,7 +147,10 @@ public final class HttpProbe {
     void attempt(boolean mayRetry) {
       RequestOptions opts = new RequestOptions()
           .setMethod(HttpMethod.GET)
-          .setAbsoluteURI(uri.toString())
+          .setHost(uri.getHost())
+          .setPort(port(uri))
+          .setSsl("https".equalsIgnoreCase(uri.getScheme()))
+          .setURI(requestUri)
           .setFollowRedirects(false)
           .setConnectTimeout(timeoutMs)
           .putHeader(HttpHeaders.ACCEPT, ACCEPT);
@@ -256,7 +271,17 @@ public final class HttpProbe {
   }
 
   private static String where(URI uri) {
-    return uri.getHost() + ":" + (uri.getPort() < 0 ? ("https".equals(uri.getScheme()) ? 443 : 80) : uri.getPort());
+    return uri.getHost() + ":" + port(uri);
+  }
+
+  private static int port(URI uri) {
+    return uri.getPort() < 0 ? ("https".equalsIgnoreCase(uri.getScheme()) ? 443 : 80) : uri.getPort();
+  }
+
+  /** The request target of {@code uri} as an HTTP/1.1 client sends it: its raw path ("/" when empty) and query. */
+  static String requestUri(URI uri) {
+    String path = uri.getRawPath() == null || uri.getRawPath().isEmpty() ? "/" : uri.getRawPath();
+    return uri.getRawQuery() == null ? path : path + "?" + uri.getRawQuery();
   }
 
   /**

@@ -33,6 +33,21 @@ public record PollTarget(TargetConfig config, PolicyConfig policy, Verifier veri
     return config.id();
   }
 
+  /**
+   * The request target (path and query, as sent) of {@link #endpoint endpoint(path)}: the base URL's
+   * path joined with {@code path} the same way, always starting with a slash.
+   */
+  public String requestUri(String path) {
+    String base = config.url().getRawPath() == null ? "" : config.url().getRawPath();
+    if (base.endsWith("/") && path.startsWith("/")) {
+      base = base.substring(0, base.length() - 1);
+    } else if (!base.endsWith("/") && !path.startsWith("/")) {
+      base = base + "/";
+    }
+    String joined = base + path;
+    return joined.startsWith("/") ? joined : "/" + joined;
+  }
+
   /** The base URL joined with {@code path}, without doubling or dropping the slash. */
   public URI endpoint(String path) {
     String base = config.url().toString();

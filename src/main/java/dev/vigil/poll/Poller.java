@@ -139,7 +139,7 @@ public final class Poller {
         + URLEncoder.encode(nonce, StandardCharsets.UTF_8);
     io.opentelemetry.api.trace.Span probeSpan = tracing.start("vigil.probe", span,
         io.opentelemetry.api.trace.SpanKind.CLIENT);
-    return probe.get(target.endpoint(path), cfg.tls(), cfg.timeout(), target.maxResponseBytes()).compose(f -> {
+    return probe.get(cfg.url(), target.requestUri(path), cfg.tls(), cfg.timeout(), target.maxResponseBytes()).compose(f -> {
       probeSpan.setAttribute("http.response.status_code", f.status());
       if (!f.succeeded()) {
         probeSpan.setStatus(io.opentelemetry.api.trace.StatusCode.ERROR, transport(f).verdict().label());
@@ -169,9 +169,9 @@ public final class Poller {
 
   private Future<Attempt> legacy(PollTarget target) {
     TargetConfig cfg = target.config();
-    Future<FetchResult> health = probe.get(target.endpoint("/health"), cfg.tls(), cfg.timeout(), target.maxResponseBytes());
+    Future<FetchResult> health = probe.get(cfg.url(), target.requestUri("/health"), cfg.tls(), cfg.timeout(), target.maxResponseBytes());
     Future<FetchResult> constitutional =
-        probe.get(target.endpoint("/health/constitutional"), cfg.tls(), cfg.timeout(), target.maxResponseBytes());
+        probe.get(cfg.url(), target.requestUri("/health/constitutional"), cfg.tls(), cfg.timeout(), target.maxResponseBytes());
     return Future.all(health, constitutional).map(all -> {
       for (FetchResult f : List.of(health.result(), constitutional.result())) {
         if (!f.succeeded()) {

@@ -43,16 +43,24 @@ public final class FleetBenchmark {
   /** The measured figures. */
   public record Result(int targets, Duration interval, Duration measured, long polls, long compliant,
       double pollsPerSecond, double cpuSecondsPer1000, double lagP50Ms, double lagP99Ms, double lagMaxMs,
-      long heapUsedMb, long rssMb, int lagSamples, int blackholes, long blackholePolls, Duration firstRound) {}
+      long heapUsedMb, long rssMb, int lagSamples, int blackholes, long blackholePolls, Duration firstRound,
+      double jitSecondsPer1000) {}
 
   private final int targets;
   private final Duration interval;
   private final Duration duration;
   private final int concurrency;
   private final int blackholes;
+  private Duration warmup;
 
   public FleetBenchmark(int targets, Duration interval, Duration duration, int concurrency) {
     this(targets, interval, duration, concurrency, 0);
+  }
+
+  /** Warms up for {@code warmup} instead of one interval and 2 s (null: that default). */
+  public FleetBenchmark warmup(Duration warmup) {
+    this.warmup = warmup;
+    return this;
   }
 
   /**
@@ -127,7 +135,7 @@ public final class FleetBenchmark {
         log.printf("every blackholed target polled once after %.1f s%n", firstRound.toMillis() / 1000.0);
         log.flush();
       }
-      long warmupEnd = System.nanoTime() + interval.toNanos() + Duration.ofSeconds(2).toNanos();
+      long warmupEnd = System.nanoTime() + (warmup != null ? warmup : interval.plusSeconds(2)).toNanos();
       while (System.nanoTime() < warmupEnd) {
         TimeUnit.MILLISECONDS.sleep(100);
       }
@@ -143,10 +151,12 @@ public final class FleetBenchmark {
       long holes0 = holePolls.get();
       long ok0 = compliant.get();
       long cpu0 = processCpuNanos();
+      long jit0 = JitCpu.nanos();
       long t0 = System.nanoTime();
       TimeUnit.NANOSECONDS.sleep(duration.toNanos());
       long t1 = System.nanoTime();
       long cpu1 = processCpuNanos();
+      long jit1 = JitCpu.nanos();
       metrics.tapLag(null);
       long n = polls.get() - polls0;
       long ok = compliant.get() - ok0;
@@ -161,7 +171,7 @@ public final class FleetBenchmark {
       return new Result(targets, interval, Duration.ofNanos(t1 - t0), n, ok, n / seconds,
           n == 0 ? Double.NaN : (cpu1 - cpu0) / 1e9 / n * 1000, pct(sorted, 50), pct(sorted, 99),
           samples == 0 ? Double.NaN : sorted[samples - 1] / 1e6, heap, rssMb(), samples, holeIds.size(),
-          holePolls.get() - holes0, firstRound);
+          holePolls.get() - holes0, firstRound, n == 0 || jit0 < 0 || jit1 < 0 ? Double.NaN : (jit1 - jit0) / 1e9 / n * 1000);
     } finally {
       sim.destroy();
       sim.waitFor(10, TimeUnit.SECONDS);

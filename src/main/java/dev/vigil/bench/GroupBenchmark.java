@@ -37,10 +37,18 @@ public final class GroupBenchmark {
 
   /** The measured figures. */
   public record Result(double singleCpuPer1000, double groupCpuPer1000, Window steady, long handoverMs, int moved,
-      Window kill, long joinOwnsMs, Window join) {
+      Window kill, long joinOwnsMs, Window join, double singleJitPer1000, double groupJitPer1000) {
     /** The group's extra CPU per poll over one instance, as a fraction. */
     public double overhead() {
       return groupCpuPer1000 / singleCpuPer1000 - 1;
+    }
+
+    /**
+     * As {@link #overhead()} leaving out the JIT compiler threads' CPU: every JVM compiles the same
+     * code once, so a group of N pays it N times over its first minutes; NaN when not measured.
+     */
+    public double overheadWithoutJit() {
+      return (groupCpuPer1000 - groupJitPer1000) / (singleCpuPer1000 - singleJitPer1000) - 1;
     }
   }
 
@@ -50,6 +58,13 @@ public final class GroupBenchmark {
   private final Duration duration;
   private final Duration session;
   private final int shards;
+  private Duration warmup = Duration.ZERO;
+
+  /** Warms every phase up for {@code extra} more after every target was polled twice and one interval. */
+  public GroupBenchmark warmup(Duration extra) {
+    this.warmup = extra;
+    return this;
+  }
 
   public GroupBenchmark(int monitors, int targets, Duration interval, Duration duration, Duration session, int shards) {
     this.monitors = monitors;
@@ -83,7 +98,8 @@ public final class GroupBenchmark {
         GroupProcess one = GroupProcess.start(dir, single, "single");
         running.add(one);
         warmUp(ledger, List.of(one));
-        double singleCpu = measureCpu(ledger, List.of(one), log, "one instance, no group").cpuPer1000;
+        Measured alone = measureCpu(ledger, List.of(one), log, "one instance, no group");
+        double singleCpu = alone.cpuPer1000;
         one.stop();
         running.remove(one);
 
@@ -138,7 +154,8 @@ public final class GroupBenchmark {
         long owns = (System.nanoTime() - joined) / 1_000_000;
         sleep(interval.multipliedBy(3));
         Window join = window("join", ledger, joined, System.nanoTime());
-        return new Result(singleCpu, steady.cpuPer1000, steady.window, handoverMs, moved.size(), kill, owns, join);
+        return new Result(singleCpu, steady.cpuPer1000, steady.window, handoverMs, moved.size(), kill, owns, join,
+            alone.jitPer1000, steady.jitPer1000);
       } finally {
         if (ledger != null) {
           ledger.close();
@@ -153,7 +170,7 @@ public final class GroupBenchmark {
     }
   }
 
-  private record Measured(double cpuPer1000, Window window) {}
+  private record Measured(double cpuPer1000, Window window, double jitPer1000) {}
 
   /** Until every target was polled twice, then one interval more. */
   private void warmUp(PollLedger ledger, List<GroupProcess> ps) throws Exception {
@@ -166,27 +183,32 @@ public final class GroupBenchmark {
       }
       sleep(Duration.ofMillis(200));
     }
-    sleep(interval);
+    sleep(interval.plus(warmup));
   }
 
   private Measured measureCpu(PollLedger ledger, List<GroupProcess> ps, PrintWriter log, String what) throws Exception {
     long cpu0 = 0;
+    long jit0 = 0;
     for (GroupProcess p : ps) {
       cpu0 += p.cpuNanos();
+      jit0 += p.jitNanos();
     }
     long t0 = System.nanoTime();
     sleep(duration);
     long t1 = System.nanoTime();
     long cpu1 = 0;
+    long jit1 = 0;
     for (GroupProcess p : ps) {
       cpu1 += p.cpuNanos();
+      jit1 += p.jitNanos();
     }
     Window w = window(what, ledger, t0, t1);
     double per1000 = w.polls() == 0 ? Double.NaN : (cpu1 - cpu0) / 1e9 / w.polls() * 1000;
-    log.printf(Locale.ROOT, "%s: %d polls in %.1f s, %.3f CPU s per 1,000 polls (all its processes)%n", what,
-        w.polls(), (t1 - t0) / 1e9, per1000);
+    double jitPer1000 = w.polls() == 0 || jit0 < 0 || jit1 < 0 ? Double.NaN : (jit1 - jit0) / 1e9 / w.polls() * 1000;
+    log.printf(Locale.ROOT, "%s: %d polls in %.1f s, %.3f CPU s per 1,000 polls (all its processes; %.3f s of it JIT"
+        + " compilation)%n", what, w.polls(), (t1 - t0) / 1e9, per1000, jitPer1000);
     log.flush();
-    return new Measured(per1000, w);
+    return new Measured(per1000, w, jitPer1000);
   }
 
   private Window window(String name, PollLedger ledger, long from, long to) {

@@ -111,6 +111,11 @@ final class GroupProcess {
     return process.toHandle().info().totalCpuDuration().orElse(Duration.ZERO).toNanos();
   }
 
+  /** CPU time its JIT compiler threads used so far; -1 when it cannot be read (see {@link JitCpu}). */
+  long jitNanos() {
+    return JitCpu.nanos(process.pid());
+  }
+
   /** SIGKILL. */
   void kill() throws InterruptedException {
     process.destroyForcibly();

@@ -142,6 +142,11 @@ final class BenchCommand implements Runnable {
         description = "Polls in flight at most (default: ${DEFAULT-VALUE}).")
     int concurrency;
 
+    @Option(names = "--warmup", paramLabel = "DURATION", converter = Converters.HumanDuration.class,
+        description = {"Warm-up before the measured time (default: one interval and 2 s). The JIT compiles for",
+            "minutes at a few hundred polls a second: give 120s or more for a steady-state figure."})
+    Duration warmup;
+
     @Option(names = "--blackholes", paramLabel = "N", defaultValue = "0",
         description = {"Also poll N targets on 127.0.0.1 that never answer (half accept and stay silent, half never",
             "accept), with the reference timeout and retries; the lag figures are then the healthy targets' (default: ${DEFAULT-VALUE})."})
@@ -155,15 +160,19 @@ final class BenchCommand implements Runnable {
       if (blackholes < 0) {
         throw new Main.InputException("--blackholes must be 0 or more");
       }
+      if (warmup != null && warmup.isNegative()) {
+        throw new Main.InputException("--warmup must not be negative");
+      }
       PrintWriter out = spec.commandLine().getOut();
-      out.printf(Locale.ROOT, "vigil bench fleet: %d targets every %s, measured for %s after one interval of warm-up, %d cores%n",
-          targets, interval, duration, Runtime.getRuntime().availableProcessors());
+      out.printf(Locale.ROOT, "vigil bench fleet: %d targets every %s, measured for %s after %s of warm-up, %d cores%n",
+          targets, interval, duration, warmup == null ? "one interval and 2 s" : warmup, Runtime.getRuntime().availableProcessors());
       out.flush();
       dev.vigil.bench.FleetBenchmark.Result r =
-          new dev.vigil.bench.FleetBenchmark(targets, interval, duration, concurrency, blackholes).run(out);
+          new dev.vigil.bench.FleetBenchmark(targets, interval, duration, concurrency, blackholes).warmup(warmup).run(out);
       out.printf(Locale.ROOT, "polls              %d in %.1f s (%d compliant)%n", r.polls(), r.measured().toMillis() / 1000.0, r.compliant());
       out.printf(Locale.ROOT, "polls per second   %.1f (schedule asks %.1f)%n", r.pollsPerSecond(), targets / (interval.toMillis() / 1000.0));
-      out.printf(Locale.ROOT, "monitor CPU        %.3f s per 1,000 verified polls%n", r.cpuSecondsPer1000());
+      out.printf(Locale.ROOT, "monitor CPU        %.3f s per 1,000 verified polls%s%n", r.cpuSecondsPer1000(),
+          Double.isNaN(r.jitSecondsPer1000()) ? "" : String.format(Locale.ROOT, " (%.3f s of it JIT compilation)", r.jitSecondsPer1000()));
       out.printf(Locale.ROOT, "poll lag           p50 %.1f ms, p99 %.1f ms, max %.1f ms (%d samples)%n", r.lagP50Ms(), r.lagP99Ms(),
           r.lagMaxMs(), r.lagSamples());
       out.printf(Locale.ROOT, "monitor memory     heap %d MB after GC, RSS %d MB%n", r.heapUsedMb(), r.rssMb());

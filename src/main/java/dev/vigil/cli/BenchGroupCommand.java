@@ -44,11 +44,19 @@ final class BenchGroupCommand implements Callable<Integer> {
   @Option(names = "--shards", paramLabel = "N", defaultValue = "64", description = "group.shards (default: ${DEFAULT-VALUE}).")
   int shards;
 
+  @Option(names = "--warmup", paramLabel = "DURATION", defaultValue = "0s", converter = Converters.HumanDuration.class,
+      description = {"More warm-up before each CPU phase, after every target was polled twice and one interval",
+          "(default: ${DEFAULT-VALUE}); the JIT compiles for minutes: 120s gives a steady-state comparison."})
+  Duration warmup;
+
   @Override
   public Integer call() throws Exception {
     if (monitors < 2 || targets < 1 || shards < monitors + 1 || interval.isZero() || duration.isZero()) {
       throw new Main.InputException("--monitors must be at least 2, --shards more than --monitors, --targets,"
           + " --interval and --duration positive");
+    }
+    if (warmup.isNegative()) {
+      throw new Main.InputException("--warmup must not be negative");
     }
     if (session.compareTo(Duration.ofSeconds(6)) < 0) {
       throw new Main.InputException("--session-timeout must be at least 6s (the broker's group.min.session.timeout.ms)");
@@ -58,9 +66,11 @@ final class BenchGroupCommand implements Callable<Integer> {
         + " measured %s, %d cores, Java %s%n", monitors, targets, interval, shards, session, duration,
         Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"));
     out.flush();
-    GroupBenchmark.Result r = new GroupBenchmark(monitors, targets, interval, duration, session, shards).run(out);
-    out.printf(Locale.ROOT, "CPU per 1,000 polls  one instance %.3f s, the group of %d %.3f s: coordination %+.1f %%%n",
-        r.singleCpuPer1000(), monitors, r.groupCpuPer1000(), 100 * r.overhead());
+    GroupBenchmark.Result r = new GroupBenchmark(monitors, targets, interval, duration, session, shards).warmup(warmup).run(out);
+    out.printf(Locale.ROOT, "CPU per 1,000 polls  one instance %.3f s, the group of %d %.3f s: coordination %+.1f %%"
+        + " (JIT compilation left out: %.3f s, %.3f s, %+.1f %%)%n", r.singleCpuPer1000(), monitors, r.groupCpuPer1000(),
+        100 * r.overhead(), r.singleCpuPer1000() - r.singleJitPer1000(), r.groupCpuPer1000() - r.groupJitPer1000(),
+        100 * r.overheadWithoutJit());
     row(out, r.steady());
     out.printf(Locale.ROOT, "kill -9              %d targets moved; the last polled again %d ms after the kill"
         + " (session timeout + interval = %d ms)%n", r.moved(), r.handoverMs(), session.plus(interval).toMillis());

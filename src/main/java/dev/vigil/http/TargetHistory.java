@@ -57,6 +57,11 @@ final class TargetHistory {
     }
   }
 
+  /** Polls this ring holds at most. */
+  int capacity() {
+    return at.length;
+  }
+
   /** The last {@code n} polls (at most the capacity), oldest first; details only within the strip. */
   synchronized List<Sample> last(int n) {
     int k = (int) Math.min(Math.min(n, at.length), count);

@@ -79,7 +79,8 @@ final class TargetPage {
     Instant from = polls.isEmpty() || polls.get(0).at().isBefore(now.minus(SPAN)) ? now.minus(SPAN)
         : polls.get(0).at().minusSeconds(1);
     h.append("<h2>Last hour</h2><p><small>").append(polls.size()).append(" polls since ").append(Html.time(from))
-        .append(" (at most ").append(PollHistory.CAPACITY).append(" held per target).</small></p>")
+        .append(" (at most ").append(past == null ? PollHistory.CAPACITY : past.capacity())
+        .append(" held for this target).</small></p>")
         .append(SvgChart.verdicts(polls, from, now, "verdict of each poll, last hour"))
         .append(SvgChart.line(polls, p -> p.score() * 100, 100, "%", from, now, "compliance score, last hour"))
         .append(SvgChart.line(polls, TargetHistory.Sample::latencyMillis, 10, "ms", from, now, "probe latency, last hour"));

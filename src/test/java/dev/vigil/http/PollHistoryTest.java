@@ -28,6 +28,29 @@ class PollHistoryTest {
     assertThat(t.last(PollHistory.STRIP)).hasSize(PollHistory.STRIP).allSatisfy(s -> assertThat(s.detail()).isEqualTo("ok"));
   }
 
+  @org.junit.jupiter.params.ParameterizedTest
+  @org.junit.jupiter.params.provider.CsvSource({"1s, 240", "15s, 240", "30s, 120", "45s, 80", "59s, 62", "60s, 60",
+      "300s, 60", "1h, 60", "0.5s, 240"})
+  void holdsAnHourAtTheTargetsIntervalWithinItsBounds(String interval, int polls) {
+    java.time.Duration d = interval.endsWith("h") ? java.time.Duration.ofHours(1)
+        : java.time.Duration.ofMillis((long) (Double.parseDouble(interval.replace("s", "")) * 1000));
+    assertThat(PollHistory.capacity(d)).isEqualTo(polls);
+  }
+
+  @Test
+  void aConfiguredTargetsRingIsSizedByItsInterval() {
+    PollHistory h = new PollHistory();
+    dev.vigil.config.TargetConfig c = new dev.vigil.config.TargetConfig(ID.service(), ID.environment(),
+        java.net.URI.create("http://127.0.0.1:8000"), "/attestation", dev.vigil.config.TargetConfig.Mode.ATTESTATION,
+        java.time.Duration.ofSeconds(30), java.time.Duration.ofSeconds(5), 0, List.of(), 1, null);
+    h.retain(Map.of(ID, dev.vigil.poll.PollTarget.of(c, new dev.vigil.config.PolicyConfig(
+        dev.vigil.attest.Expectation.DEFAULT_HASH, null, true, java.time.Duration.ofSeconds(60)), 65_536,
+        java.time.Duration.ofMillis(10))));
+    polls(h, ID, 500, Verdict.COMPLIANT, "ok", List.of());
+    assertThat(h.of(ID).capacity()).isEqualTo(120);
+    assertThat(h.of(ID).since(NOW.minusSeconds(100_000))).hasSize(120);
+  }
+
   @Test
   void keepsScoreLatencyAndSigner() {
     PollHistory h = new PollHistory();

@@ -30,6 +30,9 @@ final class VerdictLog {
     Verdict.Family now = v.verdict().family();
     Verdict.Family before = last.put(id, now);
     boolean changed = before == null ? now != Verdict.Family.OK : before != now;
+    if (!changed && !LOG.isDebugEnabled()) {
+      return Level.DEBUG;
+    }
     String line = clean(v.detail());
     if (changed) {
       LOG.atWarn().addKeyValue(LogFields.SERVICE, id.service()).addKeyValue(LogFields.ENVIRONMENT, id.environment())

@@ -8,6 +8,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.vigil.attest.Keys;
 import dev.vigil.attest.Scheme;
+import dev.vigil.attest.SigningKey;
+import dev.vigil.attest.TrustStore;
+import dev.vigil.config.KafkaConfig;
+import dev.vigil.events.BreachData;
+import dev.vigil.events.CloudEvent;
+import dev.vigil.events.EventCodec;
 import dev.vigil.kafka.KafkaBroker;
 import dev.vigil.kafka.KafkaBrokerExtension;
 import dev.vigil.poll.TestVertx;
@@ -28,6 +34,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -37,8 +44,14 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -53,6 +66,15 @@ import org.junit.jupiter.api.io.TempDir;
  * survivors poll its targets again within the session timeout plus an interval (measured and
  * printed), none is left unpolled, and the breach continues under its id with no second opening. A
  * fourth instance joining takes shards without a second breach and without a long gap (measured).
+ *
+ * <p>Breach openings are judged from the signed events on {@code constitutional.breaches}, not from
+ * {@code constitutional_breaches_opened_total}: that counter has no target label and counts from the
+ * start of the process, so it also holds breaches that legitimately opened elsewhere, e.g. the
+ * {@code latency_p95} breaches of slow probes while the first instance polls all 300 targets alone
+ * on a loaded machine (a probe's duration includes its verification). The contract checked is the
+ * handover's: the victim's breach opens once, and no breach open when an instance dies or joins is
+ * opened again under a new id; any other opening after it is named and must be of a reachability
+ * rule (what load can trip), and each instance's counter must match the openings it published.
  */
 @ExtendWith(KafkaBrokerExtension.class)
 class MonitorGroupIT {
@@ -63,9 +85,12 @@ class MonitorGroupIT {
   static final Duration INTERVAL = Duration.ofSeconds(4);
   static final Duration SESSION = Duration.ofSeconds(6);
   @TempDir Path dir;
+  SigningKey eventKey;
   Vertx vertx;
   FleetSimulator sim;
   final List<Process> processes = new ArrayList<>();
+  /** Each instance's monitorId by its base URL (its stderr is {@code dir/<id>.log}). */
+  final Map<String, String> ids = new ConcurrentHashMap<>();
   final HttpClient http = HttpClient.newHttpClient();
   /** Per target: System.nanoTime of each observed rise of the simulator's request counter. */
   final Map<TargetId, List<Long>> seen = new ConcurrentHashMap<>();
@@ -78,7 +103,8 @@ class MonitorGroupIT {
     sim = TestVertx.await(FleetSimulator.start(vertx, SimulatorOptions.defaults().withGenerated(TARGETS, 4)
         .withEnvironments(List.of("green")).withBasePort(0).withAdminPort(0)));
     sim.writePublicKeys(dir);
-    Files.writeString(dir.resolve("event.key.pem"), Keys.generate(Scheme.ED25519, new SecureRandom()).privatePem());
+    eventKey = Keys.generate(Scheme.ED25519, new SecureRandom());
+    Files.writeString(dir.resolve("event.key.pem"), eventKey.privatePem());
     Thread t = new Thread(this::sample, "request-sampler");
     t.setDaemon(true);
     t.start();
@@ -151,7 +177,9 @@ class MonitorGroupIT {
     }).exceptionally(e -> null).completeOnTimeout(null, 120, TimeUnit.SECONDS).get();
     Matcher m = Pattern.compile("http://127\\.0\\.0\\.1:(\\d+)/").matcher(String.valueOf(first));
     assertThat(m.find()).as("first line: %s; stderr: %s", first, Files.readString(dir.resolve(id + ".log"))).isTrue();
-    return "http://127.0.0.1:" + m.group(1);
+    String base = "http://127.0.0.1:" + m.group(1);
+    ids.put(base, id);
+    return base;
   }
 
   String get(String url) throws Exception {
@@ -266,6 +294,147 @@ class MonitorGroupIT {
     return sum;
   }
 
+  /** A breach event read back from {@code constitutional.breaches}. */
+  record Event(String type, BreachData data) {
+    boolean opened() {
+      return type.equals(CloudEvent.BREACH_OPENED);
+    }
+
+    TargetId target() {
+      return new TargetId(data.service(), data.environment());
+    }
+
+    @Override
+    public String toString() {
+      return (opened() ? "opened " : "resolved ") + data.breachId() + " by " + data.monitor() + " (" + data.rule()
+          + ", observed " + data.observed() + ", opened at " + data.openedAt() + ")";
+    }
+  }
+
+  /** Every breach event on {@code constitutional.breaches} so far, verified with the instances' event key. */
+  List<Event> breachEvents(KafkaBroker broker) {
+    TrustStore trusted = TrustStore.of(eventKey.trusted());
+    List<Event> out = new ArrayList<>();
+    try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+        broker.bootstrapServers(), ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName(),
+        ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName(),
+        ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false))) {
+      List<TopicPartition> parts = c.partitionsFor(KafkaConfig.DEFAULT_BREACHES_TOPIC, Duration.ofSeconds(10)).stream()
+          .map(i -> new TopicPartition(i.topic(), i.partition())).toList();
+      c.assign(parts);
+      c.seekToBeginning(parts);
+      Map<TopicPartition, Long> end = c.endOffsets(parts, Duration.ofSeconds(10));
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+      while (parts.stream().anyMatch(tp -> c.position(tp) < end.get(tp))) {
+        assertThat(System.nanoTime()).as("reading %s to its end", KafkaConfig.DEFAULT_BREACHES_TOPIC).isLessThan(deadline);
+        for (ConsumerRecord<byte[], byte[]> r : c.poll(Duration.ofMillis(200))) {
+          EventCodec.Decoded d = EventCodec.verify(r.value(), trusted, Instant.now());
+          assertThat(d).as("a breach event at offset %d", r.offset()).isInstanceOf(EventCodec.Accepted.class);
+          CloudEvent e = ((EventCodec.Accepted) d).event();
+          if (e.data() instanceof BreachData b) {
+            out.add(new Event(e.type(), b));
+          }
+        }
+      }
+    }
+    return out;
+  }
+
+  /** The distinct breaches {@code monitorId} published as opened. */
+  static Set<String> openedBy(List<Event> events, String monitorId) {
+    return events.stream().filter(e -> e.opened() && e.data().monitor().equals(monitorId))
+        .map(e -> e.data().breachId()).collect(Collectors.toSet());
+  }
+
+  /** The open breaches of every instance in {@code bases}: breachId to "service/environment rule". */
+  Map<String, String> openBreaches(List<String> bases) throws Exception {
+    Map<String, String> out = new HashMap<>();
+    for (String b : bases) {
+      for (JsonNode n : JSON.readTree(get(b + "/api/v1/breaches")).get("open")) {
+        out.put(n.get("breachId").asText(), n.get("service").asText() + "/" + n.get("environment").asText() + " "
+            + n.get("rule").asText());
+      }
+    }
+    return out;
+  }
+
+  /**
+   * The handover contract after an instance died or joined at {@code since} (with {@code openBefore}
+   * open then): every instance's openings are on the topic; the victim's hash_mismatch breach
+   * opened once and nothing opened for the victim since; no breach open at {@code since} was opened
+   * again under a new id; any other opening since then is printed and of a reachability rule.
+   */
+  void noSecondOpening(String when, KafkaBroker broker, List<String> bases, TargetId victim, String breachId,
+      Map<String, String> openBefore, Instant since) throws Exception {
+    List<Event> events = new ArrayList<>();
+    await("every breach " + when + " opened is published").atMost(Duration.ofSeconds(30)).until(() -> {
+      events.clear();
+      events.addAll(breachEvents(broker));
+      for (String b : bases) {
+        if (openedBy(events, ids.get(b)).size() != (long) opened(get(b + "/metrics"))) {
+          return false;
+        }
+      }
+      return true;
+    });
+    StringBuilder report = new StringBuilder();
+    for (String b : bases) {
+      report.append(openedReport(b));
+    }
+    assertThat(events.stream().filter(e -> e.opened() && e.target().equals(victim)
+        && e.data().rule().equals("hash_mismatch")).map(e -> e.data().breachId()).collect(Collectors.toSet()))
+        .as("%s: the hash_mismatch breaches opened for %s:%s", when, victim, report).containsExactly(breachId);
+    assertThat(events.stream().filter(e -> e.opened() && e.target().equals(victim)
+        && !e.data().openedAt().isBefore(since)).toList())
+        .as("%s: breaches opened for %s since:%s", when, victim, report).isEmpty();
+    Set<String> resolved = events.stream().filter(e -> !e.opened()).map(e -> e.data().breachId())
+        .collect(Collectors.toSet());
+    List<Event> after = events.stream().filter(e -> e.opened() && !e.data().openedAt().isBefore(since)).toList();
+    Map<String, Integer> counters = new java.util.TreeMap<>();
+    for (String b : bases) {
+      counters.put(ids.get(b), (int) opened(get(b + "/metrics")));
+    }
+    System.out.printf("%s: constitutional_breaches_opened_total since each instance started %s; %d breach(es) opened"
+        + " since: %s%n", when, counters, after.size(), after);
+    for (Event e : after) {
+      String key = e.data().service() + "/" + e.data().environment() + " " + e.data().rule();
+      assertThat(openBefore.entrySet().stream().filter(o -> o.getValue().equals(key)
+          && !o.getKey().equals(e.data().breachId()) && !resolved.contains(o.getKey())).map(Map.Entry::getKey).toList())
+          .as("%s: %s opened again while %s was open and not resolved:%s", when, e, key, report).isEmpty();
+      assertThat(e.data().rule()).as("%s: %s is not explained by load (only reachability rules are):%s", when, e,
+          report).isIn("latency_p95", "availability");
+    }
+  }
+
+  /**
+   * What {@code base} opened, for an assertion message: its opened counters, its open and recently
+   * resolved breaches ({@code /api/v1/breaches}) and the breach and group lines of its log.
+   */
+  String openedReport(String base) {
+    StringBuilder out = new StringBuilder("\n--- ").append(ids.get(base)).append(" (").append(base).append(")\n");
+    try {
+      for (String l : get(base + "/metrics").split("\n")) {
+        if (l.startsWith("constitutional_breaches_opened_total{")) {
+          out.append(l).append('\n');
+        }
+      }
+      out.append("/api/v1/breaches: ").append(get(base + "/api/v1/breaches")).append('\n');
+    } catch (Exception e) {
+      out.append("API unreadable: ").append(e).append('\n');
+    }
+    try {
+      for (String l : Files.readAllLines(dir.resolve(ids.get(base) + ".log"))) {
+        if (l.contains("breach OPENED") || l.contains("breach RESOLVED") || l.contains("group ")
+            || l.contains("partition") || l.contains("overload") || l.contains("restore")) {
+          out.append(l).append('\n');
+        }
+      }
+    } catch (IOException e) {
+      out.append("log unreadable: ").append(e).append('\n');
+    }
+    return out.toString();
+  }
+
   @Test
   void threeInstancesShareTheFleetAndHandItOverOnKillAndJoin(KafkaBroker broker) throws Exception {
     Path config = config(broker.bootstrapServers());
@@ -316,7 +485,11 @@ class MonitorGroupIT {
     Set<TargetId> moved = owned(ownerBase);
     await("the breach is in the state topic (flushed on its transition)").pollDelay(Duration.ofSeconds(2))
         .atMost(Duration.ofSeconds(10)).until(() -> true);
+    await("the breach.opened is on the topic").atMost(Duration.ofSeconds(30)).until(() -> breachEvents(broker).stream()
+        .anyMatch(e -> e.opened() && e.data().breachId().equals(breachId)));
+    Map<String, String> openAtKill = openBreaches(bases);
     Process victimOwner = processes.get(ownerIndex);
+    Instant killedAt = Instant.now();
     long killed = System.nanoTime();
     victimOwner.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
     List<String> survivors = new ArrayList<>(bases);
@@ -344,9 +517,7 @@ class MonitorGroupIT {
     await().atMost(Duration.ofSeconds(30)).until(() -> breach(taker, victim) != null);
     assertThat(breach(taker, victim).get("breachId").asText()).as("the breach continues on its new owner")
         .isEqualTo(breachId);
-    for (String b : survivors) {
-      assertThat(opened(get(b + "/metrics"))).as("no survivor opened a breach").isZero();
-    }
+    noSecondOpening("kill -9", broker, survivors, victim, breachId, openAtKill, killedAt);
     Map<TargetId, String> after = pollers(survivors);
     for (String b : survivors) {
       await("the fleet view of " + b + " names the new owners").atMost(Duration.ofSeconds(30))
@@ -355,6 +526,8 @@ class MonitorGroupIT {
     shardsListed(survivors);
 
     // a fourth instance joins: shards move without a second breach or a long gap
+    Map<String, String> openAtJoin = openBreaches(survivors);
+    Instant joinedAt = Instant.now();
     long joined = System.nanoTime();
     String fourth = start(config, "m3");
     List<String> four = new ArrayList<>(survivors);
@@ -368,8 +541,8 @@ class MonitorGroupIT {
         + " target meanwhile: %d ms (interval %d ms)%n", owned(fourth).size(), (settled - joined) / 1_000_000, gap,
         INTERVAL.toMillis());
     assertThat(gap).isLessThanOrEqualTo(INTERVAL.multipliedBy(2).toMillis());
+    noSecondOpening("join", broker, four, victim, breachId, openAtJoin, joinedAt);
     for (String b : four) {
-      assertThat(opened(get(b + "/metrics"))).as("no second breach.opened after the join").isZero();
       JsonNode open = breach(b, victim);
       if (open != null) {
         assertThat(open.get("breachId").asText()).isEqualTo(breachId);

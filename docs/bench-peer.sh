@@ -2,7 +2,10 @@
 # Vigil beside prometheus-blackbox-exporter on the same simulated fleet (issue 14), each prober's
 # own process CPU over the same window, per probe, and the ratio. docs/benchmarks.md calls this.
 #
-#   docs/bench-peer.sh [TARGETS] [INTERVAL_SECONDS] [WINDOW_SECONDS]     (default 1000 10 60)
+#   docs/bench-peer.sh [TARGETS] [INTERVAL_SECONDS] [WINDOW_SECONDS] [WARMUP_SECONDS]   (default 1000 10 60 INTERVAL+2)
+#
+# The JVM compiles for minutes at a few hundred polls a second: WARMUP_SECONDS of 120 or more gives
+# Vigil's steady state (the default, one interval, measures much of its JIT compilation).
 #
 # Starts: the simulator (`vigil simulate`, every answer freshly signed), a Vigil monitor polling
 # every target's signed attestation, prometheus-blackbox-exporter probing every target's /health
@@ -19,6 +22,7 @@ set -euo pipefail
 TARGETS=${1:-1000}
 INTERVAL=${2:-10}
 WINDOW=${3:-60}
+WARMUP=${4:-$((INTERVAL + 2))}
 JAR=${VIGIL_JAR:-target/vigil.jar}
 TIMEOUT=$(( INTERVAL > 5 ? 5 : INTERVAL - 1 ))
 BB=$(command -v prometheus-blackbox-exporter || command -v blackbox_exporter || true)
@@ -39,7 +43,7 @@ port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); 
 cpu_ticks() { awk '{print $14+$15}' "/proc/$1/stat"; }
 HZ=$(getconf CLK_TCK)
 
-echo "bench-peer: $TARGETS targets every ${INTERVAL}s, window ${WINDOW}s, $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "bench-peer: $TARGETS targets every ${INTERVAL}s, warm-up ${WARMUP}s, window ${WINDOW}s, $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg)"
 java -Xmx2g -jar "$JAR" simulate --services $(((TARGETS + 1) / 2)) --base-port 0 --admin-port 0 \
   --write-public-keys "$DIR/keys" > "$DIR/sim.out" 2> "$DIR/sim.err" &
 PIDS+=($!)
@@ -98,7 +102,7 @@ for _ in $(seq 1 240); do
   [[ "$(vigil_checks)" -gt 0 ]] && break
   sleep 0.5
 done
-sleep $((INTERVAL + 2)) # warm-up: one interval
+sleep "$WARMUP"
 
 V0=$(vigil_checks); VC0=$(cpu_ticks $VPID); BC0=$(cpu_ticks $BPID); T0=$(date +%s)
 sleep "$WINDOW"

@@ -52,9 +52,19 @@ public final class FleetBenchmark {
   private final int concurrency;
   private final int blackholes;
   private Duration warmup;
+  private Duration evidenceSample;
 
   public FleetBenchmark(int targets, Duration interval, Duration duration, int concurrency) {
     this(targets, interval, duration, concurrency, 0);
+  }
+
+  /**
+   * Records evidence (issue 13's log, in a temporary directory, checkpoints unsigned) with one sample
+   * per target per {@code sampleInterval}; null: no evidence log, as before.
+   */
+  public FleetBenchmark evidence(Duration sampleInterval) {
+    this.evidenceSample = sampleInterval;
+    return this;
   }
 
   /** Warms up for {@code warmup} instead of one interval and 2 s (null: that default). */
@@ -105,6 +115,13 @@ public final class FleetBenchmark {
           new dev.vigil.config.EventsConfig(Path.of(dev.vigil.config.EventsConfig.DEFAULT_OUTBOX_DIR),
               dev.vigil.config.EventsConfig.DEFAULT_OUTBOX_CAPACITY, null, null),
           dev.vigil.config.RollbackConfig.defaults(), dev.vigil.config.ControllerConfig.defaults());
+      if (evidenceSample != null) {
+        Path evidenceDir = Files.createTempDirectory("vigil-bench-evidence");
+        config = config.withEvidence(new dev.vigil.config.EvidenceConfig(evidenceDir, evidenceSample,
+            dev.vigil.config.EvidenceConfig.DEFAULT_FLUSH_INTERVAL, dev.vigil.config.EvidenceConfig.DEFAULT_CHECKPOINT_INTERVAL,
+            dev.vigil.config.EvidenceConfig.DEFAULT_MAX_AGE, dev.vigil.config.EvidenceConfig.DEFAULT_MAX_BYTES));
+        log.printf("evidence log in %s, one sample per target every %s%n", evidenceDir, evidenceSample);
+      }
       MonitorMetrics metrics = new MonitorMetrics();
       AtomicLong polls = new AtomicLong();
       AtomicLong compliant = new AtomicLong();

@@ -147,6 +147,11 @@ final class BenchCommand implements Runnable {
             "minutes at a few hundred polls a second: give 120s or more for a steady-state figure."})
     Duration warmup;
 
+    @Option(names = "--evidence-sample", paramLabel = "DURATION", converter = Converters.HumanDuration.class,
+        description = {"Also record the evidence log (in a temporary directory) with one sample per target per",
+            "DURATION (the default configuration samples every 1h; the poll interval samples every poll)."})
+    Duration evidenceSample;
+
     @Option(names = "--blackholes", paramLabel = "N", defaultValue = "0",
         description = {"Also poll N targets on 127.0.0.1 that never answer (half accept and stay silent, half never",
             "accept), with the reference timeout and retries; the lag figures are then the healthy targets' (default: ${DEFAULT-VALUE})."})
@@ -160,6 +165,9 @@ final class BenchCommand implements Runnable {
       if (blackholes < 0) {
         throw new Main.InputException("--blackholes must be 0 or more");
       }
+      if (evidenceSample != null && (evidenceSample.isNegative() || evidenceSample.isZero())) {
+        throw new Main.InputException("--evidence-sample must be positive");
+      }
       if (warmup != null && warmup.isNegative()) {
         throw new Main.InputException("--warmup must not be negative");
       }
@@ -168,7 +176,7 @@ final class BenchCommand implements Runnable {
           targets, interval, duration, warmup == null ? "one interval and 2 s" : warmup, Runtime.getRuntime().availableProcessors());
       out.flush();
       dev.vigil.bench.FleetBenchmark.Result r =
-          new dev.vigil.bench.FleetBenchmark(targets, interval, duration, concurrency, blackholes).warmup(warmup).run(out);
+          new dev.vigil.bench.FleetBenchmark(targets, interval, duration, concurrency, blackholes).warmup(warmup).evidence(evidenceSample).run(out);
       out.printf(Locale.ROOT, "polls              %d in %.1f s (%d compliant)%n", r.polls(), r.measured().toMillis() / 1000.0, r.compliant());
       out.printf(Locale.ROOT, "polls per second   %.1f (schedule asks %.1f)%n", r.pollsPerSecond(), targets / (interval.toMillis() / 1000.0));
       out.printf(Locale.ROOT, "monitor CPU        %.3f s per 1,000 verified polls%s%n", r.cpuSecondsPer1000(),

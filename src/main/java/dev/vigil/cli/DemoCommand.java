@@ -129,8 +129,14 @@ final class DemoCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     logging.apply(dev.vigil.logging.Logging.Profile.DEMO);
-    if (port < 0 || port > 65_535) {
-      throw new Main.InputException("--port: invalid port " + port + ": use 0 to 65535 (0 picks a free one)");
+    checkPort("--port", port);
+    checkPort("--base-port", basePort);
+    checkPort("--admin-port", adminPort);
+    try {
+      simulatorOptions();
+    } catch (IllegalArgumentException layout) {
+      // In range but unusable together (the last instance port past 65535, the admin port on an instance's).
+      throw new Main.InputException("--base-port " + basePort + " / --admin-port " + adminPort + ": " + layout.getMessage());
     }
     if (port != 0) {
       // Before the broker, the simulator and the monitor start: a taken port is one line, not their shutdown.
@@ -219,6 +225,13 @@ final class DemoCommand implements Callable<Integer> {
       if (kafka != null) {
         kafka.close();
       }
+    }
+  }
+
+  /** A port option outside 0..65535 is a usage error naming the option, before anything starts. */
+  private static void checkPort(String option, int value) {
+    if (value < 0 || value > 65_535) {
+      throw new Main.InputException(option + ": invalid port " + value + ": use 0 to 65535 (0 picks a free one)");
     }
   }
 

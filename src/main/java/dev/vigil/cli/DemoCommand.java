@@ -69,7 +69,7 @@ final class DemoCommand implements Callable<Integer> {
   @Option(names = "--scenario", paramLabel = "NAME", defaultValue = "tamper", converter = ScenarioConverter.class,
       description = {"tamper (default): a tampered service is rolled back to blue;",
           "migration: all seven services rolled out blue -> green step by step, gated on signed evidence",
-          "(and PromQL when prometheus is installed); formal-verification-service's green side slows at 50 %."})
+          "(and PromQL when prometheus is installed); formal-verification-service's green side slows at 50 %%."})
   Scenario scenario;
 
   @Option(names = "--step-interval", paramLabel = "DURATION", defaultValue = "4s", converter = Converters.HumanDuration.class,
@@ -77,7 +77,7 @@ final class DemoCommand implements Callable<Integer> {
   Duration stepInterval;
 
   @Option(names = "--degrade", paramLabel = "SERVICE", defaultValue = "formal-verification-service",
-      description = "migration: the service whose green side degrades at 50 % (default: ${DEFAULT-VALUE}; none: no service).")
+      description = "migration: the service whose green side degrades at 50 %% (default: ${DEFAULT-VALUE}; none: no service).")
   String degrade;
 
   @Option(names = "--no-prometheus", description = "migration: gate on signed evidence only, even when prometheus is installed.")

@@ -2,8 +2,13 @@ package dev.vigil.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
+import picocli.CommandLine;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -114,6 +119,57 @@ class CliHelpTest {
 
       assertThat(r.code()).isZero();
       assertThat(r.out()).startsWith("Usage: vigil");
+    }
+  }
+  /**
+   * {@code --help} of every command and subcommand, found by walking picocli's tree (a new command is covered
+   * without touching this test): exit 0, nothing on stderr, including picocli's own "[picocli WARN] Could not
+   * format" lines, which go to System.err rather than to the command line's error writer.
+   */
+  @Nested
+  class EveryCommand {
+    static Stream<List<String>> commandPaths() {
+      List<List<String>> paths = new ArrayList<>();
+      collect(new CommandLine(new Main()), new ArrayList<>(), paths);
+      return paths.stream();
+    }
+
+    private static void collect(CommandLine cmd, List<String> path, List<List<String>> into) {
+      into.add(List.copyOf(path));
+      cmd.getSubcommands().forEach((name, sub) -> {
+        // An alias maps to the same CommandLine: walk each command once, by its own name.
+        if (name.equals(sub.getCommandName())) {
+          List<String> next = new ArrayList<>(path);
+          next.add(name);
+          collect(sub, next, into);
+        }
+      });
+    }
+
+    @Test
+    void theWalkFindsNestedSubcommands() {
+      assertThat(commandPaths()).contains(List.of(), List.of("demo"), List.of("bench", "verify"), List.of("help"));
+    }
+
+    @ParameterizedTest(name = "vigil {0} --help")
+    @MethodSource("commandPaths")
+    void helpExitsZeroWithNothingOnStderr(List<String> path) {
+      List<String> args = new ArrayList<>(path);
+      args.add("--help");
+      PrintStream realErr = System.err;
+      ByteArrayOutputStream systemErr = new ByteArrayOutputStream();
+      Cli.Result r;
+      System.setErr(new PrintStream(systemErr, true, StandardCharsets.UTF_8));
+      try {
+        r = Cli.run(args);
+      } finally {
+        System.setErr(realErr);
+      }
+      assertThat(r.code()).as("exit code of vigil %s: %s", args, r).isZero();
+      assertThat(r.out()).as("stdout of vigil %s", args).contains(String.join(" ", "Usage:", "vigil", String.join(" ", path)).strip());
+      assertThat(r.err()).as("stderr of vigil %s", args).isEmpty();
+      assertThat(systemErr.toString(StandardCharsets.UTF_8)).as("System.err (picocli's warnings) during vigil %s", args)
+          .isEmpty();
     }
   }
 }

@@ -12,8 +12,11 @@ import picocli.CommandLine.Model.CommandSpec;
 /**
  * How {@code --help} reads at any terminal width: the descriptions, written as hard-wrapped lines in the
  * commands' annotations, become paragraphs that picocli wraps at the terminal's width (usage help auto
- * width, 80 columns when unknown); lines that start with a space, '-' or '*', or with "Exit status",
- * "Example", "Environment", "See also" or "Note", and empty lines start a paragraph of their own. The list of commands shows each command's whole first sentence, wrapped, never cut mid-sentence.
+ * width, 80 columns when unknown); lines that start with a space, a bullet ("- ", "* "), or with "Exit status",
+ * "Example", "Environment", "See also" or "Note", and empty lines start a paragraph of their own (a line that
+ * starts with an option, "--name", continues the paragraph). The list of commands shows, for each command, its
+ * header when it has one (picocli's {@code help} command does), else the whole first sentence of its description,
+ * wrapped, never cut mid-sentence, with picocli's {@code %n} and {@code %%} expanded.
  * Not thread-safe: apply once, before executing.
  */
 final class HelpLayout {
@@ -47,7 +50,7 @@ final class HelpLayout {
     List<String> out = new ArrayList<>();
     StringBuilder current = null;
     for (String line : lines) {
-      boolean own = line.isBlank() || line.startsWith(" ") || line.startsWith("-") || line.startsWith("*")
+      boolean own = line.isBlank() || line.startsWith(" ") || line.startsWith("- ") || line.startsWith("* ")
           || OWN_LINE.matcher(line).lookingAt();
       if (own || current == null) {
         if (current != null) {
@@ -68,11 +71,49 @@ final class HelpLayout {
     return out.toArray(String[]::new);
   }
 
-  /** The first sentence of a description: up to the first ". " (or all of its first paragraph). */
+  /**
+   * What the list of commands shows for a command: the first sentence of its header if it has one, else of its
+   * description.
+   */
+  static String summary(CommandLine.Model.UsageMessageSpec usage) {
+    String header = firstSentence(usage.header());
+    return header.isEmpty() ? firstSentence(usage.description()) : header;
+  }
+
+  /**
+   * The first sentence of the first non-blank paragraph: up to the first ". " (or all of the paragraph). A
+   * paragraph that ends with ':' introduces what follows (a list, on lines of their own): its sentence ends there,
+   * with a full stop. picocli's format escapes are expanded, {@code %n} as a paragraph break and {@code %%} as '%'.
+   */
   static String firstSentence(String[] description) {
-    String first = description.length == 0 ? "" : paragraphs(description)[0];
+    List<String> lines = new ArrayList<>();
+    for (String line : description) {
+      lines.addAll(List.of(expandFormat(line).split("\n", -1)));
+    }
+    String first = "";
+    for (String paragraph : paragraphs(lines.toArray(String[]::new))) {
+      if (!paragraph.isBlank()) {
+        first = paragraph.strip();
+        break;
+      }
+    }
     int end = first.indexOf(". ");
-    return end < 0 ? first : first.substring(0, end + 1);
+    String sentence = end < 0 ? first : first.substring(0, end + 1);
+    return sentence.endsWith(":") ? sentence.substring(0, sentence.length() - 1) + "." : sentence;
+  }
+
+  /** picocli's two format escapes in help text: {@code %n} a line break, {@code %%} a '%'. */
+  private static String expandFormat(String text) {
+    StringBuilder out = new StringBuilder(text.length());
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      if (c == '%' && i + 1 < text.length() && (text.charAt(i + 1) == 'n' || text.charAt(i + 1) == '%')) {
+        out.append(text.charAt(++i) == 'n' ? '\n' : '%');
+      } else {
+        out.append(c);
+      }
+    }
+    return out.toString();
   }
 
   private static String commandList(Help help) {
@@ -90,7 +131,7 @@ final class HelpLayout {
         new Column(nameWidth + 2, 2, Column.Overflow.SPAN),
         new Column(Math.max(20, width - nameWidth - 2), 1, Column.Overflow.WRAP));
     for (Map.Entry<String, Help> e : subs.entrySet()) {
-      String sentence = firstSentence(e.getValue().commandSpec().usageMessage().description());
+      String sentence = summary(e.getValue().commandSpec().usageMessage());
       table.addRowValues(help.colorScheme().commandText(e.getKey()), help.colorScheme().text(sentence));
     }
     return table.toString();

@@ -172,4 +172,72 @@ class CliHelpTest {
           .isEmpty();
     }
   }
+  /**
+   * The list of commands, at the top level and in every command that has subcommands: each row is a whole
+   * sentence (the command's header, else its description's first sentence), never cut mid-sentence, with no
+   * unexpanded picocli escape.
+   */
+  @Nested
+  class CommandList {
+    static Stream<List<String>> parents() {
+      return EveryCommand.commandPaths().filter(path -> {
+        CommandLine cmd = new CommandLine(new Main());
+        for (String name : path) {
+          cmd = cmd.getSubcommands().get(name);
+        }
+        return !cmd.getSubcommands().isEmpty();
+      });
+    }
+
+    /** The rows of the "Commands:" section: name -> its text, continuation lines joined. */
+    static java.util.Map<String, String> rows(String help) {
+      java.util.Map<String, String> rows = new java.util.LinkedHashMap<>();
+      List<String> lines = help.lines().toList();
+      String current = null;
+      for (String line : lines.subList(lines.indexOf("Commands:") + 1, lines.size())) {
+        if (line.isBlank()) {
+          break;
+        }
+        java.util.regex.Matcher row = java.util.regex.Pattern.compile("^  (\\S+)\\s+(.*)$").matcher(line);
+        if (row.matches()) {
+          current = row.group(1);
+          rows.put(current, row.group(2).strip());
+        } else {
+          rows.merge(current, line.strip(), (a, b) -> a + " " + b);
+        }
+      }
+      return rows;
+    }
+
+    @ParameterizedTest(name = "vigil {0} --help")
+    @MethodSource("parents")
+    void everyRowIsAWholeSentenceWithNoFormatEscape(List<String> path) {
+      List<String> args = new ArrayList<>(path);
+      args.add("--help");
+      Cli.Result r = Cli.run(args);
+      assertThat(r.out()).as("help of vigil %s", path).contains("Commands:");
+      java.util.Map<String, String> rows = rows(r.out());
+      assertThat(rows).as("rows of vigil %s --help", path).isNotEmpty();
+      rows.forEach((name, text) -> {
+        assertThat(text).as("row '%s' of vigil %s --help", name, path)
+            .doesNotContain("%n").doesNotContain("%%").matches("[A-Z].*[.!?]\\)?$");
+      });
+    }
+
+    @Test
+    void theHelpRowIsItsHeaderAndAListIntroducedByAColonEndsTheSentence() {
+      java.util.Map<String, String> rows = rows(Cli.run("--help").out());
+      assertThat(rows.get("help")).as("the help row").isEqualTo("Display help information about the specified command.");
+      assertThat(rows.get("simulate")).as("the simulate row (its description continues with a list of endpoints)")
+          .endsWith("with faults injectable through a JSON admin API.");
+    }
+
+    @Test
+    void aLineThatStartsWithAnOptionContinuesItsSentence() {
+      // bench fleet's description has a line that starts with "--blackholes": the sentence goes on.
+      java.util.Map<String, String> rows = rows(Cli.run("bench", "--help").out());
+      assertThat(rows.get("fleet")).as("the fleet row").contains("with --blackholes, beside targets that never answer")
+          .endsWith("healthy targets').");
+    }
+  }
 }

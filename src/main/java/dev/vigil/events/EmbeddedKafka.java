@@ -35,14 +35,6 @@ import org.slf4j.LoggerFactory;
 public final class EmbeddedKafka implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(EmbeddedKafka.class);
 
-  static {
-    // Parts of the broker log through log4j-api, which has no implementation here: without this it
-    // prints an ERROR at startup. The simple context logs only errors, to stderr.
-    if (System.getProperty("log4j2.loggerContextFactory") == null) {
-      System.setProperty("log4j2.loggerContextFactory", "org.apache.logging.log4j.simple.SimpleLoggerContextFactory");
-    }
-  }
-
   private final Path dir;
   private final boolean ownsDir;
   private final int brokerPort;

@@ -146,4 +146,21 @@ class LoggingTest {
           .hasMessageContaining("VIGIL_LOG_LEVEL").hasMessageContaining("trace, debug, info, warn, error");
     }
   }
+  /**
+   * Log4j core is the one backend: nothing switches this JVM to another context factory behind it (the embedded
+   * broker once set log4j2.loggerContextFactory to the simple factory, from before log4j-core; had that run before
+   * LogManager started, {@link Logging#configure} would fail on its cast to core's LoggerContext).
+   */
+  @Nested
+  class Backend {
+    @Test
+    void loadingTheEmbeddedBrokerLeavesLog4jCoreInCharge() throws Exception {
+      String before = System.getProperty("log4j2.loggerContextFactory");
+      Class.forName("dev.vigil.events.EmbeddedKafka", true, LoggingTest.class.getClassLoader());
+      assertThat(System.getProperty("log4j2.loggerContextFactory"))
+          .as("log4j2.loggerContextFactory after loading EmbeddedKafka (it was %s before)", before).isEqualTo(before);
+      assertThat(org.apache.logging.log4j.LogManager.getContext(false))
+          .as("Log4j's context").isInstanceOf(org.apache.logging.log4j.core.LoggerContext.class);
+    }
+  }
 }

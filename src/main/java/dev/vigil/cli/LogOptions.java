@@ -15,7 +15,7 @@ final class LogOptions {
   @Option(names = "--log-format", paramLabel = "FORMAT", defaultValue = "${env:VIGIL_LOG_FORMAT:-text}",
       converter = FormatConverter.class,
       description = "Log lines on stderr: text, or json (one Elastic Common Schema object per line, with service,"
-          + " environment, verdict, breachId, eventId, traceId as fields). Default: $VIGIL_LOG_FORMAT, else text.")
+          + " environment, verdict, breachId, rolloutId, eventId, traceId as fields). Default: $VIGIL_LOG_FORMAT, else text.")
   LogFormat format = LogFormat.TEXT;
 
   @Option(names = "--log-level", paramLabel = "LEVEL", defaultValue = "${env:VIGIL_LOG_LEVEL:-info}",

@@ -80,8 +80,8 @@ final class RolloutDriver {
     act(r, a).onComplete(ar -> {
       busy = false;
       if (ar.failed()) {
-        LOG.warn("rollout {} of {}: {} not recorded, retrying in {}: {}", r.id(), service, a, RETRY,
-            ar.cause().toString());
+        RolloutLog.fields(LOG.atWarn(), r.id(), service, "retrying").log("rollout {} of {}: {} not recorded, retrying in {}: {}",
+            r.id(), service, a, RETRY, ar.cause().toString());
         wakeAt(RETRY);
       } else {
         drive();
@@ -128,10 +128,12 @@ final class RolloutDriver {
       }
       Instant now = p.clock().instant();
       if (ar.failed()) {
-        LOG.warn("rollout {} of {}: weight {} % not set: {}", cur.id(), service, s.weight(), ar.cause().getMessage());
+        RolloutLog.fields(LOG.atWarn(), cur.id(), service, "weight_not_set")
+            .log("rollout {} of {}: weight {} % not set: {}", cur.id(), service, s.weight(), ar.cause().getMessage());
         return p.machine().notApplied(cur, String.valueOf(ar.cause().getMessage()), now);
       }
-      LOG.info("rollout {} of {}: step {} set, {}", cur.id(), service, s.step(), ar.result());
+      RolloutLog.fields(LOG.atInfo(), cur.id(), service, "step_set")
+          .log("rollout {} of {}: step {} set, {}", cur.id(), service, s.step(), ar.result());
       p.metrics().weights(cur, s.weight());
       return p.machine().applied(cur, now);
     }));

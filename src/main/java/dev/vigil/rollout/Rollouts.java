@@ -97,8 +97,8 @@ public final class Rollouts {
         current.put(r.service(), r);
         metrics.show(r);
         if (r.running()) {
-          LOG.info("resuming rollout {} of {} at step {} of {} ({})", r.id(), r.service(), r.step(), r.steps().size(),
-              r.state().label());
+          RolloutLog.fields(LOG.atInfo(), r.id(), r.service(), "resumed").log("resuming rollout {} of {} at step {} of {} ({})",
+              r.id(), r.service(), r.step(), r.steps().size(), r.state().label());
           driver(r.service()).drive();
         }
       }
@@ -160,7 +160,8 @@ public final class Rollouts {
         if (refused[0] != null) {
           return Result.refused(409, refused[0]);
         }
-        LOG.info("rollout {} of {}: {} by an operator", after.id(), service, verb);
+        RolloutLog.fields(LOG.atInfo(), after.id(), service, RolloutLog.done(verb))
+            .log("rollout {} of {}: {} by an operator", after.id(), service, verb);
         driver(service).drive();
         return Result.ok(after, 200);
       });
@@ -180,8 +181,9 @@ public final class Rollouts {
       String detail = e.rule() + " on " + e.environment() + " (" + e.breachId() + ")";
       change(e.service(), cur -> machine.breach(cur, detail, clock.instant()))
           .onSuccess(after -> driver(e.service()).drive())
-          .onFailure(x -> LOG.error("rollout of {}: the breach {} could not be recorded: {}", e.service(),
-              e.breachId(), x.toString()));
+          .onFailure(x -> RolloutLog.fields(LOG.atError(), r.id(), e.service(), "breach_not_recorded")
+              .addKeyValue(dev.vigil.logging.LogFields.BREACH_ID, e.breachId())
+              .log("rollout of {}: the breach {} could not be recorded: {}", e.service(), e.breachId(), x.toString()));
     });
   }
 
@@ -202,8 +204,8 @@ public final class Rollouts {
     }
     Rollout r = machine.start(id, service, config.from(), config.to(), then, now);
     return change(service, cur -> r).map(started -> {
-      LOG.info("rollout {} of {} started: steps {}{}", started.id(), service, started.steps(),
-          then.isEmpty() ? "" : ", then " + String.join(", ", then));
+      RolloutLog.fields(LOG.atInfo(), started.id(), service, "started").log("rollout {} of {} started: steps {}{}",
+          started.id(), service, started.steps(), then.isEmpty() ? "" : ", then " + String.join(", ", then));
       driver(service).drive();
       return Result.ok(started, 201);
     });
@@ -240,18 +242,21 @@ public final class Rollouts {
   }
 
   private void finished(Rollout r) {
-    LOG.info("rollout {} of {} {}: {}", r.id(), r.service(), r.state().label(), r.detail());
+    // failed: the traffic could not be put where it should be, someone has to look; promoted and aborted are INFO.
+    RolloutLog.fields(r.state() == RolloutState.FAILED ? LOG.atWarn() : LOG.atInfo(), r.id(), r.service(),
+            r.state().label())
+        .log("rollout {} of {} {}: {}", r.id(), r.service(), r.state().label(), r.detail());
     if (r.state() == RolloutState.PROMOTED && !r.then().isEmpty()) {
       List<String> rest = new ArrayList<>(r.then());
       String next = rest.remove(0);
       begin(next, rest).onSuccess(res -> {
         if (res.error() != null) {
-          LOG.warn("the plan stops before {}: {}", next, res.error());
+          RolloutLog.fields(LOG.atWarn(), null, next, "plan_stopped").log("the plan stops before {}: {}", next, res.error());
         }
       });
     } else if (r.state() != RolloutState.PROMOTED && !r.then().isEmpty()) {
-      LOG.warn("the plan stops at {} ({}): not started: {}", r.service(), r.state().label(),
-          String.join(", ", r.then()));
+      RolloutLog.fields(LOG.atWarn(), r.id(), r.service(), "plan_stopped").log("the plan stops at {} ({}): not started: {}",
+          r.service(), r.state().label(), String.join(", ", r.then()));
     }
   }
 

@@ -22,6 +22,7 @@ import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -111,5 +112,45 @@ class RolloutApiTest {
     HttpResponse<String> list = call("GET", "", null, TOKEN);
     assertThat(list.statusCode()).isEqualTo(200);
     assertThat(list.body()).startsWith("{\"rollouts\":[{\"rolloutId\":\"m-auth-service-");
+  }
+  /**
+   * Each rollout decision is one line carrying rolloutId, service and decision as fields (issue 15), so a log
+   * store finds one rollout's lines by its id: here the start, an operator's abort, the driver's failed step back
+   * to blue (no actuator is configured) and the rollout's end.
+   */
+  @Nested
+  class DecisionLines {
+    @Test
+    void everyLineOfARolloutCarriesItsIdServiceAndDecision() throws Exception {
+      try (dev.vigil.testing.LogCapture logs = dev.vigil.testing.LogCapture.begin()) {
+        HttpResponse<String> started = call("POST", "", "{\"service\":\"auth-service\"}", TOKEN);
+        assertThat(started.statusCode()).as(started.body()).isEqualTo(201);
+        String id = started.body().replaceFirst("(?s).*?\"rolloutId\":\"([^\"]+)\".*", "$1");
+        assertThat(id).as("the rollout id in %s", started.body()).startsWith("m-auth-service-");
+        HttpResponse<String> abort = call("POST", "/auth-service/abort", "", TOKEN);
+        assertThat(abort.statusCode()).as(abort.body()).isEqualTo(200);
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (logs.withField("decision", "failed").isEmpty() && System.nanoTime() < deadline) {
+          Thread.sleep(20);
+        }
+
+        List<dev.vigil.testing.LogCapture.Line> lines = logs.lines("dev.vigil.rollout.Rollout", l -> true);
+        assertThat(lines).as("the rollout lines").extracting(l -> l.fields().get("decision"))
+            .contains("started", "aborted", "weight_not_set", "failed");
+        for (dev.vigil.testing.LogCapture.Line line : lines) {
+          assertThat(line.fields()).as("fields of the %s line '%s'", line.level(), line.message())
+              .containsEntry("rolloutId", id).containsEntry("service", "auth-service").containsKey("decision");
+        }
+        assertThat(logs.withField("decision", "started")).singleElement()
+            .satisfies(l -> assertThat(l.level()).as("level of the start").isEqualTo("INFO"));
+        assertThat(logs.withField("decision", "aborted")).singleElement()
+            .satisfies(l -> assertThat(l.level()).as("level of the operator's abort").isEqualTo("INFO"));
+        assertThat(logs.withField("decision", "weight_not_set")).first()
+            .satisfies(l -> assertThat(l.level()).as("level of the step not set").isEqualTo("WARN"))
+            .satisfies(l -> assertThat(l.message()).contains("no actuator configured for auth-service"));
+        assertThat(logs.withField("decision", "failed")).singleElement()
+            .satisfies(l -> assertThat(l.level()).as("level of the failed end").isEqualTo("WARN"));
+      }
+    }
   }
 }

@@ -129,10 +129,8 @@ class RolloutApiTest {
         assertThat(id).as("the rollout id in %s", started.body()).startsWith("m-auth-service-");
         HttpResponse<String> abort = call("POST", "/auth-service/abort", "", TOKEN);
         assertThat(abort.statusCode()).as(abort.body()).isEqualTo(200);
-        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        while (logs.withField("decision", "failed").isEmpty() && System.nanoTime() < deadline) {
-          Thread.sleep(20);
-        }
+        org.awaitility.Awaitility.await("the rollout's end line").atMost(Duration.ofSeconds(10))
+            .until(() -> !logs.withField("decision", "failed").isEmpty());
 
         List<dev.vigil.testing.LogCapture.Line> lines = logs.lines("dev.vigil.rollout.Rollout", l -> true);
         assertThat(lines).as("the rollout lines").extracting(l -> l.fields().get("decision"))

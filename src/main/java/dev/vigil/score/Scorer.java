@@ -343,24 +343,6 @@ public final class Scorer {
     return state == null ? OptionalDouble.empty() : state.lastScore;
   }
 
-  /**
-   * Per environment, the mean of the {@link #score}s at {@code now} of its known targets that have
-   * one; environments none of whose targets has a score are omitted. Sorted by environment,
-   * unmodifiable.
-   */
-  public Map<String, Double> fleetScores(Instant now) {
-    Objects.requireNonNull(now, "now");
-    Map<String, double[]> sums = new TreeMap<>();
-    targets.forEach((id, state) -> scoreOf(state, now).ifPresent(s -> {
-      double[] acc = sums.computeIfAbsent(id.environment(), env -> new double[2]);
-      acc[0] += s;
-      acc[1]++;
-    }));
-    Map<String, Double> out = new TreeMap<>();
-    sums.forEach((env, acc) -> out.put(env, acc[0] / acc[1]));
-    return Collections.unmodifiableMap(out);
-  }
-
   /** Whether the monitor judges itself cut off, as of the last {@link #observe} or {@link #setTargets}. */
   public boolean partitioned() {
     return partitioned;

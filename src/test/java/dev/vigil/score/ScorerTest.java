@@ -385,26 +385,6 @@ class ScorerTest {
   }
 
   @Nested
-  class FleetScores {
-    @Test
-    void meanPerEnvironmentOfTheTargetsThatHaveAScore() {
-      TargetId a = green("a");
-      TargetId b = green("b");
-      TargetId c = new TargetId("c", "blue");
-      TargetId d = new TargetId("d", "blue");
-      TargetId e = new TargetId("e", "red");
-      Scorer s = scorer(List.of(), a, b, c, d, e);
-      run(s, a, 0, COMPLIANT, COMPLIANT);
-      run(s, b, 0, COMPLIANT, HASH_MISMATCH);
-      run(s, c, 0, UNREACHABLE, UNREACHABLE);
-
-      assertThat(s.fleetScores(t(1))).containsExactly(
-          Map.entry("blue", 0.0), Map.entry("green", 0.75));
-      assertThat(s.fleetScores(t(1).plusSeconds(3600))).isEmpty();
-    }
-  }
-
-  @Nested
   class Targets {
     private final TargetId a = green("a");
     private final TargetId b = green("b");
@@ -417,7 +397,6 @@ class ScorerTest {
       assertThat(s.score(b, t(2))).isEmpty();
       assertThat(s.openBreaches()).isEmpty();
       assertThat(s.openBreaches(b)).isEmpty();
-      assertThat(s.fleetScores(t(2))).isEmpty();
     }
 
     @Test

@@ -90,7 +90,12 @@ public final class Monitor {
 
   private static final class State {
     PollTarget target;
-    PollResult last;
+    /** The last poll's verdict (null before the first), detail, signed, responded and end: what the API shows of it. */
+    Verdict lastVerdict;
+    String lastDetail;
+    boolean lastSigned;
+    boolean lastResponded;
+    Instant lastAt;
     Instant changedAt;
     long polls;
     /** The score as of the last poll (computed then anyway, for the gauge). */
@@ -259,7 +264,7 @@ public final class Monitor {
 
   /** True once every target has finished at least one poll. */
   public boolean ready() {
-    return !states.isEmpty() && states.values().stream().allMatch(s -> s.last != null);
+    return !states.isEmpty() && states.values().stream().allMatch(s -> s.lastVerdict != null);
   }
 
   /** As {@link #ready()}, as of the last poll or reload; from any thread. */
@@ -357,12 +362,11 @@ public final class Monitor {
       OptionalDouble score = lastScores
           ? (s.score == null ? OptionalDouble.empty() : OptionalDouble.of(s.score))
           : scorer.score(e.getKey(), now);
-      PollResult last = s.last;
+      boolean polled = s.lastVerdict != null;
       out.add(new TargetStatus(e.getKey(), s.target.endpoint(c.mode() == TargetConfig.Mode.LEGACY_HEALTH ? "/health"
           : c.attestationPath()).toString(), c.mode().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'),
-          last == null ? null : last.verification().verdict(), last == null ? "not polled yet" : last.verification().detail(),
-          last != null && last.verification().signed(), last != null && last.responded(),
-          last == null ? null : last.finishedAt(), s.changedAt, score.isPresent() ? score.getAsDouble() : null, s.polls,
+          s.lastVerdict, polled ? s.lastDetail : "not polled yet", polled && s.lastSigned, polled && s.lastResponded,
+          s.lastAt, s.changedAt, score.isPresent() ? score.getAsDouble() : null, s.polls,
           scorer.openBreaches(e.getKey())));
     }
     return out;
@@ -445,12 +449,17 @@ public final class Monitor {
     if (s == null || s.target != target && !s.target.config().equals(target.config())) {
       return;
     }
-    Verdict previous = s.last == null ? null : s.last.verification().verdict();
+    Verdict previous = s.lastVerdict;
     if (previous != r.verification().verdict()) {
       s.changedAt = r.finishedAt();
       version.incrementAndGet();
     }
-    s.last = r.withoutEnvelope();
+    String detail = r.verification().detail();
+    s.lastVerdict = r.verification().verdict();
+    s.lastDetail = detail.equals(s.lastDetail) ? s.lastDetail : detail;
+    s.lastSigned = r.verification().signed();
+    s.lastResponded = r.responded();
+    s.lastAt = r.finishedAt();
     s.polls++;
     if (r.attesterRestart()) {
       LOG.info("attester of {} restarted: its sequence stepped back once to {}; the baseline restarts from it",

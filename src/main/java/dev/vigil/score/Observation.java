@@ -32,4 +32,25 @@ public record Observation(
     Objects.requireNonNull(probeDuration, "probeDuration");
     detail = detail == null ? "" : detail;
   }
+
+  /**
+   * This observation, its detail and hash the very instances of {@code previous}'s (or of {@code
+   * expectedHash}) where their values are equal: the same value, and a window of observations holds
+   * each distinct string once instead of once per poll.
+   *
+   * @param previous the observation before this one, or null
+   */
+  public Observation sharingStrings(Observation previous, String expectedHash) {
+    String d = previous != null && detail.equals(previous.detail) ? previous.detail : detail;
+    String h = observedHash;
+    if (h != null) {
+      if (h.equals(expectedHash)) {
+        h = expectedHash;
+      } else if (previous != null && h.equals(previous.observedHash)) {
+        h = previous.observedHash;
+      }
+    }
+    return d == detail && h == observedHash ? this
+        : new Observation(target, at, verdict, d, signed, responded, probeDuration, slo, h);
+  }
 }

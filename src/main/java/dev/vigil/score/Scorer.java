@@ -289,6 +289,7 @@ public final class Scorer {
       return List.of();
     }
     boolean wasUnreachable = isUnreachable(state);
+    o = o.sharingStrings(newest.orElse(null), expectedHash);
     state.window.add(o);
     unreachable += (isUnreachable(state) ? 1 : 0) - (wasUnreachable ? 1 : 0);
     state.window.prune(o.at(), retention);
@@ -311,8 +312,15 @@ public final class Scorer {
         continue;
       }
       Evaluation e = RuleEvaluator.evaluate(rule, o, state.window, expectedHash);
-      BreachTransition t = state.rule(rule.name())
-          .apply(applied(rule), e, o, score, RuleEvaluator.windowSeconds(rule, scoringWindow));
+      TargetState.RuleState rs = state.existingRule(rule.name());
+      if (rs == null) {
+        if (e.status() != Evaluation.Status.FAILING) {
+          continue;
+        }
+        rs = state.rule(rule.name());
+      }
+      BreachTransition t = rs.apply(applied(rule), e, o, score, RuleEvaluator.windowSeconds(rule, scoringWindow));
+      state.dropIfIdle(rule.name(), rs);
       if (t != null) {
         (t.kind() == BreachTransition.Kind.OPENED ? opened : resolved).add(t);
       }
@@ -448,6 +456,12 @@ public final class Scorer {
     List<Breach> out = new ArrayList<>();
     targets.values().forEach(state -> collectOpen(state, out));
     return List.copyOf(out);
+  }
+
+  /** Rule states held for {@code id} (for tests: a rule with no failure counted and no breach open holds none). */
+  int ruleStatesHeld(TargetId id) {
+    TargetState state = targets.get(id);
+    return state == null ? 0 : state.rules().size();
   }
 
   /** The open breaches of {@code id}, sorted by rule name; empty for an unknown target. */

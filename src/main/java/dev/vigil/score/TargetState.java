@@ -50,6 +50,18 @@ final class TargetState {
     return rules.computeIfAbsent(name, n -> new RuleState());
   }
 
+  /** The state of rule {@code name}, or null while it has none (no failure counted, no breach open). */
+  RuleState existingRule(String name) {
+    return rules.get(name);
+  }
+
+  /** Forgets the state of rule {@code name} once it holds nothing (most rules of most targets, most of the time). */
+  void dropIfIdle(String name, RuleState rs) {
+    if (rs.consecutiveFailures == 0 && rs.open == null) {
+      rules.remove(name);
+    }
+  }
+
   /** Rule states by rule name, in name order. */
   Map<String, RuleState> rules() {
     return rules;

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -59,11 +60,20 @@ public final class Main implements Runnable {
     System.exit(execute(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
   }
 
-  /** Runs the command line with the given streams; returns the exit code. */
+  /** Runs the command line with the given streams and the process environment; returns the exit code. */
   public static int execute(String[] args, PrintWriter out, PrintWriter err) {
+    return execute(args, out, err, System.getenv());
+  }
+
+  /**
+   * Runs the command line with the given streams, {@code env} in place of the process environment for
+   * the options that default to a variable ({@link LogOptions}); returns the exit code.
+   */
+  static int execute(String[] args, PrintWriter out, PrintWriter err, Map<String, String> env) {
     CommandLine cl = new CommandLine(new Main());
     cl.setOut(out);
     cl.setErr(err);
+    cl.setDefaultValueProvider(new LogOptions.EnvironmentDefaults(env));
     HelpLayout.apply(cl);
     cl.setParameterExceptionHandler(Main::usageError);
     cl.setExecutionExceptionHandler((ex, cmd, parsed) -> {

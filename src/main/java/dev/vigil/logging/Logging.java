@@ -3,7 +3,6 @@ package dev.vigil.logging;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.URL;
-import java.util.Map;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.core.LoggerContext;
 import org.apache.logging.log4j.core.config.Configuration;
@@ -35,33 +34,6 @@ public final class Logging {
     /** Text at INFO for a daemon: what log4j2.xml does without any setting. */
     public static Settings defaults() {
       return new Settings(LogFormat.TEXT, LogLevel.INFO, Profile.DAEMON);
-    }
-
-    /**
-     * The settings from {@code VIGIL_LOG_FORMAT} and {@code VIGIL_LOG_LEVEL} in {@code env}, else the defaults.
-     *
-     * @throws IllegalArgumentException naming the variable and the accepted values
-     */
-    public static Settings fromEnv(Map<String, String> env, Profile profile) {
-      LogFormat format = LogFormat.TEXT;
-      LogLevel level = LogLevel.INFO;
-      String f = env.get("VIGIL_LOG_FORMAT");
-      String l = env.get("VIGIL_LOG_LEVEL");
-      try {
-        if (f != null && !f.isBlank()) {
-          format = LogFormat.parse(f);
-        }
-      } catch (IllegalArgumentException e) {
-        throw new IllegalArgumentException("VIGIL_LOG_FORMAT: " + e.getMessage(), e);
-      }
-      try {
-        if (l != null && !l.isBlank()) {
-          level = LogLevel.parse(l);
-        }
-      } catch (IllegalArgumentException e) {
-        throw new IllegalArgumentException("VIGIL_LOG_LEVEL: " + e.getMessage(), e);
-      }
-      return new Settings(format, level, profile);
     }
 
     /** Kafka's clients and broker: WARN for a daemon, ERROR for the demo, never below {@link #level}. */

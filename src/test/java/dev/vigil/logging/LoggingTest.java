@@ -1,7 +1,6 @@
 package dev.vigil.logging;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -10,7 +9,6 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
@@ -126,26 +124,6 @@ class LoggingTest {
     }
   }
 
-  @Nested
-  class Environment {
-    @Test
-    void variablesSetTheDefaults() {
-      Logging.Settings s = Logging.Settings.fromEnv(Map.of("VIGIL_LOG_FORMAT", "JSON", "VIGIL_LOG_LEVEL", "debug"),
-          Logging.Profile.DAEMON);
-      assertThat(s.format()).isEqualTo(LogFormat.JSON);
-      assertThat(s.level()).isEqualTo(LogLevel.DEBUG);
-      assertThat(Logging.Settings.fromEnv(Map.of(), Logging.Profile.DEMO))
-          .isEqualTo(new Logging.Settings(LogFormat.TEXT, LogLevel.INFO, Logging.Profile.DEMO));
-    }
-
-    @Test
-    void aBadValueNamesTheVariable() {
-      assertThatThrownBy(() -> Logging.Settings.fromEnv(Map.of("VIGIL_LOG_FORMAT", "xml"), Logging.Profile.DAEMON))
-          .hasMessageContaining("VIGIL_LOG_FORMAT").hasMessageContaining("text, json");
-      assertThatThrownBy(() -> Logging.Settings.fromEnv(Map.of("VIGIL_LOG_LEVEL", "loud"), Logging.Profile.DAEMON))
-          .hasMessageContaining("VIGIL_LOG_LEVEL").hasMessageContaining("trace, debug, info, warn, error");
-    }
-  }
   /**
    * Log4j core is the one backend: nothing switches this JVM to another context factory behind it (the embedded
    * broker once set log4j2.loggerContextFactory to the simple factory, from before log4j-core; had that run before

@@ -87,6 +87,26 @@ reloadInterval: {{ .Values.tls.reloadInterval }}
       name: {{ .secret }}
       key: {{ .key }}
 {{- end }}
+{{ include "vigil.operatorEnv" . }}
+{{- end -}}
+
+{{/*
+The environment the operator chooses, last in every vigil container (the sidecar's too): logging as VIGIL_LOG_FORMAT
+and VIGIL_LOG_LEVEL, then extraEnv as given. A name the chart sets itself is refused rather than left to shadow it.
+*/}}
+{{- define "vigil.operatorEnv" -}}
+{{- $own := list "POD_NAME" "VIGIL_KEYS_DIR" "VIGIL_ADMIN_TOKEN" "VIGIL_LOG_FORMAT" "VIGIL_LOG_LEVEL" -}}
+{{- range .Values.secrets.env }}{{ $own = append $own .name }}{{ end -}}
+- name: VIGIL_LOG_FORMAT
+  value: {{ .Values.logging.format | quote }}
+- name: VIGIL_LOG_LEVEL
+  value: {{ .Values.logging.level | quote }}
+{{- range $i, $e := .Values.extraEnv }}
+{{- if has $e.name $own }}
+{{- fail (printf "extraEnv[%d]: %s is set by the chart; use logging.format / logging.level for VIGIL_LOG_*, secrets.* for the others" $i $e.name) }}
+{{- end }}
+{{ toYaml (list $e) }}
+{{- end }}
 {{- end -}}
 
 {{/* Mounts of every vigil container (the config volume's name is given). */}}

@@ -13,6 +13,9 @@ import dev.vigil.attest.Scheme;
 import dev.vigil.config.ConfigLoader;
 import dev.vigil.config.ConfigResult;
 import dev.vigil.config.VigilConfig;
+import dev.vigil.logging.LogFormat;
+import dev.vigil.logging.LogLevel;
+import dev.vigil.logging.Logging;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.EnvVar;
@@ -350,6 +353,119 @@ class HelmChartTest {
       assertThatThrownBy(() -> template(values)).hasMessageContaining("mode");
       Path unknown = Files.writeString(tmp.resolve("u.yaml"), "monitr: {}\n");
       assertThatThrownBy(() -> template(unknown)).hasMessageContaining("monitr");
+    }
+  }
+
+  /**
+   * The logging values and extraEnv, in every vigil container: the monitor's, the controller's and the sidecar's.
+   * Values are given as {@code --set} pairs over an example.
+   */
+  @Nested
+  class Environment {
+    private static final Map<String, Object> OPERATOR = Map.of(
+        "logging.format", "json", "logging.level", "debug",
+        "extraEnv[0].name", "OTEL_EXPORTER_OTLP_ENDPOINT",
+        "extraEnv[0].value", "http://otel-collector.observability:4318",
+        "extraEnv[1].name", "OTEL_EXPORTER_OTLP_HEADERS",
+        "extraEnv[1].valueFrom.secretKeyRef.name", "otel-auth",
+        "extraEnv[1].valueFrom.secretKeyRef.key", "headers");
+
+    static Rendered templateWith(String example, Map<String, Object> set) throws IOException {
+      var cmd = new Helm(CHART).template().withName("vigil").withNamespace(NAMESPACE).withKubeVersion(KUBE_VERSION)
+          .withValuesFile(EXAMPLES.resolve(example));
+      for (Map.Entry<String, Object> e : set.entrySet()) {
+        cmd = cmd.set(e.getKey(), e.getValue());
+      }
+      return parse(cmd.call());
+    }
+
+    /** The environment of each vigil container (one running a vigil command), by DEPLOYMENT/CONTAINER. */
+    static Map<String, List<EnvVar>> vigilEnv(Rendered r) {
+      Map<String, List<EnvVar>> env = new HashMap<>();
+      for (Deployment d : r.of(Deployment.class)) {
+        for (Container c : d.getSpec().getTemplate().getSpec().getContainers()) {
+          if (c.getArgs() != null && !c.getArgs().isEmpty()) {
+            env.put(d.getMetadata().getName() + "/" + c.getName(), c.getEnv());
+          }
+        }
+      }
+      return env;
+    }
+
+    static String value(List<EnvVar> env, String name) {
+      return env.stream().filter(e -> e.getName().equals(name)).map(EnvVar::getValue).reduce((a, b) -> {
+        throw new AssertionError(name + " twice");
+      }).orElseThrow(() -> new AssertionError("no " + name));
+    }
+
+    static Stream<String> examplesWithEachContainer() {
+      return Stream.of("values-standalone.yaml", "values-controller.yaml", "values-sidecar.yaml");
+    }
+
+    @Test
+    void theExamplesCoverTheMonitorTheControllerAndTheSidecar() throws IOException {
+      List<String> containers = new ArrayList<>();
+      for (String example : examplesWithEachContainer().toList()) {
+        containers.addAll(vigilEnv(template(EXAMPLES.resolve(example))).keySet());
+      }
+      assertThat(containers).contains("vigil-monitor/monitor", "vigil-rollback-controller/rollback-controller",
+          "integrity-service-green/vigil-monitor");
+    }
+
+    @ParameterizedTest
+    @MethodSource("examplesWithEachContainer")
+    void byDefaultEveryVigilContainerLogsAsTheDaemonDoes(String example) throws IOException {
+      Logging.Settings daemon = Logging.Settings.defaults();
+      Map<String, List<EnvVar>> containers = vigilEnv(template(EXAMPLES.resolve(example)));
+      assertThat(containers).isNotEmpty();
+      containers.forEach((name, env) -> {
+        assertThat(value(env, "VIGIL_LOG_FORMAT")).as(name).isEqualTo(daemon.format().label());
+        assertThat(value(env, "VIGIL_LOG_LEVEL")).as(name).isEqualTo(daemon.level().label());
+        assertThat(env).as(name).noneMatch(e -> e.getName().startsWith("OTEL_"));
+      });
+    }
+
+    @ParameterizedTest
+    @MethodSource("examplesWithEachContainer")
+    void loggingAndExtraEnvReachEveryVigilContainerAfterTheChartsOwn(String example) throws IOException {
+      Map<String, List<EnvVar>> containers = vigilEnv(templateWith(example, OPERATOR));
+      assertThat(containers).isNotEmpty();
+      containers.forEach((name, env) -> {
+        assertThat(LogFormat.parse(value(env, "VIGIL_LOG_FORMAT"))).as(name).isEqualTo(LogFormat.JSON);
+        assertThat(LogLevel.parse(value(env, "VIGIL_LOG_LEVEL"))).as(name).isEqualTo(LogLevel.DEBUG);
+        assertThat(env).as(name).extracting(EnvVar::getName).startsWith("POD_NAME")
+            .endsWith("OTEL_EXPORTER_OTLP_ENDPOINT", "OTEL_EXPORTER_OTLP_HEADERS").doesNotHaveDuplicates();
+        assertThat(value(env, "OTEL_EXPORTER_OTLP_ENDPOINT")).isEqualTo("http://otel-collector.observability:4318");
+        EnvVar headers = env.get(env.size() - 1);
+        assertThat(headers.getValue()).isNull();
+        assertThat(headers.getValueFrom().getSecretKeyRef().getName()).isEqualTo("otel-auth");
+        assertThat(headers.getValueFrom().getSecretKeyRef().getKey()).isEqualTo("headers");
+      });
+    }
+
+    @Test
+    void aFormatOrLevelTheDaemonRefusesIsRefusedNamingTheField() {
+      assertThatThrownBy(() -> templateWith("values-standalone.yaml", Map.of("logging.format", "xml")))
+          .hasMessageContaining("'/logging/format': value must be one of 'text', 'json'");
+      assertThatThrownBy(() -> templateWith("values-standalone.yaml", Map.of("logging.level", "verbose")))
+          .hasMessageContaining("'/logging/level': value must be one of 'trace', 'debug', 'info', 'warn', 'error'");
+      assertThatThrownBy(() -> templateWith("values-standalone.yaml", Map.of("logging.levl", "debug")))
+          .hasMessageContaining("levl");
+    }
+
+    @Test
+    void anExtraEnvEntryNeedsANameAndAStringValue() {
+      assertThatThrownBy(() -> templateWith("values-standalone.yaml", Map.of("extraEnv[0].value", "x")))
+          .hasMessageContaining("'/extraEnv/0': missing property 'name'");
+      assertThatThrownBy(() -> templateWith("values-standalone.yaml", Map.of("extraEnv[0].name",
+          "OTEL_BSP_SCHEDULE_DELAY", "extraEnv[0].value", 500))).hasMessageContaining("'/extraEnv/0/value'");
+    }
+
+    @Test
+    void anExtraEnvNameTheChartSetsIsRefused() {
+      assertThatThrownBy(() -> templateWith("values-standalone.yaml", Map.of("extraEnv[0].name", "VIGIL_LOG_LEVEL",
+          "extraEnv[0].value", "debug"))).hasMessageContaining("extraEnv[0]: VIGIL_LOG_LEVEL is set by the chart")
+          .hasMessageContaining("logging.level");
     }
   }
 

@@ -5,6 +5,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
+import java.util.regex.Pattern;
 import org.apache.logging.log4j.Level;
 import org.apache.logging.log4j.core.Filter;
 import org.apache.logging.log4j.core.LogEvent;
@@ -17,11 +18,13 @@ import org.slf4j.LoggerFactory;
  * (with the library's own message as the detail), the following ones are counted and dropped, and
  * when none has come for a quiet period the condition ends with one INFO line and the count.
  *
- * <p>The conditions: Kafka clients' and broker's WARN lines (a broker outage makes the producer,
- * the consumer and the admin client warn about every second: 67 lines for the monitor, 176 for the
- * controller in a 30 s outage), and lines carrying an HTTP/2 or HTTP/1 {@code StreamResetException}
- * (Vert.x logs a pair of ERROR lines each time a peer resets a stream, e.g. a probe closing the
- * connection on an HTTP 500). Kafka's ERROR lines are never folded.
+ * <p>The conditions: Kafka's WARN lines saying a broker cannot be reached (a broker outage makes
+ * the producer, the consumer and the admin client warn about every second: 67 lines for the
+ * monitor, 176 for the controller in a 30 s outage; {@link #kafkaUnreachable}), and lines carrying
+ * an HTTP/2 or HTTP/1 {@code StreamResetException} (Vert.x logs a pair of ERROR lines each time a
+ * peer resets a stream, e.g. a probe closing the connection on an HTTP 500). Kafka's other WARN
+ * lines (a configuration warning, an unknown topic) pass unfolded, and its ERROR lines are never
+ * folded.
  *
  * <p>Thread-safe. The quiet-period check runs on one daemon thread, scheduled only while a
  * condition is active.
@@ -29,6 +32,16 @@ import org.slf4j.LoggerFactory;
 public final class ChatterFilter extends AbstractFilter {
   /** How long without a matching line before a condition ends. */
   static final long QUIET_MILLIS = 10_000;
+
+  /** What kafka-clients says when a broker cannot be reached; see {@link #kafkaUnreachable}. */
+  private static final Pattern KAFKA_UNREACHABLE = Pattern.compile(String.join("|",
+      "could not be established", "may not be available", "Bootstrap broker .* disconnected",
+      "Error connecting to node", "Disconnecting from node .* due to (request|socket connection setup) timeout",
+      "Disconnected from node", "Disconnect from .* while trying to send", "[Cc]oordinator .* (is )?unavailable",
+      "disconnected from the group coordinator", "No (broker|node)s? (is )?available", "timed out",
+      "\\b(LEADER_NOT_AVAILABLE|NOT_LEADER_OR_FOLLOWER|BROKER_NOT_AVAILABLE|COORDINATOR_NOT_AVAILABLE"
+          + "|NOT_COORDINATOR|COORDINATOR_LOAD_IN_PROGRESS|NETWORK_EXCEPTION|REQUEST_TIMED_OUT)\\b",
+      "NetworkException|DisconnectException|TimeoutException|Connection refused"));
 
   private static final ChatterFilter SHARED = new ChatterFilter(QUIET_MILLIS);
 
@@ -47,8 +60,8 @@ public final class ChatterFilter extends AbstractFilter {
     super(Result.NEUTRAL, Result.NEUTRAL);
     this.quietMillis = quietMillis;
     this.rules = List.of(
-        new Rule(ChatterFilter::kafkaWarning, new ConditionLog(LoggerFactory.getLogger("dev.vigil.events.Kafka"),
-            "kafka_client_warnings", "Kafka clients warn (broker unreachable or restarting?)")),
+        new Rule(ChatterFilter::kafkaUnreachable, new ConditionLog(LoggerFactory.getLogger("dev.vigil.events.Kafka"),
+            "kafka_unreachable", "Kafka brokers unreachable (down, restarting or cut off)")),
         new Rule(ChatterFilter::streamReset, new ConditionLog(LoggerFactory.getLogger("dev.vigil.http.StreamResets"),
             "http_stream_resets", "HTTP peers reset streams (a probe or client closing on an error answer)")));
   }
@@ -97,10 +110,38 @@ public final class ChatterFilter extends AbstractFilter {
     }, delayMillis, TimeUnit.MILLISECONDS);
   }
 
-  static boolean kafkaWarning(LogEvent e) {
+  /**
+   * A Kafka WARN line that says a broker cannot be reached: kafka-clients 4.1's own wording
+   * ({@code NetworkClient}: "Connection to node N (host/ip:port) could not be established. Node may
+   * not be available." and "Bootstrap broker host:port (id: -1 ...) disconnected", the most of an
+   * outage; "Error connecting to node", disconnections for a request or connection-setup timeout;
+   * the producer's {@code Sender} and the consumer's coordinator retrying on a disconnection, a
+   * timeout or a leader or coordinator not available), or a line whose exception is a refused
+   * connection, a Kafka network or disconnect exception or a Kafka timeout.
+   */
+  static boolean kafkaUnreachable(LogEvent e) {
     String n = e.getLoggerName();
-    return e.getLevel() == Level.WARN && n != null
-        && (n.startsWith("org.apache.kafka.") || n.startsWith("kafka.") || n.equals("state.change.logger"));
+    if (e.getLevel() != Level.WARN || n == null
+        || !(n.startsWith("org.apache.kafka.") || n.startsWith("kafka.") || n.equals("state.change.logger"))) {
+      return false;
+    }
+    String m = e.getMessage() == null ? null : e.getMessage().getFormattedMessage();
+    if (m != null && KAFKA_UNREACHABLE.matcher(m).find()) {
+      return true;
+    }
+    for (Throwable t = e.getThrown(); t != null; t = t.getCause()) {
+      String c = t.getClass().getName();
+      if (c.equals("java.net.ConnectException") || c.equals("java.net.NoRouteToHostException")
+          || c.equals("org.apache.kafka.common.errors.NetworkException")
+          || c.equals("org.apache.kafka.common.errors.DisconnectException")
+          || c.equals("org.apache.kafka.common.errors.TimeoutException")) {
+        return true;
+      }
+      if (t.getCause() == t) {
+        break;
+      }
+    }
+    return false;
   }
 
   static boolean streamReset(LogEvent e) {

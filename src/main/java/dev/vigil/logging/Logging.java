@@ -52,7 +52,12 @@ public final class Logging {
   private Logging() {}
 
   /** Applies {@code settings} to the whole process. */
-  public static synchronized void configure(Settings settings) {
+  public static void configure(Settings settings) {
+    configure(settings, ChatterFilter.shared());
+  }
+
+  /** As {@link #configure(Settings)} with another filter (tests: a shorter quiet period). */
+  static synchronized void configure(Settings settings, ChatterFilter filter) {
     System.setProperty("vigil.log.format", settings.format().label());
     System.setProperty("vigil.log.level", settings.level().label());
     System.setProperty("vigil.log.kafka", settings.kafkaLevel().label());
@@ -64,7 +69,7 @@ public final class Logging {
     } else {
       ctx.reconfigure();
     }
-    installChatterFilter(ctx);
+    installChatterFilter(ctx, filter);
     current = settings;
   }
 
@@ -74,9 +79,8 @@ public final class Logging {
   }
 
   /** Installs the filter on the context's current configuration (log4j2.xml installs none itself). */
-  static void installChatterFilter(LoggerContext ctx) {
+  static void installChatterFilter(LoggerContext ctx, ChatterFilter filter) {
     Configuration config = ctx.getConfiguration();
-    ChatterFilter filter = ChatterFilter.shared();
     for (LoggerConfig lc : config.getLoggers().values()) {
       if (!lc.hasFilter() || lc.getFilter() != filter) {
         lc.addFilter(filter);

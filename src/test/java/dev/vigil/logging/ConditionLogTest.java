@@ -76,7 +76,7 @@ class ConditionLogTest {
         assertThat(lines).extracting(LogCapture.Line::level).containsExactly("WARN", "INFO");
         assertThat(lines.get(0).message()).contains("NetworkClient: [Producer clientId=vigil] Connection to node 1");
         assertThat(lines.get(1).message()).contains("after 67 occurrence(s)");
-        assertThat(lines.get(1).fields()).containsEntry("condition", "kafka_client_warnings");
+        assertThat(lines.get(1).fields()).containsEntry("condition", "kafka_unreachable");
       }
     }
 

@@ -2,12 +2,18 @@ package dev.vigil.rollback;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.vigil.attest.TrustStore;
 import dev.vigil.attest.Verdict;
 import dev.vigil.attest.Verification;
 import dev.vigil.config.RollbackConfig;
+import dev.vigil.events.BreachData;
+import dev.vigil.events.CloudEvent;
+import dev.vigil.events.EventCodec;
 import dev.vigil.events.RollbackFinished;
+import dev.vigil.events.SignedEvent;
 import dev.vigil.poll.TestVertx;
 import dev.vigil.score.Severity;
+import dev.vigil.testing.LogCapture;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Context;
@@ -15,6 +21,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -22,9 +29,14 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.record.TimestampType;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Nested;
@@ -197,6 +209,75 @@ class EngineBatchTest {
       assertThat(DeadLetters.retriable(h.failure())).isTrue();
       store = DedupStore.open(dir.resolve("dedup"), Duration.ofDays(7), Instant.now());
       assertThat(store.entries()).isEmpty();
+    }
+  }
+
+  /**
+   * The controller's batch path from the Kafka records on ({@link BreachRecords#handleAll}): each
+   * record decided is one line of {@code dev.vigil.rollback.Decisions}, at its level, with its fields.
+   */
+  @Nested
+  class DecisionLines {
+    private static final String DECISIONS = "dev.vigil.rollback.Decisions";
+
+    private ConsumerRecord<byte[], byte[]> record(long offset, String key, byte[] value, List<Header> headers) {
+      return new ConsumerRecord<>("it.breaches", 0, offset, -1L, TimestampType.CREATE_TIME, -1, -1,
+          key.getBytes(StandardCharsets.UTF_8), value, new RecordHeaders(headers), Optional.empty());
+    }
+
+    private BatchHandler.Handled handleAll(List<ConsumerRecord<byte[], byte[]>> batch) throws Exception {
+      BreachRecords records = new BreachRecords(engine, TrustStore.of(ControllerFixture.MONITOR_KEY.trusted()),
+          Clock.systemUTC());
+      Promise<BatchHandler.Handled> p = Promise.promise();
+      context.runOnContext(v -> records.handleAll(batch, List.of()).onComplete(p));
+      return TestVertx.await(p.future());
+    }
+
+    @Test
+    void aSucceededADuplicateAForgedAndAMalformedRecordAreOneLineEach() throws Exception {
+      CloudEvent opened = ControllerFixture.opened("integrity-service", "batch");
+      BreachData breach = (BreachData) opened.data();
+      SignedEvent genuine = new EventCodec(ControllerFixture.MONITOR_KEY).sign(opened);
+      SignedEvent forged = new EventCodec(ControllerFixture.STRANGER_KEY)
+          .sign(ControllerFixture.opened("auth-service", "forged"));
+      List<ConsumerRecord<byte[], byte[]>> batch = List.of(
+          record(10, genuine.key(), genuine.value(), genuine.headers()),
+          record(11, genuine.key(), genuine.value(), genuine.headers()), // redelivered
+          record(12, forged.key(), forged.value(), forged.headers()),
+          record(13, "x", "{\"not\": \"an envelope\"}".getBytes(StandardCharsets.UTF_8), List.of()));
+
+      List<LogCapture.Line> lines;
+      try (LogCapture logs = LogCapture.begin()) {
+        assertThat(handleAll(batch)).isEqualTo(BatchHandler.Handled.all(4));
+        lines = logs.lines(DECISIONS, l -> true);
+      }
+
+      assertThat(lines).as("one line per record: %s", lines).hasSize(4);
+      assertThat(lines).filteredOn(l -> "succeeded".equals(l.fields().get("decision"))).singleElement()
+          .satisfies(l -> {
+            assertThat(l.level()).isEqualTo("INFO");
+            assertThat(l.fields()).containsEntry("service", "integrity-service").containsEntry("environment", "green")
+                .containsEntry("breachId", breach.breachId()).containsEntry("eventId", opened.id())
+                .containsEntry("status", "succeeded").containsKey("rollbackId").doesNotContainKey("reason");
+            assertThat(l.message()).startsWith("rollback succeeded integrity-service green->blue for breach "
+                + breach.breachId());
+          });
+      List<LogCapture.Line> rejected = lines.stream().filter(l -> "rejected".equals(l.fields().get("decision")))
+          .toList();
+      assertThat(rejected).as("the rejections").hasSize(3).allSatisfy(l -> assertThat(l.level()).isEqualTo("WARN"));
+      assertThat(rejected).filteredOn(l -> "duplicate".equals(l.fields().get("reason"))).singleElement()
+          .satisfies(l -> {
+            assertThat(l.fields()).containsEntry("service", "integrity-service")
+                .containsEntry("breachId", breach.breachId()).containsEntry("eventId", opened.id());
+            assertThat(l.message()).startsWith("rollback REJECTED duplicate integrity-service");
+          });
+      assertThat(rejected).filteredOn(l -> "untrusted_event".equals(l.fields().get("reason"))).singleElement()
+          .satisfies(l -> assertThat(l.message()).startsWith("breaches record it.breaches-0@12 REJECTED, not acted on"
+              + " (untrusted_event)"));
+      assertThat(rejected).filteredOn(l -> "malformed".equals(l.fields().get("reason"))).singleElement()
+          .satisfies(l -> assertThat(l.message()).startsWith("breaches record it.breaches-0@13 REJECTED, not acted on"
+              + " (malformed)"));
+      assertThat(moves).as("the genuine event rolled back once").hasValue(1);
     }
   }
 }

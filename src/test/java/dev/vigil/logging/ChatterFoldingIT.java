@@ -23,6 +23,10 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientRequest;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.RequestOptions;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -169,6 +173,50 @@ class ChatterFoldingIT {
         }
         assertThat(logs.lines("", l -> l.message().contains("StreamResetException")
             && !l.logger().equals("dev.vigil.http.StreamResets"))).as("no raw StreamResetException line").isEmpty();
+      } finally {
+        TestVertx.await(vertx.close());
+      }
+    }
+
+    /**
+     * The lines the fold exists for, from Vert.x itself: a client that resets a 500's request and has
+     * no exception handler on the response (as {@link HttpProbe} had none) gets an unhandled
+     * {@code StreamResetException} logged at ERROR per request.
+     */
+    @Test
+    void vertxsUnhandledStreamResetErrorsFoldToOneWarnAndOneInfo() throws Exception {
+      Vertx vertx = Vertx.vertx();
+      ConditionLog resets = filter.conditions().get(1);
+      try (LogCapture logs = LogCapture.begin()) {
+        FleetSimulator sim = TestVertx.await(FleetSimulator.start(vertx, SimulatorOptions.defaults()
+            .withServices(List.of("integrity-service")).withEnvironments(List.of("green")).withBasePort(0)
+            .withAdminPort(0)));
+        HttpClient client = vertx.createHttpClient();
+        try {
+          TargetId green = sim.targets().get(0);
+          TestVertx.await(sim.setFault(green, Fault.HTTP_500));
+          RequestOptions get = new RequestOptions().setMethod(HttpMethod.GET)
+              .setAbsoluteURI(sim.attestationUrl(green).toString());
+          for (int i = 0; i < 10; i++) {
+            int status = TestVertx.await(client.request(get).compose(HttpClientRequest::send).map(resp -> {
+              resp.request().reset();
+              return resp.statusCode();
+            }));
+            assertThat(status).isEqualTo(500);
+          }
+          await().atMost(Duration.ofSeconds(30)).until(() -> resets.total() >= 10);
+        } finally {
+          TestVertx.await(client.close());
+          TestVertx.await(sim.stop());
+        }
+        await().atMost(Duration.ofSeconds(30)).until(() -> !resets.active());
+
+        assertThat(logs.lines("", l -> l.is("ERROR"))).as("no ERROR line passes").isEmpty();
+        List<LogCapture.Line> folded = logs.lines("dev.vigil.http.StreamResets", l -> !l.is("DEBUG"));
+        assertThat(folded).extracting(LogCapture.Line::level).containsExactly("WARN", "INFO");
+        assertThat(folded.get(0).fields()).containsEntry("condition", "http_stream_resets").containsEntry("count", "1");
+        assertThat(folded.get(1).fields()).containsEntry("count", Long.toString(resets.count()));
+        assertThat(resets.count()).isGreaterThanOrEqualTo(10);
       } finally {
         TestVertx.await(vertx.close());
       }

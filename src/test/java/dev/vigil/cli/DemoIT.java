@@ -4,25 +4,76 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.vigil.logging.Logging;
+import dev.vigil.testing.LogCapture;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
-/** The demo, shortened, in-process on free ports: tamper, breach, clear, resolution, clean end. */
+/**
+ * The demo, shortened, in-process on free ports: tamper, breach, clear, resolution, clean end; and
+ * its terminal shows the timeline, not the embedded broker's or Kafka clients' own lines.
+ */
 class DemoIT {
+  /** A Kafka library logger: the clients' and the broker's. */
+  static boolean kafkaLogger(String name) {
+    return name.startsWith("org.apache.kafka.") || name.startsWith("kafka.") || name.equals("state.change.logger");
+  }
+
+  /**
+   * A text log line ({@code log4j2.xml}'s pattern) whose logger is not Vigil's: its short name is not
+   * a class of dev.vigil nor one of Vigil's named loggers. Null when {@code line} is not a log line.
+   */
+  static String foreignLogLine(String line, Set<String> vigilNames) {
+    Matcher m = LOG_LINE.matcher(line);
+    return m.find() && !vigilNames.contains(m.group(2)) ? line : null;
+  }
+
+  private static final Pattern LOG_LINE =
+      Pattern.compile("^\\d{4}-\\d\\d-\\d\\dT[0-9:.]+[+-]\\d{4} \\[(TRACE|DEBUG|INFO|WARN|ERROR)] (\\S+) - ");
+
+  /** The short names Vigil's own log lines carry: its classes' and its named loggers'. */
+  static Set<String> vigilLoggerNames() throws java.io.IOException {
+    Set<String> names = new java.util.HashSet<>(Set.of("Breaches", "Kafka", "StreamResets", "Decisions"));
+    Path classes = Path.of("target", "classes", "dev", "vigil");
+    try (Stream<Path> files = Files.walk(classes)) {
+      files.map(f -> f.getFileName().toString()).filter(n -> n.endsWith(".class"))
+          .map(n -> n.substring(0, n.length() - ".class".length()).replaceAll("\\$.*", "")).forEach(names::add);
+    }
+    return names;
+  }
+
   @Test
   void theTamperOpensAHashBreachThatResolvesWhenCleared() {
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
-    int code = Main.execute(new String[] {"demo", "--duration", "12s", "--interval", "500ms", "--tamper-at", "3s",
-        "--clear-after", "4s", "--port", "0", "--base-port", "0", "--admin-port", "0"}, new PrintWriter(out), new PrintWriter(err));
+    int code;
+    List<LogCapture.Line> logged;
+    try (LogCapture logs = LogCapture.begin()) { // follows the demo's own Logging.configure
+      code = Main.execute(new String[] {"demo", "--duration", "12s", "--interval", "500ms", "--tamper-at", "3s",
+          "--clear-after", "4s", "--port", "0", "--base-port", "0", "--admin-port", "0"}, new PrintWriter(out),
+          new PrintWriter(err));
+      logged = logs.lines();
+    } finally {
+      Logging.configure(Logging.Settings.defaults());
+    }
     String text = out.toString();
+    assertThat(logged).as("the demo's own lines were captured")
+        .anySatisfy(l -> assertThat(l.logger()).startsWith("dev.vigil."));
+    assertThat(logged).as("Kafka's clients' and broker's lines on the demo's terminal")
+        .filteredOn(l -> kafkaLogger(l.logger()) || l.message().contains("QuorumController")).isEmpty();
     assertThat(code).as(text + err).isZero();
     assertThat(text).contains("status page     http://127.0.0.1:")
         .contains("FAULT    tampering integrity-service/green")
@@ -78,6 +129,11 @@ class DemoIT {
       assertThat(p.waitFor(30, TimeUnit.SECONDS)).as("ends within 30 s of Ctrl-C").isTrue();
       String rest = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
       assertThat(rest).contains("demo over:").doesNotContain("Exception");
+      String all = seen + rest;
+      Set<String> vigil = vigilLoggerNames();
+      assertThat(all.lines().map(l -> foreignLogLine(l, vigil)).filter(java.util.Objects::nonNull).toList())
+          .as("third-party log lines on the demo's terminal (start to Ctrl-C): %s", all).isEmpty();
+      assertThat(all).doesNotContain("QuorumController").doesNotContain("NetworkClient");
     } finally {
       p.destroyForcibly();
     }

@@ -1,5 +1,7 @@
 package dev.vigil.testing;
 
+import java.beans.PropertyChangeEvent;
+import java.beans.PropertyChangeListener;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -14,9 +16,11 @@ import org.apache.logging.log4j.core.config.Property;
 
 /**
  * A Log4j appender on the root logger that keeps what is logged (level, logger, message, fields)
- * while it is open, so tests can assert decision lines. Thread-safe.
+ * while it is open, so tests can assert decision lines. It follows a reconfiguration (a command
+ * calling {@code Logging.configure} while captured): the new configuration's root gets it too.
+ * Thread-safe.
  */
-public final class LogCapture extends AbstractAppender implements AutoCloseable {
+public final class LogCapture extends AbstractAppender implements AutoCloseable, PropertyChangeListener {
   /** One captured line. */
   public record Line(String level, String logger, String message, Map<String, String> fields) {
     public boolean is(String lvl) {
@@ -40,9 +44,24 @@ public final class LogCapture extends AbstractAppender implements AutoCloseable 
   private void start0() {
     start();
     LoggerContext ctx = (LoggerContext) LogManager.getContext(false);
-    Configuration config = ctx.getConfiguration();
-    config.getRootLogger().addAppender(this, Level.ALL, null);
-    ctx.updateLoggers();
+    ctx.addPropertyChangeListener(this);
+    attach(ctx, ctx.getConfiguration());
+  }
+
+  private void attach(LoggerContext ctx, Configuration config) {
+    if (!config.getRootLogger().getAppenders().containsKey(getName())) {
+      config.getRootLogger().addAppender(this, Level.ALL, null);
+      ctx.updateLoggers(config);
+    }
+  }
+
+  /** A new configuration replaced the context's: capture on its root too. */
+  @Override
+  public void propertyChange(PropertyChangeEvent e) {
+    if (LoggerContext.PROPERTY_CONFIG.equals(e.getPropertyName()) && e.getNewValue() instanceof Configuration c
+        && e.getSource() instanceof LoggerContext ctx && isStarted()) {
+      attach(ctx, c);
+    }
   }
 
   @Override
@@ -69,6 +88,7 @@ public final class LogCapture extends AbstractAppender implements AutoCloseable 
   @Override
   public void close() {
     LoggerContext ctx = (LoggerContext) LogManager.getContext(false);
+    ctx.removePropertyChangeListener(this);
     ctx.getConfiguration().getRootLogger().removeAppender(getName());
     ctx.updateLoggers();
     stop();

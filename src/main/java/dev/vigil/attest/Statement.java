@@ -34,8 +34,63 @@ public record Statement(
   private static final Pattern UTC_TIMESTAMP =
       Pattern.compile("[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]{1,9})?Z");
 
-  /** The service's own signed report of its service levels; any field may be null. */
-  public record Slo(Double p95LatencyMs, Double requestsPerSecond, Double errorRate) {}
+  /**
+   * The service's own signed report of its service levels; any field may be null. A value like a
+   * record of three {@code Double}s (same accessors, equality and text), stored as primitives with
+   * NaN for absent: the monitor keeps one per observation in every target's window, and three boxed
+   * values cost 72 bytes more each. Immutable.
+   */
+  public static final class Slo {
+    private final double p95LatencyMs;
+    private final double requestsPerSecond;
+    private final double errorRate;
+
+    public Slo(Double p95LatencyMs, Double requestsPerSecond, Double errorRate) {
+      this.p95LatencyMs = stored(p95LatencyMs);
+      this.requestsPerSecond = stored(requestsPerSecond);
+      this.errorRate = stored(errorRate);
+    }
+
+    /** NaN stands for absent, so a reported NaN (which JSON cannot carry) reads back as absent too. */
+    private static double stored(Double v) {
+      return v == null ? Double.NaN : v;
+    }
+
+    private static Double read(double v) {
+      return Double.isNaN(v) ? null : v;
+    }
+
+    public Double p95LatencyMs() {
+      return read(p95LatencyMs);
+    }
+
+    public Double requestsPerSecond() {
+      return read(requestsPerSecond);
+    }
+
+    public Double errorRate() {
+      return read(errorRate);
+    }
+
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof Slo other
+          && Double.compare(p95LatencyMs, other.p95LatencyMs) == 0
+          && Double.compare(requestsPerSecond, other.requestsPerSecond) == 0
+          && Double.compare(errorRate, other.errorRate) == 0;
+    }
+
+    @Override
+    public int hashCode() {
+      return java.util.Objects.hash(p95LatencyMs(), requestsPerSecond(), errorRate());
+    }
+
+    @Override
+    public String toString() {
+      return "Slo[p95LatencyMs=" + p95LatencyMs() + ", requestsPerSecond=" + requestsPerSecond() + ", errorRate="
+          + errorRate() + "]";
+    }
+  }
 
   /** Serialises to the payload bytes a signer signs. */
   public byte[] toJson() {

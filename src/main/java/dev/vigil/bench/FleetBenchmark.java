@@ -53,6 +53,8 @@ public final class FleetBenchmark {
   private final int blackholes;
   private Duration warmup;
   private Duration evidenceSample;
+  private boolean legacy;
+  private Duration heapEvery;
 
   public FleetBenchmark(int targets, Duration interval, Duration duration, int concurrency) {
     this(targets, interval, duration, concurrency, 0);
@@ -64,6 +66,25 @@ public final class FleetBenchmark {
    */
   public FleetBenchmark evidence(Duration sampleInterval) {
     this.evidenceSample = sampleInterval;
+    return this;
+  }
+
+  /**
+   * Polls the targets as legacy ones ({@code GET /health} and {@code /health/constitutional}, no
+   * signature, a policy that does not require one) instead of asking for a signed attestation: the
+   * cost of the unsigned path.
+   */
+  public FleetBenchmark legacy(boolean legacyHealth) {
+    this.legacy = legacyHealth;
+    return this;
+  }
+
+  /**
+   * Also prints the heap used after a full GC every {@code every} of the measured time (null: only
+   * at the end), to show whether a steady fleet's heap grows. Each sample's GC is in the CPU figure.
+   */
+  public FleetBenchmark heapEvery(Duration every) {
+    this.heapEvery = every;
     return this;
   }
 
@@ -110,7 +131,9 @@ public final class FleetBenchmark {
       VigilConfig config = new VigilConfig("bench", new ServerConfig("127.0.0.1", 0, null),
           new PollingConfig(interval, Duration.ofSeconds(5), holes == null ? 0 : ref.retries(), ref.retryBackoff(),
               concurrency, 1.0, 0.8, 3, 65_536),
-          new ScoringConfig(Duration.ofSeconds(180)), PolicyConfig.defaults(), java.util.Map.of(), Rule.defaults(),
+          new ScoringConfig(Duration.ofSeconds(180)),
+          legacy ? new PolicyConfig(PolicyConfig.defaults().expectedHash(), null, false, PolicyConfig.defaults().maxClockSkew())
+              : PolicyConfig.defaults(), java.util.Map.of(), Rule.defaults(),
           list, dev.vigil.config.KafkaConfig.none("bench"),
           new dev.vigil.config.EventsConfig(Path.of(dev.vigil.config.EventsConfig.DEFAULT_OUTBOX_DIR),
               dev.vigil.config.EventsConfig.DEFAULT_OUTBOX_CAPACITY, null, null),
@@ -170,7 +193,7 @@ public final class FleetBenchmark {
       long cpu0 = processCpuNanos();
       long jit0 = JitCpu.nanos();
       long t0 = System.nanoTime();
-      TimeUnit.NANOSECONDS.sleep(duration.toNanos());
+      measure(t0, log);
       long t1 = System.nanoTime();
       long cpu1 = processCpuNanos();
       long jit1 = JitCpu.nanos();
@@ -200,6 +223,23 @@ public final class FleetBenchmark {
     }
   }
 
+  /** Waits out the measured time from {@code t0}, printing the heap after a GC every {@link #heapEvery}. */
+  private void measure(long t0, java.io.PrintWriter log) throws InterruptedException {
+    long end = t0 + duration.toNanos();
+    if (heapEvery == null) {
+      TimeUnit.NANOSECONDS.sleep(end - System.nanoTime());
+      return;
+    }
+    for (long next = t0 + heapEvery.toNanos(); next <= end; next += heapEvery.toNanos()) {
+      TimeUnit.NANOSECONDS.sleep(Math.max(0, next - System.nanoTime()));
+      System.gc();
+      log.printf(java.util.Locale.ROOT, "heap at +%4d s     %d MB after GC%n", (next - t0) / 1_000_000_000L,
+          ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed() >> 20);
+      log.flush();
+    }
+    TimeUnit.NANOSECONDS.sleep(Math.max(0, end - System.nanoTime()));
+  }
+
   private List<TargetConfig> readTargets(Process sim, Path keys) throws IOException, Keys.KeyException {
     BufferedReader r = new BufferedReader(new InputStreamReader(sim.getInputStream(), StandardCharsets.UTF_8));
     List<TargetConfig> out = new ArrayList<>();
@@ -213,7 +253,8 @@ public final class FleetBenchmark {
       }
       Keys.PublicKeyMaterial key = Keys.readPublic(Files.readString(keys.resolve(f[0] + "-" + f[1] + ".pub.pem")));
       TrustedKey trusted = TrustedKey.of(key).withScope(Set.of(f[0]));
-      out.add(new TargetConfig(f[0], f[1], URI.create(f[2]), "/attestation", TargetConfig.Mode.ATTESTATION, interval,
+      out.add(new TargetConfig(f[0], f[1], URI.create(f[2]), "/attestation",
+          legacy ? TargetConfig.Mode.LEGACY_HEALTH : TargetConfig.Mode.ATTESTATION, interval,
           Duration.ofSeconds(5), 0, List.of(new KeyConfig("bench", trusted)), 1, null));
     }
     if (out.size() < targets) {

@@ -135,7 +135,7 @@ final class BenchCommand implements Runnable {
     Duration interval;
 
     @Option(names = "--duration", paramLabel = "DURATION", defaultValue = "60s", converter = Converters.HumanDuration.class,
-        description = "Measured time after one interval of warm-up (default: ${DEFAULT-VALUE}).")
+        description = "Measured time, after the warm-up (default: ${DEFAULT-VALUE}).")
     Duration duration;
 
     @Option(names = "--concurrency", paramLabel = "N", defaultValue = "256",
@@ -151,6 +151,15 @@ final class BenchCommand implements Runnable {
         description = {"Also record the evidence log (in a temporary directory) with one sample per target per",
             "DURATION (the default configuration samples every 1h; the poll interval samples every poll)."})
     Duration evidenceSample;
+
+    @Option(names = "--heap-every", paramLabel = "DURATION", converter = Converters.HumanDuration.class,
+        description = {"Also print the heap used after a full GC every DURATION of the measured time (does a",
+            "steady fleet's heap grow?); the GCs count in the CPU figure."})
+    Duration heapEvery;
+
+    @Option(names = "--legacy", description = {"Poll the targets as legacy ones (GET /health and /health/constitutional,",
+        "no signature) instead of asking for signed attestations: the unsigned path's cost."})
+    boolean legacy;
 
     @Option(names = "--blackholes", paramLabel = "N", defaultValue = "0",
         description = {"Also poll N targets on 127.0.0.1 that never answer (half accept and stay silent, half never",
@@ -171,15 +180,20 @@ final class BenchCommand implements Runnable {
       if (warmup != null && warmup.isNegative()) {
         throw new Main.InputException("--warmup must not be negative");
       }
+      if (heapEvery != null && (heapEvery.isNegative() || heapEvery.isZero())) {
+        throw new Main.InputException("--heap-every must be positive");
+      }
       PrintWriter out = spec.commandLine().getOut();
-      out.printf(Locale.ROOT, "vigil bench fleet: %d targets every %s, measured for %s after %s of warm-up, %d cores%n",
-          targets, interval, duration, warmup == null ? "one interval and 2 s" : warmup, Runtime.getRuntime().availableProcessors());
+      out.printf(Locale.ROOT, "vigil bench fleet: %d %stargets every %s, measured for %s after %s of warm-up, %d cores%n",
+          targets, legacy ? "legacy " : "", interval, duration, warmup == null ? "one interval and 2 s" : warmup,
+          Runtime.getRuntime().availableProcessors());
       out.flush();
       dev.vigil.bench.FleetBenchmark.Result r =
-          new dev.vigil.bench.FleetBenchmark(targets, interval, duration, concurrency, blackholes).warmup(warmup).evidence(evidenceSample).run(out);
+          new dev.vigil.bench.FleetBenchmark(targets, interval, duration, concurrency, blackholes).warmup(warmup).evidence(evidenceSample).legacy(legacy).heapEvery(heapEvery).run(out);
       out.printf(Locale.ROOT, "polls              %d in %.1f s (%d compliant)%n", r.polls(), r.measured().toMillis() / 1000.0, r.compliant());
       out.printf(Locale.ROOT, "polls per second   %.1f (schedule asks %.1f)%n", r.pollsPerSecond(), targets / (interval.toMillis() / 1000.0));
-      out.printf(Locale.ROOT, "monitor CPU        %.3f s per 1,000 verified polls%s%n", r.cpuSecondsPer1000(),
+      out.printf(Locale.ROOT, "monitor CPU        %.3f s per 1,000 %s polls%s%n", r.cpuSecondsPer1000(),
+          legacy ? "legacy" : "verified",
           Double.isNaN(r.jitSecondsPer1000()) ? "" : String.format(Locale.ROOT, " (%.3f s of it JIT compilation)", r.jitSecondsPer1000()));
       out.printf(Locale.ROOT, "poll lag           p50 %.1f ms, p99 %.1f ms, max %.1f ms (%d samples)%n", r.lagP50Ms(), r.lagP99Ms(),
           r.lagMaxMs(), r.lagSamples());

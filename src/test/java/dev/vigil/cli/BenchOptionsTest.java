@@ -18,10 +18,18 @@ class BenchOptionsTest {
     }
 
     @Test
-    void helpNamesWarmupAndEvidenceSample() {
+    void aZeroHeapSampleIntervalIsAUsageError() {
+      Cli.Result r = Cli.run("bench", "fleet", "--heap-every", "0s");
+      assertThat(r.code()).isEqualTo(2);
+      assertThat(r.err()).contains("--heap-every must be positive");
+    }
+
+    @Test
+    void helpNamesWarmupEvidenceSampleHeapEveryAndLegacy() {
       Cli.Result r = Cli.run("bench", "fleet", "--help");
       assertThat(r.code()).isZero();
-      assertThat(r.out()).contains("--warmup=DURATION").contains("--evidence-sample=DURATION");
+      assertThat(r.out()).contains("--warmup=DURATION").contains("--evidence-sample=DURATION")
+          .contains("--heap-every=DURATION").contains("--legacy");
     }
   }
 

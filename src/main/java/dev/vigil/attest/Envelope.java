@@ -3,7 +3,6 @@ package dev.vigil.attest;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -37,7 +36,11 @@ public record Envelope(String payloadType, byte[] payload, List<Sig> signatures)
     return Pae.encode(payloadType, payload);
   }
 
-  /** Serialises with standard padded base64, the form signers produce. */
+  /**
+   * Serialises with standard padded base64, the form signers produce, as compact JSON: one line,
+   * no insignificant whitespace (events-v1 requires it on Kafka; line-oriented tools read one
+   * envelope per line).
+   */
   public byte[] toJson() {
     ObjectNode root = Json.MAPPER.createObjectNode();
     root.put("payloadType", payloadType);
@@ -46,7 +49,11 @@ public record Envelope(String payloadType, byte[] payload, List<Sig> signatures)
     for (Sig s : signatures) {
       sigs.addObject().put("keyid", s.keyid()).put("sig", Base64Codec.encode(s.sig()));
     }
-    return root.toPrettyString().getBytes(StandardCharsets.UTF_8);
+    try {
+      return Json.MAPPER.writeValueAsBytes(root);
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw new IllegalStateException("a JSON tree of strings always serialises", e);
+    }
   }
 
   static Envelope parse(byte[] bytes, int maxSignatures) throws Malformed {

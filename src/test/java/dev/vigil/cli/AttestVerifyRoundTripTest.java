@@ -81,7 +81,7 @@ class AttestVerifyRoundTripTest {
     void envelopeCarriesTheKeyIdKeygenPrinted(Scheme s) throws IOException {
       Path env = attest(s);
 
-      assertThat(Files.readString(env)).contains("\"keyid\" : \"" + KEY_IDS.get(s) + "\"");
+      assertThat(Files.readString(env)).contains("\"keyid\":\"" + KEY_IDS.get(s) + "\"");
       Cli.Result r = verify(env, s, "--json");
       assertThat(r.out()).contains(KEY_IDS.get(s));
     }

@@ -76,6 +76,15 @@ class EventCodecTest {
   }
 
   @Test
+  void theEnvelopeIsCompactJsonOnOneLine() throws Exception {
+    SignedEvent s = codec.sign(EventFixtures.event(EventFixtures.opened("auth-service", 0)));
+    String text = new String(s.value(), java.nio.charset.StandardCharsets.UTF_8);
+    assertThat(text).doesNotContain("\n").doesNotContain("\r").startsWith("{\"payloadType\":\"");
+    assertThat(text).as("no insignificant whitespace: the same bytes as Jackson's compact form of the tree")
+        .isEqualTo(JSON.writeValueAsString(JSON.readTree(s.value())));
+  }
+
+  @Test
   void theHeadersAreThoseOfEventsV1() {
     SignedEvent s = codec.sign(EventFixtures.event(EventFixtures.opened("auth-service", 0)));
     List<Header> h = s.headers();

@@ -208,6 +208,7 @@ class EventsKafkaIT {
     List<String> idsSeen = new ArrayList<>();
     for (JsonNode m : messages) {
       byte[] value = m.get("payload").asText().getBytes(StandardCharsets.UTF_8);
+      assertThat(m.get("payload").asText()).as("events-v1: compact JSON, one line").doesNotContain("\n");
       CloudEvent e = verified(value);
       idsSeen.add(e.id());
       assertThat(m.get("key").asText()).isEqualTo("executive-council-service");

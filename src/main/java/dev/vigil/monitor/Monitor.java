@@ -48,6 +48,12 @@ import org.slf4j.LoggerFactory;
  * overload is the monitor's fault, not the target's. With a state store ({@link #keepState}) it
  * restores its targets' state at start (open breaches continue under their ids) and saves it as it
  * changes ({@link StateKeeper}).
+ *
+ * <p>Stopping ({@link #stopJudging}, the first step of {@link #stop}) ends its judging for good
+ * before anything closes: polling stops, the polls in flight are abandoned (counted in one INFO
+ * line), and no poll result is judged after it. What the monitor's own shutdown cuts off (the
+ * HTTP client closing under a poll) thus never becomes a verdict, a breach, an evidence entry or
+ * saved state; the state saved at stop is the state as of the stop's beginning.
  */
 public final class Monitor {
   private static final Logger LOG = LoggerFactory.getLogger(Monitor.class);
@@ -85,6 +91,8 @@ public final class Monitor {
   private StateStore stateStore;
   private StateKeeper state;
   private boolean announcedPartitioned;
+  /** Set once {@link #stopJudging} ran: no poll result is judged any more. */
+  private boolean stopping;
   /** The configured targets this instance polls: all, or a group member's shards ({@link #restrictTo}). */
   private java.util.function.Predicate<TargetId> owned = id -> true;
 
@@ -235,7 +243,17 @@ public final class Monitor {
     listeners.forEach(l -> l.onReload(ok, errors));
   }
 
-  public Future<Void> stop() {
+  /**
+   * The first step of stopping, on its own for a caller that has work to do between it and {@link
+   * #stop} (a group member handing its shards over, their state as of now): stops polling and the
+   * overload sampler and fleet score timers, abandons the polls in flight, and from now on judges no
+   * poll. Logs their count at INFO when some were cut off. Idempotent; does not block.
+   */
+  public void stopJudging() {
+    if (stopping) {
+      return;
+    }
+    stopping = true;
     if (fleetTimer >= 0) {
       vertx.cancelTimer(fleetTimer);
     }
@@ -245,12 +263,28 @@ public final class Monitor {
     if (sampler != null) {
       sampler.close();
     }
-    Future<Void> saved = state != null ? state.close() : Future.succeededFuture();
-    Future<Void> f = saved.otherwise(e -> {
-      LOG.error("the target state could not be saved at shutdown: {}", e.getMessage());
+    int cut = poller == null ? 0 : poller.abandon();
+    if (cut > 0) {
+      LOG.info("monitor stopping: {} poll(s) in flight abandoned, not judged", cut);
+    }
+  }
+
+  /**
+   * Stops: {@link #stopJudging}, then closes the HTTP client (nothing is in flight any more), saves
+   * what changed before the stop began and closes the state store, and closes the verification pool.
+   */
+  public Future<Void> stop() {
+    stopJudging();
+    Future<Void> closed = probe == null ? Future.succeededFuture() : probe.close().otherwise(e -> {
+      LOG.warn("closing the HTTP client of the polls: {}", e.getMessage());
       return null;
-    }).compose(v -> probe == null ? Future.succeededFuture() : probe.close());
-    return f.compose(v -> verifyPool == null ? Future.succeededFuture() : verifyPool.close());
+    });
+    Future<Void> saved = closed.compose(v -> state != null ? state.close() : Future.<Void>succeededFuture())
+        .otherwise(e -> {
+          LOG.error("the target state could not be saved at shutdown: {}", e.getMessage());
+          return null;
+        });
+    return saved.compose(v -> verifyPool == null ? Future.succeededFuture() : verifyPool.close());
   }
 
   /** The targets' recent polls for the status pages; read from any thread. */
@@ -426,6 +460,10 @@ public final class Monitor {
     long started = System.nanoTime();
     io.opentelemetry.api.trace.Span span = PollSpans.start(id);
     return poller.poll(target, span).onSuccess(r -> {
+      if (stopping) {
+        span.end();
+        return;
+      }
       PollSpans.result(span, r);
       try {
         current = span;
@@ -436,7 +474,9 @@ public final class Monitor {
       }
     }).onFailure(e -> {
       span.end();
-      LOG.error("poll of {} failed unexpectedly", id, e);
+      if (!(e instanceof Poller.Abandoned) && !stopping) {
+        LOG.error("poll of {} failed unexpectedly", id, e);
+      }
     });
   }
 

@@ -249,9 +249,18 @@ public final class MonitorVerticle extends VerticleBase implements MonitorView {
     return monitor.targetCount();
   }
 
+  /**
+   * Stops the monitor's judging first (its polls in flight abandoned, see {@link
+   * Monitor#stopJudging}), then the HTTP server, then leaves the group (the shards' state as of the
+   * stop handed over), then closes the monitor's clients and state (on its context), and last what
+   * this verticle owns (the evidence log, the event pipeline): nothing is judged, recorded or
+   * published from a poll the stop cut off.
+   */
   @Override
   public Future<?> stop() {
-    return server.stop().eventually(this::leaveGroup).eventually(() -> monitor.stop()).eventually(this::closeOwned);
+    monitor.stopJudging();
+    return server.stop().eventually(this::leaveGroup).eventually(() -> onContext(context, monitor::stop))
+        .eventually(this::closeOwned);
   }
 
   /** Leaves the group (its shards handed over, their state saved first) on a worker: the handover runs on this context. */

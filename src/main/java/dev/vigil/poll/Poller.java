@@ -27,6 +27,10 @@ import java.util.function.Supplier;
  * baseline ({@link SequenceBaseline}): one step backwards is an attester restart, reported in the
  * result; a second within the scoring window is {@code stale}.
  *
+ * <p>{@link #abandon} (a monitor stopping) ends every poll in flight at once with {@link Abandoned}
+ * and every later one too: a poll its owner's shutdown cuts off (the HTTP client closing under it)
+ * is not a verdict, so it is neither logged nor retried, and no result of it is ever delivered.
+ *
  * <p>Confined to one Vert.x context: call {@link #poll} from it; results complete on it.
  */
 public final class Poller {
@@ -38,6 +42,18 @@ public final class Poller {
   private final Map<TargetId, SequenceBaseline> sequences = new HashMap<>();
   private final VerdictLog verdictLog = new VerdictLog();
   private volatile Duration restartWindow = DEFAULT_RESTART_WINDOW;
+  /** The polls not ended yet, so that {@link #abandon} can end them. */
+  private final java.util.Set<Promise<PollResult>> inFlight = new java.util.LinkedHashSet<>();
+  private boolean abandoned;
+
+  /** How a poll ends that {@link #abandon} cut off: it has no verdict. No stack trace (it is not an error). */
+  public static final class Abandoned extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    Abandoned() {
+      super("poll abandoned: the poller was stopped", null, false, false);
+    }
+  }
 
   /** The scoring window's default: a second attester restart within it is {@code stale}. */
   public static final Duration DEFAULT_RESTART_WINDOW = Duration.ofSeconds(180);
@@ -69,12 +85,41 @@ public final class Poller {
    * attempt's fetch and verification are its children {@code vigil.probe} and {@code vigil.verify}.
    */
   public Future<PollResult> poll(PollTarget target, io.opentelemetry.api.trace.Span span) {
+    if (abandoned) {
+      return Future.failedFuture(new Abandoned());
+    }
     long start = System.nanoTime();
-    return attempt(target, 1, span).map(r -> {
-      verdictLog.record(target.id(), r.verification);
-      return new PollResult(target.id(), r.verification, r.responded, Duration.ofNanos(System.nanoTime() - start),
-          clock.instant(), r.attempts, r.attesterRestart, r.nonce, r.envelope);
+    Promise<PollResult> result = Promise.promise();
+    inFlight.add(result);
+    attempt(target, 1, span).onComplete(r -> {
+      if (!inFlight.remove(result)) {
+        return;
+      }
+      if (r.failed()) {
+        result.fail(r.cause());
+        return;
+      }
+      Attempt a = r.result();
+      verdictLog.record(target.id(), a.verification);
+      result.complete(new PollResult(target.id(), a.verification, a.responded, Duration.ofNanos(System.nanoTime() - start),
+          clock.instant(), a.attempts, a.attesterRestart, a.nonce, a.envelope));
     });
+    return result.future();
+  }
+
+  /**
+   * Ends every poll in flight now with {@link Abandoned} (their handlers run before this returns),
+   * and every later poll at once the same way; whatever their requests and verifications still
+   * yield is dropped. Idempotent.
+   *
+   * @return the polls that were in flight
+   */
+  public int abandon() {
+    abandoned = true;
+    List<Promise<PollResult>> cut = List.copyOf(inFlight);
+    inFlight.clear();
+    cut.forEach(p -> p.tryFail(new Abandoned()));
+    return cut.size();
   }
 
   /** The {@code sequence} baseline of {@code id} (the highest compliant sequence), null when none; for durable state. */
@@ -111,7 +156,7 @@ public final class Poller {
 
   private Future<Attempt> attempt(PollTarget target, int n, io.opentelemetry.api.trace.Span span) {
     return once(target, span).compose(a -> {
-      if (!retryable(a) || n > target.config().retries()) {
+      if (abandoned || !retryable(a) || n > target.config().retries()) {
         return Future.succeededFuture(a.numbered(n));
       }
       long backoff = target.retryBackoff().toMillis() << Math.min(n - 1, 10);
@@ -155,7 +200,9 @@ public final class Poller {
           .map(v -> {
             verifySpan.setAttribute("vigil.verdict", v.verdict().label());
             verifySpan.end();
-            return new Attempt(v, true, 200, 1, baseline.observe(v, clock.instant()), nonce,
+            // an abandoned poll's verification moves no baseline: durable state holds judged polls only
+            boolean restart = !abandoned && baseline.observe(v, clock.instant());
+            return new Attempt(v, true, 200, 1, restart, nonce,
                 v.verdict() == Verdict.MALFORMED_ENVELOPE ? null : f.body());
           });
     });

@@ -42,8 +42,11 @@ public final class Scheduler {
     this.lagListener = lagListener;
   }
 
-  /** Starts (or re-plans) polling of {@code id}; the first run is within jitter × interval. */
+  /** Starts (or re-plans) polling of {@code id}; the first run is within jitter × interval. Nothing once stopped. */
   public void schedule(TargetId id, Duration interval, Supplier<Future<?>> task) {
+    if (stopped) {
+      return;
+    }
     Task t = tasks.computeIfAbsent(id, k -> new Task());
     t.run = task;
     long due = plan.add(id, interval, System.nanoTime());
@@ -61,6 +64,7 @@ public final class Scheduler {
     plan.remove(id);
   }
 
+  /** Stops every target's polling for good: no poll starts after this, those running finish unrescheduled. */
   public void stop() {
     stopped = true;
     for (TargetId id : tasks.keySet().toArray(new TargetId[0])) {
@@ -90,6 +94,9 @@ public final class Scheduler {
   }
 
   private void dispatch() {
+    if (stopped) {
+      return;
+    }
     for (PollPlan.Start s : plan.startable(System.nanoTime())) {
       if (s.lane() != PollPlan.Lane.SILENT) {
         lagListener.accept(s.lag());

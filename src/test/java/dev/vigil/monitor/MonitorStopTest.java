@@ -1,0 +1,175 @@
+package dev.vigil.monitor;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.vigil.attest.Verdict;
+import dev.vigil.config.ConfigLoader;
+import dev.vigil.config.ConfigResult;
+import dev.vigil.config.VigilConfig;
+import dev.vigil.evidence.Entry;
+import dev.vigil.evidence.EvidenceLog;
+import dev.vigil.poll.TestVertx;
+import dev.vigil.score.BreachTransition;
+import dev.vigil.score.TargetId;
+import dev.vigil.score.TargetMemory;
+import dev.vigil.sim.Fault;
+import dev.vigil.sim.FleetSimulator;
+import dev.vigil.sim.SimulatorOptions;
+import dev.vigil.state.LocalStateStore;
+import dev.vigil.state.TargetSnapshot;
+import dev.vigil.testing.LogCapture;
+import io.vertx.core.Vertx;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A monitor stopped while its polls are in flight (real simulator with slow targets, real HTTP,
+ * real evidence log and local state) does not judge them: the polls its own shutdown cuts off are
+ * not verdicts. No verdict-change WARN, no ERROR, no breach event, and neither the evidence log nor
+ * the saved state holds anything of a poll that ended after the stop began.
+ */
+class MonitorStopTest {
+  static final TargetId SLOW_TARGET = new TargetId("integrity-service", "green");
+  static final TargetId ANSWERING = new TargetId("auth-service", "green");
+  static final List<TargetId> TARGETS = List.of(SLOW_TARGET, ANSWERING);
+  /** Longer than the test: a slow poll is in flight until the monitor's shutdown cuts it off. */
+  static final Duration SLOW = Duration.ofSeconds(60);
+
+  @TempDir Path dir;
+  Vertx vertx;
+  /** The simulator's own Vert.x: the monitor's event loops serve only the monitor. */
+  Vertx simVertx;
+  FleetSimulator sim;
+  final List<BreachTransition> events = new CopyOnWriteArrayList<>();
+
+  @BeforeEach
+  void setUp() throws Exception {
+    vertx = TestVertx.create();
+    simVertx = Vertx.vertx();
+    sim = TestVertx.await(FleetSimulator.start(simVertx, SimulatorOptions.defaults()
+        .withServices(TARGETS.stream().map(TargetId::service).toList()).withEnvironments(List.of("green"))
+        .withBasePort(0).withAdminPort(0)));
+    sim.writePublicKeys(dir);
+  }
+
+  @AfterEach
+  void tearDown() throws Exception {
+    TestVertx.await(sim.stop());
+    TestVertx.await(simVertx.close());
+    TestVertx.await(vertx.close());
+    assertThat(TestVertx.blocked(vertx)).as("event loop blocked").isEmpty();
+  }
+
+  /**
+   * Two targets (fewer than partitionMinTargets: no partition holds the availability rule) whose
+   * availability breach opens on a single unreachable poll, retried once: were a poll cut off by the
+   * closing client judged, it would open a breach. Polled once within the test (first polls within
+   * 0.6 s, the next 30 s later), each poll's deadline longer than the test.
+   */
+  VigilConfig config() {
+    StringBuilder y = new StringBuilder("monitorId: stop-test\nserver: {host: 127.0.0.1, port: 0}\n"
+        + "polling: {interval: 30s, timeout: 20s, retries: 1, retryBackoff: 10ms, jitter: 0.02, partitionMinTargets: 3}\n"
+        + "scoring: {window: 3s}\n"
+        + "rules:\n"
+        + "  compliance_score: {enabled: false}\n"
+        + "  availability: {threshold: 0.999, window: 10s, consecutive: 1}\n"
+        + "state: {dir: state, flushInterval: 100ms}\n"
+        + "evidence: {dir: evidence, sampleInterval: 1s, flushInterval: 50ms, checkpointInterval: 1s}\n"
+        + "targets:\n");
+    for (TargetId t : TARGETS) {
+      y.append("  - {service: ").append(t.service()).append(", environment: ").append(t.environment())
+          .append(", url: '").append(sim.baseUrl(t)).append("', keys: [{file: ").append(t.service()).append('-')
+          .append(t.environment()).append(".pub.pem}]}\n");
+    }
+    ConfigResult r = ConfigLoader.parse(y.toString(), dir, Map.of());
+    assertThat(r.errors()).isEmpty();
+    return r.orElseThrow();
+  }
+
+  long polls(MonitorVerticle v, TargetId id) throws Exception {
+    return TestVertx.await(v.inspect(m -> m.targets().stream().filter(t -> t.id().equals(id)).findFirst()
+        .orElseThrow().polls()));
+  }
+
+  /**
+   * Deploys the monitor over one answering target and one whose every response is delayed past the
+   * test, and waits until the answering one has been judged and the slow one's poll hangs.
+   */
+  MonitorVerticle monitorWithPollInFlight() throws Exception {
+    TestVertx.await(sim.setFault(SLOW_TARGET, Fault.SLOW, SLOW));
+    MonitorVerticle v = MonitorBuilder.of(config()).events(events::add).clock(Clock.systemUTC()).build();
+    TestVertx.await(vertx.deployVerticle(v));
+    await().atMost(Duration.ofSeconds(20)).until(() -> polls(v, ANSWERING) >= 1 && sim.requests(SLOW_TARGET) >= 1);
+    return v;
+  }
+
+  @Nested
+  class PollsInFlightAtStop {
+    @Test
+    void areNotJudgedLoggedRecordedOrSaved() throws Exception {
+      MonitorVerticle v = monitorWithPollInFlight();
+      assertThat(events).as("no breach before the stop").isEmpty();
+      Instant stopBegan;
+      List<LogCapture.Line> lines;
+      try (LogCapture log = LogCapture.begin()) {
+        stopBegan = Instant.now();
+        TestVertx.await(vertx.undeploy(v.deploymentID()));
+        // the cut-off poll ends either judged (a verdict line) or counted as not judged
+        await("the cut-off poll ended, judged or counted as not judged").atMost(Duration.ofSeconds(20))
+            .until(() -> !log.lines("dev.vigil", l -> !l.is("DEBUG")
+            && (l.logger().equals("dev.vigil.poll.VerdictLog") || l.message().contains("not judged"))).isEmpty());
+        lines = log.lines();
+      }
+
+      assertThat(lines).as("no verdict change logged for polls the shutdown cut off")
+          .noneMatch(l -> l.logger().equals("dev.vigil.poll.VerdictLog") && !l.is("DEBUG"));
+      assertThat(lines).as("no ERROR at shutdown").noneMatch(l -> l.is("ERROR"));
+      assertThat(lines).as("no partition judged from them")
+          .noneMatch(l -> l.message().contains("partition"));
+      assertThat(events).as("no breach published from the shutdown").isEmpty();
+
+      try (EvidenceLog evidence = EvidenceLog.open(dir.resolve("evidence"), "stop-test", Duration.ofMillis(50),
+          Clock.systemUTC())) {
+        List<Entry> entries = new ArrayList<>();
+        for (byte[] b : evidence.read(evidence.first(), evidence.size())) {
+          entries.add(Entry.parse(b));
+        }
+        assertThat(entries).as("the targets' polls before the stop were recorded").isNotEmpty();
+        assertThat(entries).as("no evidence of a poll that ended after the stop began")
+            .allSatisfy(e -> {
+              assertThat(e.kind()).isEqualTo(Entry.Kind.VERDICT);
+              assertThat(e.service()).isEqualTo(ANSWERING.service());
+              assertThat(e.verdict()).isEqualTo(Verdict.COMPLIANT.label());
+              assertThat(e.time()).isBefore(stopBegan);
+            });
+      }
+
+      try (LocalStateStore store = LocalStateStore.open(dir.resolve("state"), Clock.systemUTC())) {
+        Map<TargetId, TargetSnapshot> saved = store.load(id -> true);
+        assertThat(saved).as("the answering target's state at the stop was saved").containsKey(ANSWERING);
+        assertThat(saved.get(ANSWERING).memory().window()).isNotEmpty();
+        for (TargetSnapshot s : saved.values()) {
+          assertThat(s.openBreaches()).isEmpty();
+          assertThat(s.memory().window()).extracting(TargetMemory.Entry::observation)
+              .as("no observation of a poll that ended after the stop began")
+              .allSatisfy(o -> {
+                assertThat(o.verdict()).isEqualTo(Verdict.COMPLIANT);
+                assertThat(o.at()).isBefore(stopBegan);
+              });
+        }
+      }
+    }
+  }
+}

@@ -43,6 +43,8 @@ class PollerTest {
   private final AtomicInteger failFirst = new AtomicInteger();
   private volatile String hash = Expectation.DEFAULT_HASH;
   private volatile long sequence = 10;
+  /** While set, /attestation requests wait on it: a poll stays in flight. */
+  private volatile java.util.concurrent.CountDownLatch hang;
 
   @org.junit.jupiter.api.BeforeAll
   static void warmUp() throws Exception {
@@ -53,6 +55,7 @@ class PollerTest {
   void setUp() throws Exception {
     vertx = TestVertx.create();
     server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+    server.setExecutor(java.util.concurrent.Executors.newCachedThreadPool());
     server.createContext("/attestation", this::attest);
     server.createContext("/health/constitutional", ex -> respond(ex, 200, "{\"constitutional_compliance\":\"active\"}"));
     server.createContext("/health", ex -> respond(ex, 200, "{\"status\":\"healthy\",\"constitutional_hash\":\"" + hash + "\"}"));
@@ -62,6 +65,10 @@ class PollerTest {
 
   @AfterEach
   void tearDown() throws Exception {
+    java.util.concurrent.CountDownLatch h = hang;
+    if (h != null) {
+      h.countDown();
+    }
     server.stop(0);
     TestVertx.await(vertx.close());
     assertThat(TestVertx.blocked(vertx)).as("event loop blocked").isEmpty();
@@ -71,6 +78,16 @@ class PollerTest {
     String q = ex.getRequestURI().getRawQuery();
     String nonce = q.substring(q.indexOf("nonce=") + 6);
     nonces.add(nonce);
+    java.util.concurrent.CountDownLatch h = hang;
+    if (h != null) {
+      try {
+        h.await(30, java.util.concurrent.TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      respond(ex, 503, "late");
+      return;
+    }
     if (failFirst.getAndDecrement() > 0) {
       respond(ex, 503, "busy");
       return;
@@ -185,6 +202,37 @@ class PollerTest {
       hash = "deadbeefdeadbeef";
       PollResult r = TestVertx.await(poller.poll(target(TargetConfig.Mode.LEGACY_HEALTH, 0, false)));
       assertThat(r.verification().verdict()).isEqualTo(Verdict.HASH_MISMATCH);
+    }
+  }
+
+  /** {@link Poller#abandon}: what a stopping monitor does to the polls its shutdown would cut off. */
+  @Nested
+  class Abandon {
+    <T> io.vertx.core.Future<T> on(io.vertx.core.Context ctx, java.util.function.Supplier<io.vertx.core.Future<T>> call) {
+      io.vertx.core.Promise<T> p = io.vertx.core.Promise.promise();
+      ctx.runOnContext(v -> call.get().onComplete(p));
+      return p.future();
+    }
+
+    @Test
+    void endsThePollsInFlightAtOnceUnloggedAndEveryLaterOneWithoutARequest() throws Exception {
+      hang = new java.util.concurrent.CountDownLatch(1);
+      io.vertx.core.Context ctx = vertx.getOrCreateContext();
+      io.vertx.core.Future<PollResult> inFlight = on(ctx, () -> poller.poll(target(TargetConfig.Mode.ATTESTATION, 3, true)));
+      org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> nonces.size() == 1);
+      try (dev.vigil.testing.LogCapture log = dev.vigil.testing.LogCapture.begin()) {
+        int cut = TestVertx.await(on(ctx, () -> io.vertx.core.Future.succeededFuture(poller.abandon())));
+        assertThat(cut).isEqualTo(1);
+        assertThat(inFlight.isComplete()).as("ended by abandon(), not by the server").isTrue();
+        assertThat(inFlight.cause()).isInstanceOf(Poller.Abandoned.class);
+
+        io.vertx.core.Future<PollResult> later = on(ctx, () -> poller.poll(target(TargetConfig.Mode.ATTESTATION, 3, true)));
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> TestVertx.await(later))
+            .hasCauseInstanceOf(Poller.Abandoned.class);
+        assertThat(nonces).as("no request after abandon()").hasSize(1);
+        assertThat(TestVertx.await(on(ctx, () -> io.vertx.core.Future.succeededFuture(poller.abandon())))).isZero();
+        assertThat(log.lines("dev.vigil", l -> !l.is("DEBUG"))).as("an abandoned poll is not a verdict").isEmpty();
+      }
     }
   }
 }

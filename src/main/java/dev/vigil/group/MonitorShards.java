@@ -20,9 +20,10 @@ import org.slf4j.LoggerFactory;
 /**
  * A {@link Monitor} as a {@link ShardOwner}: runs each handover on the monitor's context and waits
  * for it (at most {@code timeout}). Assigned: the shards' targets are restored from the durable
- * state, then polled. Revoked: their state is saved, then forgotten (breaches not resolved: they
- * continue on the next owner), then they are no longer polled. Lost: everything is forgotten
- * unsaved. Call {@link #attach} before the monitor starts, so that it polls nothing until Kafka
+ * state, then polled. Revoked: they are no longer polled (their polls in flight abandoned unjudged,
+ * so nothing changes after the save), their state is saved, then forgotten (breaches not resolved:
+ * they continue on the next owner). Lost: everything is forgotten unsaved, their polls in flight
+ * abandoned. Call {@link #attach} before the monitor starts, so that it polls nothing until Kafka
  * assigns it shards. Its owned set is confined to the monitor's context.
  */
 public final class MonitorShards implements ShardOwner {
@@ -66,6 +67,7 @@ public final class MonitorShards implements ShardOwner {
   public void revoked(Set<Integer> revoked) {
     run("hand over shards " + revoked, () -> {
       List<TargetId> ids = targetsOf(revoked);
+      monitor.pause(ids);
       return monitor.flushState(ids).recover(e -> {
         LOG.error("cannot save the state of shards {} before handing them over: {}; their next owner starts from the"
             + " last saved state", revoked, e.getMessage());

@@ -200,6 +200,18 @@ public final class Monitor {
     return state == null ? Future.succeededFuture() : state.flush(ids);
   }
 
+  /**
+   * Stops polling {@code ids} and abandons their polls in flight, unjudged: targets about to move to
+   * another monitor, whose state is then saved ({@link #flushState}) as of now and released. A later
+   * {@link #restrictTo} or reload that keeps them polls them again.
+   */
+  public void pause(java.util.Collection<TargetId> ids) {
+    for (TargetId id : ids) {
+      scheduler.unschedule(id);
+    }
+    poller.abandon(ids);
+  }
+
   /** Forgets {@code ids} in the scorer without resolving their breaches (they continue on another monitor). */
   public void releaseState(java.util.Collection<TargetId> ids) {
     scorer.release(ids);

@@ -42,8 +42,8 @@ public final class Poller {
   private final Map<TargetId, SequenceBaseline> sequences = new HashMap<>();
   private final VerdictLog verdictLog = new VerdictLog();
   private volatile Duration restartWindow = DEFAULT_RESTART_WINDOW;
-  /** The polls not ended yet, so that {@link #abandon} can end them. */
-  private final java.util.Set<Promise<PollResult>> inFlight = new java.util.LinkedHashSet<>();
+  /** The polls not ended yet and their targets, so that {@link #abandon} can end them. */
+  private final Map<Promise<PollResult>, TargetId> inFlight = new java.util.LinkedHashMap<>();
   private boolean abandoned;
 
   /** How a poll ends that {@link #abandon} cut off: it has no verdict. No stack trace (it is not an error). */
@@ -90,9 +90,9 @@ public final class Poller {
     }
     long start = System.nanoTime();
     Promise<PollResult> result = Promise.promise();
-    inFlight.add(result);
+    inFlight.put(result, target.id());
     attempt(target, 1, span).onComplete(r -> {
-      if (!inFlight.remove(result)) {
+      if (inFlight.remove(result) == null) {
         return;
       }
       if (r.failed()) {
@@ -116,8 +116,23 @@ public final class Poller {
    */
   public int abandon() {
     abandoned = true;
-    List<Promise<PollResult>> cut = List.copyOf(inFlight);
-    inFlight.clear();
+    return abandonWhere(id -> true);
+  }
+
+  /**
+   * Ends the polls in flight of {@code targets} now with {@link Abandoned}, as {@link #abandon()}
+   * does, and only those (targets that move to another monitor); later polls run as usual.
+   *
+   * @return the polls that were in flight
+   */
+  public int abandon(java.util.Collection<TargetId> targets) {
+    java.util.Set<TargetId> which = java.util.Set.copyOf(targets);
+    return abandonWhere(which::contains);
+  }
+
+  private int abandonWhere(java.util.function.Predicate<TargetId> which) {
+    List<Promise<PollResult>> cut = new java.util.ArrayList<>();
+    inFlight.entrySet().removeIf(e -> which.test(e.getValue()) && cut.add(e.getKey()));
     cut.forEach(p -> p.tryFail(new Abandoned()));
     return cut.size();
   }
@@ -133,10 +148,14 @@ public final class Poller {
     sequences.computeIfAbsent(id, k -> new SequenceBaseline()).restore(sequence);
   }
 
-  /** Forgets per-target state of targets no longer polled. */
+  /**
+   * Forgets per-target state of targets no longer polled and abandons their polls in flight (see
+   * {@link #abandon(java.util.Collection)}): a result of a target no longer polled is no verdict.
+   */
   public void retain(java.util.Set<TargetId> targets) {
     sequences.keySet().retainAll(targets);
     verdictLog.retain(targets);
+    abandonWhere(id -> !targets.contains(id));
   }
 
   private record Attempt(Verification verification, boolean responded, int status, int attempts,

@@ -234,5 +234,30 @@ class PollerTest {
         assertThat(log.lines("dev.vigil", l -> !l.is("DEBUG"))).as("an abandoned poll is not a verdict").isEmpty();
       }
     }
+
+    @Test
+    void ofTargetsNoLongerPolledEndsOnlyTheirsAndLaterPollsRun() throws Exception {
+      hang = new java.util.concurrent.CountDownLatch(1);
+      io.vertx.core.Context ctx = vertx.getOrCreateContext();
+      PollTarget t = target(TargetConfig.Mode.ATTESTATION, 3, true);
+      io.vertx.core.Future<PollResult> inFlight = on(ctx, () -> poller.poll(t));
+      org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> nonces.size() == 1);
+      dev.vigil.score.TargetId other = new dev.vigil.score.TargetId("other-service", "green");
+      assertThat(TestVertx.await(on(ctx, () -> io.vertx.core.Future.succeededFuture(poller.abandon(List.of(other))))))
+          .isZero();
+      assertThat(inFlight.isComplete()).isFalse();
+      TestVertx.await(on(ctx, () -> {
+        poller.retain(java.util.Set.of(other));
+        return io.vertx.core.Future.succeededFuture();
+      }));
+      assertThat(inFlight.isComplete()).as("ended by retain(), not by the server").isTrue();
+      assertThat(inFlight.cause()).isInstanceOf(Poller.Abandoned.class);
+
+      java.util.concurrent.CountDownLatch h = hang;
+      hang = null;
+      h.countDown();
+      PollResult next = TestVertx.await(on(ctx, () -> poller.poll(t)));
+      assertThat(next.verification().verdict()).isEqualTo(Verdict.COMPLIANT);
+    }
   }
 }

@@ -299,6 +299,11 @@ public final class Monitor {
     return saved.compose(v -> verifyPool == null ? Future.succeededFuture() : verifyPool.close());
   }
 
+  /** Polls started and not ended yet (tests). */
+  int pollsInFlight() {
+    return scheduler == null ? 0 : scheduler.inFlight();
+  }
+
   /** The targets' recent polls for the status pages; read from any thread. */
   public dev.vigil.http.PollHistory history() {
     return history;

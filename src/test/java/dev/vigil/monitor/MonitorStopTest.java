@@ -78,9 +78,13 @@ class MonitorStopTest {
    * closing client judged, it would open a breach. Polled once within the test (first polls within
    * 0.6 s, the next 30 s later), each poll's deadline longer than the test.
    */
-  VigilConfig config() {
+  VigilConfig config(Duration retryBackoff) {
+    return config(sim, TARGETS, "retries: 1, retryBackoff: " + retryBackoff.toMillis() + "ms, partitionMinTargets: 3");
+  }
+
+  VigilConfig config(FleetSimulator sim, List<TargetId> targets, String polling) {
     StringBuilder y = new StringBuilder("monitorId: stop-test\nserver: {host: 127.0.0.1, port: 0}\n"
-        + "polling: {interval: 30s, timeout: 20s, retries: 1, retryBackoff: 10ms, jitter: 0.02, partitionMinTargets: 3}\n"
+        + "polling: {interval: 30s, timeout: 20s, jitter: 0.02, " + polling + "}\n"
         + "scoring: {window: 3s}\n"
         + "rules:\n"
         + "  compliance_score: {enabled: false}\n"
@@ -88,7 +92,7 @@ class MonitorStopTest {
         + "state: {dir: state, flushInterval: 100ms}\n"
         + "evidence: {dir: evidence, sampleInterval: 1s, flushInterval: 50ms, checkpointInterval: 1s}\n"
         + "targets:\n");
-    for (TargetId t : TARGETS) {
+    for (TargetId t : targets) {
       y.append("  - {service: ").append(t.service()).append(", environment: ").append(t.environment())
           .append(", url: '").append(sim.baseUrl(t)).append("', keys: [{file: ").append(t.service()).append('-')
           .append(t.environment()).append(".pub.pem}]}\n");
@@ -104,12 +108,12 @@ class MonitorStopTest {
   }
 
   /**
-   * Deploys the monitor over one answering target and one whose every response is delayed past the
-   * test, and waits until the answering one has been judged and the slow one's poll hangs.
+   * Deploys the monitor over one answering target and one showing {@code fault}, and waits until the
+   * answering one has been judged and the other's poll has reached it (and is still in flight).
    */
-  MonitorVerticle monitorWithPollInFlight() throws Exception {
-    TestVertx.await(sim.setFault(SLOW_TARGET, Fault.SLOW, SLOW));
-    MonitorVerticle v = MonitorBuilder.of(config()).events(events::add).clock(Clock.systemUTC()).build();
+  MonitorVerticle monitorWithPollInFlight(Fault fault, Duration delay, Duration retryBackoff) throws Exception {
+    TestVertx.await(sim.setFault(SLOW_TARGET, fault, delay));
+    MonitorVerticle v = MonitorBuilder.of(config(retryBackoff)).events(events::add).clock(Clock.systemUTC()).build();
     TestVertx.await(vertx.deployVerticle(v));
     await().atMost(Duration.ofSeconds(20)).until(() -> polls(v, ANSWERING) >= 1 && sim.requests(SLOW_TARGET) >= 1);
     return v;
@@ -118,8 +122,52 @@ class MonitorStopTest {
   @Nested
   class PollsInFlightAtStop {
     @Test
-    void areNotJudgedLoggedRecordedOrSaved() throws Exception {
-      MonitorVerticle v = monitorWithPollInFlight();
+    void aResponseStillComingIsNotJudgedLoggedRecordedOrSaved() throws Exception {
+      stopAndCheckNothingJudged(monitorWithPollInFlight(Fault.SLOW, SLOW, Duration.ofMillis(10)));
+    }
+
+    @Test
+    void aPollWaitingToRetryIsNotRetriedAgainstTheClosedClient() throws Exception {
+      // HTTP 500 is retried after the backoff: the stop comes while the poll waits for it
+      stopAndCheckNothingJudged(monitorWithPollInFlight(Fault.HTTP_500, Duration.ZERO, Duration.ofSeconds(8)));
+    }
+
+    @Test
+    void pollsWaitingForAPooledConnectionAreNotJudgedWhenThePoolCloses() throws Exception {
+      // 40 slow targets on one port: the probe's pool (8 connections a host) holds most of their polls waiting for a
+      // connection, and closing the client fails those at once ("Pool closed"); 40 answering targets on another
+      // port; no partition detection: each failed poll, were it judged, would open a breach
+      TestVertx.await(sim.stop());
+      sim = TestVertx.await(FleetSimulator.start(simVertx, SimulatorOptions.defaults().withGenerated(40, 2)
+          .withEnvironments(List.of("blue", "green")).withBasePort(0).withAdminPort(0)));
+      sim.writePublicKeys(dir);
+      List<TargetId> fleet = sim.targets();
+      int slowPort = sim.baseUrl(fleet.get(0)).getPort();
+      List<TargetId> slow = fleet.stream().filter(id -> sim.baseUrl(id).getPort() == slowPort).toList();
+      List<TargetId> answering = fleet.stream().filter(id -> !slow.contains(id)).toList();
+      assertThat(slow).hasSizeGreaterThan(8 * 2);
+      for (TargetId id : slow) {
+        TestVertx.await(sim.setFault(id, Fault.SLOW, SLOW));
+      }
+      MonitorVerticle v = MonitorBuilder.of(config(sim, fleet, "retries: 0, concurrency: 200, partitionMinTargets: 1000"))
+          .events(events::add).clock(Clock.systemUTC()).build();
+      TestVertx.await(vertx.deployVerticle(v));
+      await().atMost(Duration.ofSeconds(20)).until(() -> {
+        for (TargetId id : answering) {
+          if (polls(v, id) < 1) {
+            return false;
+          }
+        }
+        return TestVertx.await(v.inspect(Monitor::pollsInFlight)) == slow.size();
+      });
+      stopAndCheckNothingJudged(v, answering);
+    }
+
+    void stopAndCheckNothingJudged(MonitorVerticle v) throws Exception {
+      stopAndCheckNothingJudged(v, List.of(ANSWERING));
+    }
+
+    void stopAndCheckNothingJudged(MonitorVerticle v, List<TargetId> answering) throws Exception {
       assertThat(events).as("no breach before the stop").isEmpty();
       Instant stopBegan;
       List<LogCapture.Line> lines;
@@ -150,7 +198,7 @@ class MonitorStopTest {
         assertThat(entries).as("no evidence of a poll that ended after the stop began")
             .allSatisfy(e -> {
               assertThat(e.kind()).isEqualTo(Entry.Kind.VERDICT);
-              assertThat(e.service()).isEqualTo(ANSWERING.service());
+              assertThat(answering).contains(new TargetId(e.service(), e.environment()));
               assertThat(e.verdict()).isEqualTo(Verdict.COMPLIANT.label());
               assertThat(e.time()).isBefore(stopBegan);
             });
@@ -158,8 +206,9 @@ class MonitorStopTest {
 
       try (LocalStateStore store = LocalStateStore.open(dir.resolve("state"), Clock.systemUTC())) {
         Map<TargetId, TargetSnapshot> saved = store.load(id -> true);
-        assertThat(saved).as("the answering target's state at the stop was saved").containsKey(ANSWERING);
-        assertThat(saved.get(ANSWERING).memory().window()).isNotEmpty();
+        assertThat(saved).as("the answering targets' state at the stop was saved").containsKeys(
+            answering.toArray(new TargetId[0]));
+        answering.forEach(id -> assertThat(saved.get(id).memory().window()).isNotEmpty());
         for (TargetSnapshot s : saved.values()) {
           assertThat(s.openBreaches()).isEmpty();
           assertThat(s.memory().window()).extracting(TargetMemory.Entry::observation)

@@ -221,4 +221,54 @@ class MonitorStopTest {
       }
     }
   }
+
+  /** A group member handing its shard over while a poll of it is in flight (no Kafka: the handover is called directly). */
+  @Nested
+  class ShardHandover {
+    @Test
+    void abandonsTheMovingTargetsPollsInFlightUnjudgedBeforeSavingTheirState() throws Exception {
+      TestVertx.await(sim.setFault(SLOW_TARGET, Fault.SLOW, SLOW));
+      io.vertx.core.Context ctx = vertx.getOrCreateContext();
+      MonitorMetrics metrics = new MonitorMetrics();
+      dev.vigil.state.StateStore store = LocalStateStore.open(dir.resolve("state"), Clock.systemUTC());
+      java.util.concurrent.atomic.AtomicReference<Monitor> monitor = new java.util.concurrent.atomic.AtomicReference<>();
+      java.util.concurrent.atomic.AtomicReference<dev.vigil.group.MonitorShards> shards =
+          new java.util.concurrent.atomic.AtomicReference<>();
+      try {
+        TestVertx.await(on(ctx, () -> {
+          Monitor m = new Monitor(vertx, Clock.systemUTC(), events::add, metrics, new java.util.Random(1));
+          m.keepState(store);
+          monitor.set(m);
+          shards.set(dev.vigil.group.MonitorShards.attach(ctx, m, 1, Duration.ofSeconds(10)));
+          return m.start(config(Duration.ofMillis(10)));
+        }));
+        shards.get().assigned(java.util.Set.of(0));
+        await().atMost(Duration.ofSeconds(20)).until(() -> TestVertx.await(on(ctx, () -> io.vertx.core.Future.succeededFuture(
+            monitor.get().targets().stream().filter(t -> t.id().equals(ANSWERING)).findFirst().orElseThrow().polls() >= 1
+                && monitor.get().pollsInFlight() == 1))));
+
+        try (LogCapture log = LogCapture.begin()) {
+          shards.get().revoked(java.util.Set.of(0));
+          assertThat(TestVertx.await(on(ctx, () -> io.vertx.core.Future.succeededFuture(monitor.get().pollsInFlight()))))
+              .as("the moving target's poll is abandoned by the handover, not left to finish here").isZero();
+          assertThat(log.lines()).noneMatch(l -> l.is("ERROR") || l.is("WARN"));
+        }
+        assertThat(events).as("handing over resolves or opens nothing").isEmpty();
+        assertThat(store.load(id -> true)).as("the answering target's state was saved for its next owner")
+            .containsKey(ANSWERING);
+      } finally {
+        if (monitor.get() != null) {
+          TestVertx.await(on(ctx, () -> monitor.get().stop()));
+        }
+        store.close();
+        metrics.close();
+      }
+    }
+  }
+
+  static <T> io.vertx.core.Future<T> on(io.vertx.core.Context ctx, java.util.function.Supplier<io.vertx.core.Future<T>> call) {
+    io.vertx.core.Promise<T> p = io.vertx.core.Promise.promise();
+    ctx.runOnContext(v -> call.get().onComplete(p));
+    return p.future();
+  }
 }

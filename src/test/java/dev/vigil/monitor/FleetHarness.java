@@ -99,11 +99,7 @@ public final class FleetHarness {
         .append("polling: ").append(polling).append("\n")
         .append(extraYaml)
         .append("targets:\n");
-    for (TargetId t : sim.targets()) {
-      y.append("  - {service: ").append(t.service()).append(", environment: ").append(t.environment())
-          .append(", url: \"").append(sim.baseUrl(t)).append("\", keys: [{file: ").append(t.service()).append('-')
-          .append(t.environment()).append(".pub.pem}]}\n");
-    }
+    y.append(targetLines(sim, sim.targets()));
     Path file = dir.resolve("vigil.yaml");
     Files.writeString(file, y);
     ConfigResult loaded = ConfigLoader.load(file, Map.of());
@@ -113,6 +109,20 @@ public final class FleetHarness {
     FleetHarness h = new FleetHarness(TestVertx.create(), sim, dir, file, loaded.orElseThrow());
     h.simVertx = simVertx;
     return h;
+  }
+
+  /**
+   * The YAML list items of {@code targets} on {@code sim}: service, environment, URL and the public
+   * key file {@code FleetSimulator.writePublicKeys} wrote, one {@code "  - {...}"} line each.
+   */
+  public static String targetLines(FleetSimulator sim, List<TargetId> targets) {
+    StringBuilder y = new StringBuilder();
+    for (TargetId t : targets) {
+      y.append("  - {service: ").append(t.service()).append(", environment: ").append(t.environment())
+          .append(", url: \"").append(sim.baseUrl(t)).append("\", keys: [{file: ").append(t.service()).append('-')
+          .append(t.environment()).append(".pub.pem}]}\n");
+    }
+    return y.toString();
   }
 
   /** A configuration for {@code targets} with fast polling and small rule windows. */
@@ -129,11 +139,7 @@ public final class FleetHarness {
         .append("  error_rate: {threshold: 0.01, window: 2s, consecutive: 2}\n")
         .append("  throughput: {threshold: 100, window: 2s, consecutive: 2}\n")
         .append("targets:\n");
-    for (TargetId t : targets) {
-      y.append("  - {service: ").append(t.service()).append(", environment: ").append(t.environment())
-          .append(", url: \"").append(sim.baseUrl(t)).append("\", keys: [{file: ").append(t.service()).append('-')
-          .append(t.environment()).append(".pub.pem}]}\n");
-    }
+    y.append(targetLines(sim, targets));
     y.append(extraTargetYaml);
     return y.toString();
   }

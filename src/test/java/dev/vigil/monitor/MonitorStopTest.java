@@ -92,11 +92,7 @@ class MonitorStopTest {
         + "state: {dir: state, flushInterval: 100ms}\n"
         + "evidence: {dir: evidence, sampleInterval: 1s, flushInterval: 50ms, checkpointInterval: 1s}\n"
         + "targets:\n");
-    for (TargetId t : targets) {
-      y.append("  - {service: ").append(t.service()).append(", environment: ").append(t.environment())
-          .append(", url: '").append(sim.baseUrl(t)).append("', keys: [{file: ").append(t.service()).append('-')
-          .append(t.environment()).append(".pub.pem}]}\n");
-    }
+    y.append(FleetHarness.targetLines(sim, targets));
     ConfigResult r = ConfigLoader.parse(y.toString(), dir, Map.of());
     assertThat(r.errors()).isEmpty();
     return r.orElseThrow();

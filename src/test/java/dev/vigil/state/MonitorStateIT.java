@@ -8,6 +8,7 @@ import dev.vigil.config.ConfigResult;
 import dev.vigil.config.VigilConfig;
 import dev.vigil.events.EventSink;
 import dev.vigil.monitor.ConfigSource;
+import dev.vigil.monitor.FleetHarness;
 import dev.vigil.monitor.MonitorBuilder;
 import dev.vigil.monitor.MonitorVerticle;
 import dev.vigil.poll.TestVertx;
@@ -66,11 +67,7 @@ class MonitorStateIT {
     StringBuilder y = new StringBuilder("monitorId: state-it\nserver: {host: 127.0.0.1, port: 0}\n"
         + "polling: {interval: 300ms, timeout: 250ms}\nstate: {dir: state, flushInterval: 200ms}\n"
         + "rules: {compliance_score: {enabled: false}}\ntargets:\n");
-    for (TargetId t : targets) {
-      y.append("  - {service: ").append(t.service()).append(", environment: ").append(t.environment())
-          .append(", url: '").append(sim.baseUrl(t)).append("', keys: [{file: ").append(t.service()).append('-')
-          .append(t.environment()).append(".pub.pem}]}\n");
-    }
+    y.append(FleetHarness.targetLines(sim, targets));
     ConfigResult r = ConfigLoader.parse(y.toString(), dir, Map.of());
     assertThat(r.errors()).isEmpty();
     return r.orElseThrow();

@@ -181,22 +181,23 @@ class ChatterFoldingIT {
     /**
      * The lines the fold exists for, from Vert.x itself: a client that resets a 500's request and has
      * no exception handler on the response (as {@link HttpProbe} had none) gets an unhandled
-     * {@code StreamResetException} logged at ERROR per request.
+     * {@code StreamResetException} logged at ERROR per request. The server here answers 500 with a
+     * chunked body it never ends, so every reset hits a response still in progress (with the
+     * simulator's short 500 body, a response already ended by the time of the reset logged nothing,
+     * which made the count depend on timing: 10 were not reached once in a full CI run).
      */
     @Test
     void vertxsUnhandledStreamResetErrorsFoldToOneWarnAndOneInfo() throws Exception {
       Vertx vertx = Vertx.vertx();
       ConditionLog resets = filter.conditions().get(1);
       try (LogCapture logs = LogCapture.begin()) {
-        FleetSimulator sim = TestVertx.await(FleetSimulator.start(vertx, SimulatorOptions.defaults()
-            .withServices(List.of("integrity-service")).withEnvironments(List.of("green")).withBasePort(0)
-            .withAdminPort(0)));
+        io.vertx.core.http.HttpServer server = TestVertx.await(vertx.createHttpServer()
+            .requestHandler(req -> req.response().setStatusCode(500).setChunked(true).write("internal error"))
+            .listen(0, "127.0.0.1"));
         HttpClient client = vertx.createHttpClient();
         try {
-          TargetId green = sim.targets().get(0);
-          TestVertx.await(sim.setFault(green, Fault.HTTP_500));
-          RequestOptions get = new RequestOptions().setMethod(HttpMethod.GET)
-              .setAbsoluteURI(sim.attestationUrl(green).toString());
+          RequestOptions get = new RequestOptions().setMethod(HttpMethod.GET).setHost("127.0.0.1")
+              .setPort(server.actualPort()).setURI("/attestation");
           for (int i = 0; i < 10; i++) {
             int status = TestVertx.await(client.request(get).compose(HttpClientRequest::send).map(resp -> {
               resp.request().reset();
@@ -207,7 +208,7 @@ class ChatterFoldingIT {
           await().atMost(Duration.ofSeconds(30)).until(() -> resets.total() >= 10);
         } finally {
           TestVertx.await(client.close());
-          TestVertx.await(sim.stop());
+          TestVertx.await(server.close());
         }
         await().atMost(Duration.ofSeconds(30)).until(() -> !resets.active());
 

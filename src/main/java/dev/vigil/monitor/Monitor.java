@@ -476,11 +476,8 @@ public final class Monitor {
     PollTarget target = s.target;
     long started = System.nanoTime();
     io.opentelemetry.api.trace.Span span = PollSpans.start(id);
+    // After stopJudging no poll succeeds: the poller ends them all with Poller.Abandoned.
     return poller.poll(target, span).onSuccess(r -> {
-      if (stopping) {
-        span.end();
-        return;
-      }
       PollSpans.result(span, r);
       try {
         current = span;
@@ -491,7 +488,7 @@ public final class Monitor {
       }
     }).onFailure(e -> {
       span.end();
-      if (!(e instanceof Poller.Abandoned) && !stopping) {
+      if (!(e instanceof Poller.Abandoned)) {
         LOG.error("poll of {} failed unexpectedly", id, e);
       }
     });

@@ -15,8 +15,7 @@ import java.time.Instant;
  *
  * @param nonce the nonce of the last request (null in legacy-health mode)
  * @param envelope the exact body of a 200 answer of at most {@code maxResponseBytes} that was a DSSE
- *     envelope (not {@code malformed_envelope}), or null; dropped from what the monitor keeps
- *     ({@link #withoutEnvelope})
+ *     envelope (not {@code malformed_envelope}), or null; the monitor keeps none of it past the poll
  */
 public record PollResult(TargetId target, Verification verification, boolean responded, Duration duration,
     Instant finishedAt, int attempts, boolean attesterRestart, String nonce, byte[] envelope) {
@@ -29,12 +28,6 @@ public record PollResult(TargetId target, Verification verification, boolean res
   public PollResult(TargetId target, Verification verification, boolean responded, Duration duration,
       Instant finishedAt, int attempts) {
     this(target, verification, responded, duration, finishedAt, attempts, false);
-  }
-
-  /** This result without its envelope bytes (what the monitor keeps per target). */
-  public PollResult withoutEnvelope() {
-    return envelope == null ? this
-        : new PollResult(target, verification, responded, duration, finishedAt, attempts, attesterRestart, nonce, null);
   }
 
   /** The scorer's view of this poll. */
